@@ -1,0 +1,48 @@
+// ClusterSnapshot: what the panel knows about the cluster, derived purely from one /state document.
+// The semantics of every field are fixed by issue 2 and by `mesos-panel status --json`.
+
+export const RESOURCES = ['cpus', 'mem', 'disk', 'gpus'] as const;
+export type ResourceName = (typeof RESOURCES)[number];
+
+/** One resource across the cluster. mem and disk are in MB. Each value is rounded to 3 decimals. */
+export interface ResourceUse {
+  total: number;
+  used: number;
+  offered: number;
+  /** total − used − offered */
+  free: number;
+}
+
+export interface AgentSummary {
+  id: string;
+  hostname: string;
+  active: boolean;
+  cpus: ResourceUse;
+  mem: ResourceUse;
+}
+
+export interface FrameworkSummary {
+  id: string;
+  name: string;
+  active: boolean;
+  /** Tasks in the framework's `tasks` list (the non-completed ones). */
+  tasks: number;
+  cpusUsed: number;
+  memUsed: number;
+}
+
+export interface ClusterSnapshot {
+  /** host:port of the leading master, or null when the master names none. */
+  leader: string | null;
+  version: string | null;
+  agents: { active: number; inactive: number; unreachable: number };
+  cpus: ResourceUse;
+  mem: ResourceUse;
+  disk: ResourceUse;
+  gpus: ResourceUse;
+  frameworks: { active: number };
+  /** Counts by task state over every framework's `tasks`. */
+  tasks: Record<string, number>;
+  agentList: AgentSummary[];
+  frameworkList: FrameworkSummary[];
+}

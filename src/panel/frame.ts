@@ -1,0 +1,40 @@
+// The contract between the pure renderer (src/panel) and the displays (src/hw, terminal, png).
+// A frame is plain data so that it can be diffed, compared in tests and sent to any output.
+
+/** A 1-bit image, row-major, one byte per pixel (0 = dark, 1 = lit). */
+export interface Bitmap {
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8Array;
+}
+
+/**
+ * A character display's content: `rows` lines of exactly `cols` code points each.
+ * Bar graphs use the partial cells in PARTIAL_CELLS; the HD44780 driver maps them to CGRAM glyphs.
+ */
+export interface CharFrame {
+  readonly cols: number;
+  readonly rows: number;
+  readonly lines: readonly string[];
+}
+
+export type Frame = { readonly kind: 'pixels'; readonly bitmap: Bitmap } | { readonly kind: 'chars'; readonly grid: CharFrame };
+
+export type Geometry =
+  | { readonly kind: 'pixels'; readonly width: number; readonly height: number }
+  | { readonly kind: 'chars'; readonly cols: number; readonly rows: number };
+
+/**
+ * A 5-pixel-wide LCD cell lit 1..5 columns from the left. Index i holds the cell with i+1 columns lit.
+ * Unicode eighth blocks are the nearest terminal rendering of fifths.
+ */
+export const PARTIAL_CELLS = ['\u258F', '\u258E', '\u258C', '\u258A', '\u2588'] as const;
+
+/** The sizes the panel draws for, as written in config and on the command line. */
+export const SIZES = ['128x64', '128x32', '20x4', '16x2'] as const;
+export type SizeName = (typeof SIZES)[number];
+
+export function geometryOf(size: SizeName): Geometry {
+  const [a, b] = size.split('x').map(Number);
+  return a > 40 ? { kind: 'pixels', width: a, height: b } : { kind: 'chars', cols: a, rows: b };
+}
