@@ -1,0 +1,361 @@
+// Configuration: defaults, then one JSON file, then MESOS_PANEL_* environment variables, then CLI flags.
+// The merged result is validated as a whole by one zod schema; every problem becomes one line that names
+// the key, the bad value, where it came from, and what is allowed.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { SIZES } from './panel/frame';
+
+export const DEFAULT_CONFIG_FILE = '/etc/mesos-panel/config.json';
+export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'pi', 'host'] as const;
+export const DISPLAY_KINDS = ['ssd1306', 'sh1106', 'hd44780', 'terminal', 'png', 'none'] as const;
+
+const absolutePath = z.string().refine((p) => path.isAbsolute(p), 'an absolute path');
+const masterUrl = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.pathname === '/' && !u.search;
+  } catch {
+    return false;
+  }
+}, 'an http:// or https:// URL of a master with no path, e.g. http://10.0.0.2:5050');
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'a range of local times "HH:MM-HH:MM", e.g. "22:00-07:00"');
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+// I2C addresses are written in hex in every datasheet and in i2cdetect's output, so accept "0x3c" too.
+const i2cAddress = z.preprocess((v) => (typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v) ? Number(v) : v), int(0x03, 0x77));
+const lcdPin = int(0, 7);
+
+const schema = z.strictObject({
+  masters: z.array(masterUrl).min(1),
+  pollIntervalMs: int(500, 3_600_000),
+  requestTimeoutMs: int(100, 120_000),
+  maxStateBytes: int(64 * 1024, 512 * 1024 * 1024),
+  credentialsFile: absolutePath.nullable(),
+  caFile: absolutePath.nullable(),
+  display: z.strictObject({
+    kind: z.enum(DISPLAY_KINDS),
+    size: z.enum(SIZES),
+    bus: int(0, 255),
+    address: i2cAddress.nullable(),
+    rotation: z.literal([0, 180]),
+    contrast: int(0, 255),
+    columnOffset: int(0, 4),
+    pngFile: absolutePath,
+    lcd: z.strictObject({
+      pinMap: z.enum(['common', 'mjkdz', 'custom']),
+      customPins: z.strictObject({ rs: lcdPin, e: lcdPin, backlight: lcdPin, d4: lcdPin, d5: lcdPin, d6: lcdPin, d7: lcdPin }).nullable(),
+      backlightActiveLow: z.boolean().nullable(),
+    }),
+  }),
+  screens: z.strictObject({
+    enabled: z.array(z.enum(SCREEN_NAMES)).min(1),
+    autoCycleSeconds: int(0, 3600),
+  }),
+  burnIn: z.strictObject({
+    shiftEverySeconds: int(0, 3600),
+    dimAfterMinutes: int(0, 10_080),
+    blankAfterMinutes: int(0, 10_080),
+    nightHours: clock.nullable(),
+  }),
+  button: z.strictObject({
+    backend: z.enum(['auto', 'gpiomon', 'onoff', 'none']),
+    pin: int(0, 27),
+    debounceMs: int(0, 1000),
+    longPressMs: int(300, 10_000),
+  }),
+  pi: z.strictObject({
+    terms: z.number().int().min(1e6).max(1e15),
+    kernel: z.enum(['precise', 'fast']),
+    corrections: int(0, 6),
+    autoStart: z.boolean(),
+    frameworkName: z.string().min(1).max(200),
+    user: z.string().min(1).max(64),
+    role: z.string().min(1).max(200),
+    failoverTimeoutSeconds: int(0, 365 * 86_400),
+    refuseSeconds: int(0, 3600),
+    taskCpus: z.number().min(0.01).max(64),
+    taskMemMb: z.number().min(8).max(65_536),
+    executorCpus: z.number().min(0.01).max(8),
+    executorMemMb: z.number().min(16).max(4096),
+    executorMode: z.enum(['per-agent', 'per-task']),
+    nodePath: absolutePath,
+  }),
+  stateDir: absolutePath,
+  http: z.strictObject({
+    bind: z.string().min(1),
+    port: int(1, 65_535),
+    advertiseHost: z.string().min(1).nullable(),
+  }),
+  log: z.strictObject({ debug: z.boolean() }),
+});
+
+export type Config = z.infer<typeof schema>;
+export type DisplayKind = Config['display']['kind'];
+export type ScreenName = (typeof SCREEN_NAMES)[number];
+
+/** Defaults that work on a Pi running the master on localhost:5050. */
+export const DEFAULT_CONFIG: Config = {
+  masters: ['http://localhost:5050'],
+  pollIntervalMs: 5000,
+  requestTimeoutMs: 5000,
+  maxStateBytes: 32 * 1024 * 1024,
+  credentialsFile: null,
+  caFile: null,
+  display: {
+    kind: 'ssd1306',
+    size: '128x64',
+    bus: 1,
+    address: null,
+    rotation: 0,
+    contrast: 0x7f,
+    columnOffset: 2,
+    pngFile: '/run/mesos-panel/panel.png',
+    lcd: { pinMap: 'common', customPins: null, backlightActiveLow: null },
+  },
+  screens: { enabled: [...SCREEN_NAMES], autoCycleSeconds: 15 },
+  burnIn: { shiftEverySeconds: 60, dimAfterMinutes: 10, blankAfterMinutes: 0, nightHours: null },
+  button: { backend: 'auto', pin: 17, debounceMs: 30, longPressMs: 1500 },
+  pi: {
+    terms: 1e11,
+    kernel: 'precise',
+    corrections: 2,
+    autoStart: false,
+    frameworkName: 'mesos-panel pi',
+    user: 'nobody',
+    role: '*',
+    failoverTimeoutSeconds: 7 * 86_400,
+    refuseSeconds: 5,
+    taskCpus: 1,
+    taskMemMb: 32,
+    executorCpus: 0.1,
+    executorMemMb: 64,
+    executorMode: 'per-agent',
+    nodePath: '/usr/bin/node',
+  },
+  stateDir: '/var/lib/mesos-panel',
+  http: { bind: '0.0.0.0', port: 5055, advertiseHost: null },
+  log: { debug: false },
+};
+
+export function defaultConfigJson(): string {
+  return `${JSON.stringify(DEFAULT_CONFIG, null, 2)}\n`;
+}
+
+/** A configuration problem: the message is one line for the user, the exit code is 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Plain = { [key: string]: unknown };
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A partial config from one source, and the words that name the source in errors. */
+export interface Layer {
+  source: string;
+  values: Plain;
+}
+
+function mergeLayer(target: Plain, layer: Plain, source: string, origins: Map<string, string>, prefix: string[] = []): void {
+  for (const [key, value] of Object.entries(layer)) {
+    const keyPath = [...prefix, key];
+    // JSON.parse makes "__proto__" an own key; assigning it would replace the object's prototype.
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+      throw new ConfigError(`config: key "${keyPath.join('.')}" is not allowed (${source}); remove it`);
+    }
+    if (isPlain(value) && isPlain(target[key])) {
+      mergeLayer(target[key] as Plain, value, source, origins, keyPath);
+    } else {
+      target[key] = isPlain(value) ? structuredClone(value) : value;
+      origins.set(keyPath.join('.'), source);
+    }
+  }
+}
+
+function valueAt(obj: unknown, keyPath: readonly PropertyKey[]): unknown {
+  let v: unknown = obj;
+  for (const k of keyPath) v = isPlain(v) || Array.isArray(v) ? (v as Plain)[k as string] : undefined;
+  return v;
+}
+
+function show(v: unknown): string {
+  const s = v === undefined ? 'missing' : JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function originOf(origins: Map<string, string>, keyPath: string): string {
+  for (let p = keyPath; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    const o = origins.get(p);
+    if (o) return o;
+  }
+  return 'default';
+}
+
+function describeIssue(issue: z.core.$ZodIssue, merged: unknown, origins: Map<string, string>): string {
+  const keyPath = issue.path.map(String).join('.') || '(top level)';
+  const where = originOf(origins, issue.path.map(String).join('.'));
+  if (issue.code === 'unrecognized_keys') {
+    const base = issue.path.length ? `${keyPath}.` : '';
+    return `config: unknown key ${issue.keys.map((k) => `"${base}${k}"`).join(', ')} (${originOf(origins, base + issue.keys[0])}); check the spelling against the README`;
+  }
+  const got = show(valueAt(merged, issue.path));
+  let allowed: string;
+  switch (issue.code) {
+    case 'invalid_value':
+      allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      break;
+    case 'invalid_type':
+      allowed = issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
+      break;
+    case 'too_small':
+      allowed = issue.origin === 'array' ? `at least ${issue.minimum} entries` : issue.origin === 'string' ? 'a non-empty string' : `at least ${issue.minimum}`;
+      break;
+    case 'too_big':
+      allowed = issue.origin === 'array' || issue.origin === 'string' ? `at most ${issue.maximum} long` : `at most ${issue.maximum}`;
+      break;
+    default:
+      allowed = issue.message;
+  }
+  return `config: ${keyPath} is ${got} (${where}); allowed: ${allowed}`;
+}
+
+/** Merge the layers over the defaults and validate. Throws ConfigError naming every problem, one per line. */
+export function resolveConfig(layers: readonly Layer[]): Config {
+  const merged = structuredClone(DEFAULT_CONFIG) as unknown as Plain;
+  const origins = new Map<string, string>();
+  for (const layer of layers) mergeLayer(merged, layer.values, layer.source, origins);
+  const result = schema.safeParse(merged);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => describeIssue(i, merged, origins)).join('\n'));
+  }
+  return result.data;
+}
+
+/** Read the JSON config file. A missing default file is fine; a missing file named by --config is not. */
+export function readConfigFile(file: string, required: boolean): Layer | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !required) return null;
+    if (code === 'ENOENT') throw new ConfigError(`config: ${file} does not exist; create it (mesos-panel install writes one) or fix --config`);
+    if (code === 'EACCES') throw new ConfigError(`config: ${file} is not readable by this user; fix its permissions`);
+    throw new ConfigError(`config: cannot read ${file}: ${(err as Error).message}`);
+  }
+  let values: unknown;
+  try {
+    values = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config: ${file} is not valid JSON (${(err as Error).message}); fix the file`);
+  }
+  if (!isPlain(values)) throw new ConfigError(`config: ${file} must hold a JSON object, not ${show(values)}`);
+  return { source: file, values };
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+/** Every leaf key of the config as its MESOS_PANEL_* variable: nesting is a double underscore. */
+function envNames(obj: Plain, prefix: string[] = []): Map<string, { keyPath: string[]; example: unknown }> {
+  const names = new Map<string, { keyPath: string[]; example: unknown }>();
+  for (const [key, value] of Object.entries(obj)) {
+    const keyPath = [...prefix, key];
+    if (isPlain(value) && !(key === 'customPins')) {
+      for (const [n, v] of envNames(value, keyPath)) names.set(n, v);
+    } else {
+      names.set(`MESOS_PANEL_${keyPath.map(snake).join('__')}`, { keyPath, example: value });
+    }
+  }
+  return names;
+}
+
+const ENV_NAMES = envNames(DEFAULT_CONFIG as unknown as Plain);
+
+function coerceEnv(raw: string, example: unknown): unknown {
+  if (Array.isArray(example)) return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof example === 'number') return raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+  if (typeof example === 'boolean') return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
+  if (raw === '' || raw === 'null') return null;
+  // Keys whose default is null hold a string, a number (address) or an object (customPins): take JSON when it is JSON.
+  try {
+    return example === null ? JSON.parse(raw) : raw;
+  } catch {
+    return raw;
+  }
+}
+
+/** MESOS_PANEL_* variables as a layer; an unknown MESOS_PANEL_ name is an error, since it is surely a typo. */
+export function envLayer(env: NodeJS.ProcessEnv): Layer {
+  const values: Plain = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('MESOS_PANEL_') || raw === undefined) continue;
+    const known = ENV_NAMES.get(name);
+    if (!known) {
+      throw new ConfigError(`config: unknown environment variable ${name}; the names are MESOS_PANEL_ plus the key in capitals, nesting with "__", e.g. MESOS_PANEL_DISPLAY__KIND`);
+    }
+    let node = values;
+    for (const k of known.keyPath.slice(0, -1)) node = (node[k] ??= {}) as Plain;
+    node[known.keyPath[known.keyPath.length - 1]] = coerceEnv(raw, known.example);
+  }
+  return { source: 'environment', values };
+}
+
+export interface LoadOptions {
+  /** --config; when absent the default file is read if it exists. */
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values from CLI flags, already shaped like the config. */
+  flags?: Plain;
+}
+
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const layers: Layer[] = [];
+  const file = readConfigFile(opts.configFile ?? DEFAULT_CONFIG_FILE, opts.configFile !== undefined);
+  if (file) layers.push(file);
+  layers.push(envLayer(opts.env ?? process.env));
+  if (opts.flags) layers.push({ source: 'command line', values: opts.flags });
+  return resolveConfig(layers);
+}
+
+export interface Credentials {
+  principal: string;
+  secret: string;
+}
+
+/**
+ * HTTP basic credentials for the master: JSON {"principal", "secret"}, Mesos' own {"credentials": [...]}
+ * format, or the text form "principal secret". A file that group or others can read is refused.
+ */
+export function readCredentials(file: string): Credentials {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new ConfigError(`credentials: ${file} does not exist or cannot be read; fix credentialsFile`);
+  }
+  if ((stat.mode & 0o044) !== 0) {
+    throw new ConfigError(`credentials: ${file} can be read by group or others (mode ${(stat.mode & 0o777).toString(8)}); run: chmod 600 ${file}`);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new ConfigError(`credentials: ${file} cannot be read by this user; make it owned by the service user`);
+  }
+  const bad = () => new ConfigError(`credentials: ${file} must hold {"principal": "...", "secret": "..."} or "principal secret"`);
+  if (text.startsWith('{')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      throw bad();
+    }
+    const entry = isPlain(doc) && Array.isArray(doc.credentials) ? doc.credentials[0] : doc;
+    if (isPlain(entry) && typeof entry.principal === 'string' && typeof entry.secret === 'string' && entry.principal) {
+      return { principal: entry.principal, secret: entry.secret };
+    }
+    throw bad();
+  }
+  const parts = text.split(/\s+/);
+  if (parts.length !== 2) throw bad();
+  return { principal: parts[0], secret: parts[1] };
+}

@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, DEFAULT_CONFIG, envLayer, loadConfig, readCredentials, resolveConfig } from '../../src/config';
+
+function tmp(name: string, content: string, mode = 0o600): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-config-'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content, { mode });
+  fs.chmodSync(file, mode);
+  return file;
+}
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('defaults validate and point at a local master', () => {
+    expect(resolveConfig([])).toEqual(DEFAULT_CONFIG);
+    expect(DEFAULT_CONFIG.masters).toEqual(['http://localhost:5050']);
+  });
+
+  it('layers: file, then environment, then flags', () => {
+    const file = tmp('c.json', JSON.stringify({ pollIntervalMs: 2000, display: { kind: 'sh1106' }, masters: ['http://a:5050'] }));
+    const cfg = loadConfig({
+      configFile: file,
+      env: { MESOS_PANEL_POLL_INTERVAL_MS: '3000', MESOS_PANEL_DISPLAY__ROTATION: '180', PATH: '/bin' },
+      flags: { pollIntervalMs: 4000 },
+    });
+    expect(cfg.pollIntervalMs).toBe(4000);
+    expect(cfg.display.kind).toBe('sh1106');
+    expect(cfg.display.rotation).toBe(180);
+    expect(cfg.display.size).toBe('128x64');
+    expect(cfg.masters).toEqual(['http://a:5050']);
+  });
+
+  it('environment lists and hex addresses are coerced', () => {
+    const cfg = resolveConfig([envLayer({ MESOS_PANEL_MASTERS: 'http://a:5050, http://b:5050', MESOS_PANEL_DISPLAY__ADDRESS: '0x3d' })]);
+    expect(cfg.masters).toEqual(['http://a:5050', 'http://b:5050']);
+    expect(cfg.display.address).toBe(0x3d);
+  });
+
+  it('each problem is one line naming key, value, source and what is allowed', () => {
+    const file = tmp('c.json', JSON.stringify({ display: { kind: 'ssd1309', rotation: 90 }, pollIntervalMs: 'fast' }));
+    const msg = errorOf(() => loadConfig({ configFile: file, env: {} }));
+    const lines = msg.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines).toContain(`config: display.kind is "ssd1309" (${file}); allowed: one of "ssd1306", "sh1106", "hd44780", "terminal", "png", "none"`);
+    expect(lines).toContain(`config: display.rotation is 90 (${file}); allowed: one of 0, 180`);
+    expect(lines.find((l) => l.startsWith('config: pollIntervalMs is "fast"'))).toMatch(/allowed: a number/);
+  });
+
+  it('names unknown keys and unknown environment variables', () => {
+    expect(errorOf(() => resolveConfig([{ source: 'x.json', values: { pollIntervalMS: 5 } }]))).toBe(
+      'config: unknown key "pollIntervalMS" (x.json); check the spelling against the README',
+    );
+    expect(errorOf(() => envLayer({ MESOS_PANEL_DISPLY__KIND: 'png' }))).toMatch(/unknown environment variable MESOS_PANEL_DISPLY__KIND/);
+  });
+
+  it('rejects prototype keys, bad JSON, a missing --config file and bad URLs', () => {
+    const proto = tmp('p.json', '{"__proto__": {"polluted": true}}');
+    expect(errorOf(() => loadConfig({ configFile: proto, env: {} }))).toMatch(/key "__proto__" is not allowed/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(errorOf(() => loadConfig({ configFile: tmp('b.json', '{"masters": ['), env: {} }))).toMatch(/is not valid JSON/);
+    expect(errorOf(() => loadConfig({ configFile: '/nonexistent/c.json', env: {} }))).toMatch(/does not exist/);
+    expect(errorOf(() => resolveConfig([{ source: 'f', values: { masters: ['localhost:5050'] } }]))).toMatch(/masters.0 is "localhost:5050" \(f\); allowed: an http:\/\/ or https:\/\/ URL/);
+  });
+
+  it('a missing default file is fine', () => {
+    expect(loadConfig({ env: {} }).pollIntervalMs).toBe(DEFAULT_CONFIG.pollIntervalMs);
+  });
+});
+
+describe('credentials', () => {
+  it('reads JSON, the Mesos list form and the text form', () => {
+    expect(readCredentials(tmp('a', '{"principal":"p","secret":"s"}'))).toEqual({ principal: 'p', secret: 's' });
+    expect(readCredentials(tmp('b', '{"credentials":[{"principal":"p2","secret":"s2"}]}'))).toEqual({ principal: 'p2', secret: 's2' });
+    expect(readCredentials(tmp('c', 'p3 s3\n'))).toEqual({ principal: 'p3', secret: 's3' });
+  });
+
+  it('refuses a file that group or others can read, without showing the secret', () => {
+    const file = tmp('d', '{"principal":"p","secret":"hunter2"}', 0o644);
+    const msg = errorOf(() => readCredentials(file));
+    expect(msg).toBe(`credentials: ${file} can be read by group or others (mode 644); run: chmod 600 ${file}`);
+    expect(msg).not.toContain('hunter2');
+    expect(errorOf(() => readCredentials(tmp('e', 'only-one-word')))).toMatch(/must hold/);
+  });
+});
