@@ -1,0 +1,319 @@
+// HTTP helpers for talking to Mesos masters and agents on Node's built-in fetch.
+// Shared by the /state client and the v1 scheduler client: every failure is classified once, here, into an
+// HttpError whose message is one line naming the URL, the problem and what to do about it (style.md 3).
+//
+// No CA-certificate option: with built-in fetch a custom CA needs undici's dispatcher, which Node 18 does not
+// expose publicly. https masters signed by a public CA work; for a private CA set NODE_EXTRA_CA_CERTS.
+
+export interface Credentials {
+  principal: string;
+  secret: string;
+}
+
+export type HttpErrorKind =
+  | 'bad-url' // the URL itself cannot be used
+  | 'unreachable' // connection refused, host unknown or unreachable, connection dropped
+  | 'timeout'
+  | 'unauthorized' // 401
+  | 'forbidden' // 403
+  | 'not-found' // 404
+  | 'unavailable' // 503: no leader elected yet, or the master is recovering
+  | 'status' // any other unexpected status
+  | 'not-json' // an HTML error page or another body that is not JSON where JSON was expected
+  | 'too-large'; // body over the cap
+
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly kind: HttpErrorKind,
+    readonly url: string,
+    message: string,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+  }
+
+  /** Worth retrying as is: the same request may succeed later without anyone changing the config. */
+  get temporary(): boolean {
+    return this.kind === 'unreachable' || this.kind === 'timeout' || this.kind === 'unavailable';
+  }
+}
+
+/** At most this much of an error body is read for the message (mesos-go apierrors: MaxSizeDetails). */
+const ERROR_DETAIL_BYTES = 4096;
+
+export function basicAuthHeader(c: Credentials): string {
+  return `Basic ${Buffer.from(`${c.principal}:${c.secret}`, 'utf8').toString('base64')}`;
+}
+
+/** Mesos redirects with a protocol-relative Location (`//host:5050/master/state`); this keeps the request's scheme. */
+export function resolveLocation(location: string, requestUrl: string): string {
+  return new URL(location, requestUrl).toString();
+}
+
+/** A timer that aborts one exchange; `expired` tells a timeout apart from other aborts and failures. */
+export class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  expired = false;
+
+  constructor(readonly timeoutMs: number) {
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort();
+    }, timeoutMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+export interface SendOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  credentials?: Credentials;
+}
+
+/**
+ * One request, redirects not followed (the caller decides where a 307 leads). Resolves once the headers have
+ * arrived, whatever the status; rejects with an HttpError only when no answer came.
+ */
+export async function send(url: string, opts: SendOptions, deadline: Deadline): Promise<Response> {
+  try {
+    new URL(url);
+  } catch {
+    throw new HttpError('bad-url', url, `"${url}" is not a valid URL; write it like http://10.0.0.2:5050`);
+  }
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.credentials) headers.Authorization = basicAuthHeader(opts.credentials);
+  try {
+    return await fetch(url, {
+      method: opts.method ?? 'GET',
+      headers,
+      body: opts.body,
+      redirect: 'manual',
+      signal: deadline.signal,
+    });
+  } catch (err) {
+    throw networkError(err, url, deadline);
+  }
+}
+
+/** Classifies a rejection from fetch or from reading a body. */
+export function networkError(err: unknown, url: string, deadline: Deadline): HttpError {
+  if (err instanceof HttpError) return err;
+  if (deadline.expired) {
+    return new HttpError('timeout', url, `${url} did not answer within ${deadline.timeoutMs} ms; is the master overloaded or the network down?`);
+  }
+  const code = errorCode(err);
+  const what = code ? (CONNECT_CODES[code] ?? code) : errorText(err);
+  return new HttpError('unreachable', url, `cannot reach ${url}: ${what}; check that the master runs there and the URL is right`);
+}
+
+const CONNECT_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'connection closed by the other side',
+  CERT_HAS_EXPIRED: 'TLS certificate expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate (set NODE_EXTRA_CA_CERTS to trust it)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted (set NODE_EXTRA_CA_CERTS to trust it)',
+};
+
+function errorCode(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** undici wraps the cause in a generic "fetch failed"; the cause says what went wrong. */
+function errorText(err: unknown): string {
+  const cause = err instanceof Error ? err.cause : undefined;
+  const e = cause instanceof Error ? cause : err;
+  return oneLine(e instanceof Error ? e.message : String(e));
+}
+
+function oneLine(s: string, max = 160): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/**
+ * Reads the whole body, streaming, and gives up as soon as it passes maxBytes, so a wrong URL that streams
+ * forever cannot fill the Pi's memory.
+ */
+export async function readBodyCapped(res: Response, url: string, maxBytes: number, deadline: Deadline): Promise<Buffer> {
+  const tooLarge = () =>
+    new HttpError('too-large', url, `${url}: body over ${maxBytes} bytes; raise the body cap if the cluster is really that large`, res.status);
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    throw networkError(err, url, deadline);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** Drops a body we will not read, so the connection is released. */
+export async function discardBody(res: Response): Promise<void> {
+  await res.body?.cancel().catch(() => undefined);
+}
+
+export interface StatusErrorContext {
+  /** Whether credentials were sent, to tell "missing" from "wrong" on a 401. */
+  sentCredentials: boolean;
+  /** The config key that holds the credentials, named in the 401 message. */
+  credentialsKey: string;
+  /** The start of the error body, if read. */
+  detail?: string;
+}
+
+/** The HttpError for a non-2xx, non-3xx status. */
+export function statusError(status: number, url: string, ctx: StatusErrorContext): HttpError {
+  const said = ctx.detail ? ` ("${oneLine(ctx.detail, 100)}")` : '';
+  switch (status) {
+    case 401:
+      return new HttpError(
+        'unauthorized',
+        url,
+        ctx.sentCredentials
+          ? `401 from ${url}: the master rejected the credentials; check principal and secret in ${ctx.credentialsKey}`
+          : `401 from ${url}: the master requires HTTP authentication; set ${ctx.credentialsKey} (principal and secret)`,
+        status,
+      );
+    case 403:
+      return new HttpError('forbidden', url, `403 from ${url}${said}: the principal is not allowed this call; check the master's ACLs`, status);
+    case 404:
+      return new HttpError('not-found', url, `404 from ${url}: no such endpoint; is this a Mesos master URL?`, status);
+    case 503:
+      return new HttpError('unavailable', url, `503 from ${url}${said}: no leader elected yet or the master is recovering; retrying`, status);
+    default:
+      return new HttpError('status', url, `unexpected ${status} from ${url}${said}`, status);
+  }
+}
+
+/** Reads at most ERROR_DETAIL_BYTES of an error body for its message, never failing. */
+export async function errorDetail(res: Response): Promise<string | undefined> {
+  if (!res.body) return undefined;
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < ERROR_DETAIL_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The status alone is enough to report.
+  }
+  const text = Buffer.concat(chunks).subarray(0, ERROR_DETAIL_BYTES).toString('utf8');
+  return text.trim() ? htmlTitle(text) ?? text : undefined;
+}
+
+function htmlTitle(text: string): string | null {
+  const m = /<title[^>]*>([^<]*)<\/title>/i.exec(text);
+  return m ? m[1].trim() : /^\s*</.test(text) ? 'an HTML page' : null;
+}
+
+/**
+ * Parses a body that should be JSON. An HTML page (a proxy's or captive portal's error page) and a truncated
+ * or garbled body each get a one-line HttpError naming the source.
+ */
+export function parseJsonBody(body: Buffer | string, source: string, contentType: string | null = null): unknown {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (/^\s*</.test(text) || (contentType !== null && /html/i.test(contentType))) {
+    const title = htmlTitle(text);
+    const named = title && title !== 'an HTML page' ? ` ("${oneLine(title, 80)}")` : '';
+    return notJson(source, `an HTML page${named}, not JSON; is this a Mesos master URL, or is a proxy in the way?`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const why = errorText(err);
+    const truncated = /end of (JSON )?input|unterminated/i.test(why);
+    return notJson(source, `invalid JSON (${why})${truncated ? '; the body looks truncated' : ''}`);
+  }
+}
+
+function notJson(source: string, what: string): never {
+  throw new HttpError('not-json', source, `${source} answered ${what}`);
+}
+
+export interface GetJsonOptions {
+  timeoutMs: number;
+  maxBodyBytes: number;
+  credentials?: Credentials;
+  /** Config key named when a 401 arrives; default `credentialsFile`. */
+  credentialsKey?: string;
+  headers?: Record<string, string>;
+}
+
+export type JsonAnswer =
+  | { kind: 'json'; url: string; status: number; body: unknown }
+  | { kind: 'redirect'; url: string; status: number; location: string };
+
+/**
+ * GET that expects JSON. A 3xx is returned with its Location resolved, not followed; every other failure
+ * throws an HttpError. The timeout covers the whole exchange including the body.
+ */
+export async function getJson(url: string, opts: GetJsonOptions): Promise<JsonAnswer> {
+  const deadline = new Deadline(opts.timeoutMs);
+  try {
+    const res = await send(url, { headers: { Accept: 'application/json', ...opts.headers }, credentials: opts.credentials }, deadline);
+    if (res.status >= 300 && res.status < 400) {
+      await discardBody(res);
+      const location = res.headers.get('location');
+      if (!location) throw new HttpError('status', url, `${res.status} from ${url} without a Location header`, res.status);
+      return { kind: 'redirect', url, status: res.status, location: resolveLocation(location, url) };
+    }
+    if (res.status < 200 || res.status >= 300) {
+      const detail = await errorDetail(res);
+      throw statusError(res.status, url, {
+        sentCredentials: opts.credentials !== undefined,
+        credentialsKey: opts.credentialsKey ?? 'credentialsFile',
+        detail,
+      });
+    }
+    const body = await readBodyCapped(res, url, opts.maxBodyBytes, deadline);
+    return { kind: 'json', url, status: res.status, body: parseJsonBody(body, url, res.headers.get('content-type')) };
+  } catch (err) {
+    throw networkError(err, url, deadline);
+  } finally {
+    deadline.clear();
+  }
+}
