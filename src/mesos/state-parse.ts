@@ -1,0 +1,247 @@
+// A Mesos master's /state (or /state.json) document → ClusterSnapshot. Pure; semantics fixed by issue 2 item 4.
+//
+// Validation is by hand, touching only what the snapshot needs (agents, frameworks and their live tasks, never
+// completed_tasks), so the 2.4 MB dcos-ui capture parses in well under a millisecond after JSON.parse.
+// Tolerant where Mesos versions differ: `gpus` (1.0+), `active` on agents (0.22+), `used_resources` and
+// `offered_resources` (frameworks 0.20+, agents 0.23+), `unreachable_slaves` (1.2+) and `leader_info` (1.1+)
+// may be missing. Strict where the data would be unusable: a wrong type anywhere we read is an error.
+import { RESOURCES, type AgentSummary, type ClusterSnapshot, type FrameworkSummary, type ResourceName, type ResourceUse } from './snapshot';
+
+export class StateFormatError extends Error {
+  override readonly name = 'StateFormatError';
+  constructor(
+    /** Where in the document, e.g. `slaves[3].resources.cpus`. */
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Obj = Record<string, unknown>;
+type Amounts = Record<ResourceName, number>;
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  switch (typeof v) {
+    case 'string':
+      return `a string (${JSON.stringify(v.length > 40 ? `${v.slice(0, 39)}…` : v)})`;
+    case 'number':
+    case 'boolean':
+      return `a ${typeof v} (${String(v)})`;
+    default:
+      return `an ${typeof v}`;
+  }
+}
+
+function wrongType(path: string, v: unknown, expected: string): StateFormatError {
+  const where = path === '' ? 'the document' : path;
+  return new StateFormatError(path, `state: ${where} is ${describe(v)}, expected ${expected}`);
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function obj(v: unknown, path: string): Obj {
+  if (!isObj(v)) throw wrongType(path, v, 'an object');
+  return v;
+}
+
+function arr(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) throw wrongType(path, v, 'an array');
+  return v;
+}
+
+function str(v: unknown, path: string): string {
+  if (typeof v !== 'string') throw wrongType(path, v, 'a string');
+  return v;
+}
+
+function optStr(v: unknown, path: string): string | null {
+  return v === undefined ? null : str(v, path);
+}
+
+function optBool(v: unknown, path: string, absent: boolean): boolean {
+  if (v === undefined) return absent;
+  if (typeof v !== 'boolean') throw wrongType(path, v, 'true or false');
+  return v;
+}
+
+function optNum(v: unknown, path: string): number {
+  if (v === undefined) return 0;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw wrongType(path, v, 'a number');
+  return v;
+}
+
+function zero(): Amounts {
+  return { cpus: 0, mem: 0, disk: 0, gpus: 0 };
+}
+
+/** Adds a resource object (a.4: scalars summed per name; cpus/mem/disk/gpus, each optional) into `into`. */
+function addResources(into: Amounts, v: unknown, path: string): void {
+  const r = obj(v, path);
+  for (const name of RESOURCES) into[name] += optNum(r[name], `${path}.${name}`);
+}
+
+/** An optional resource object: missing counts as nothing. */
+function resourcesOf(v: unknown, path: string): Amounts {
+  const a = zero();
+  if (v !== undefined) addResources(a, v, path);
+  return a;
+}
+
+/** Mesos keeps scalars in fixed point with 3 decimals; old masters print float noise (14.5500000000001). */
+function round3(x: number): number {
+  const r = Math.round(x * 1000) / 1000;
+  return r === 0 ? 0 : r; // no -0 in the output
+}
+
+function use(total: number, used: number, offered: number): ResourceUse {
+  const t = round3(total);
+  const u = round3(used);
+  const o = round3(offered);
+  return { total: t, used: u, offered: o, free: round3(t - u - o) };
+}
+
+/** `master@10.0.0.2:5050` → `10.0.0.2:5050`. */
+function pidAddress(pid: string): string {
+  const at = pid.indexOf('@');
+  return at < 0 ? pid : pid.slice(at + 1);
+}
+
+/**
+ * host:port of the leader. From `leader_info` (1.1+) its hostname and port, the name Mesos itself puts in
+ * redirects and the one an operator knows the master by; else the address in the `leader` PID.
+ */
+function leaderOf(doc: Obj): string | null {
+  if (doc.leader_info !== undefined) {
+    const info = obj(doc.leader_info, 'leader_info');
+    const hostname = optStr(info.hostname, 'leader_info.hostname');
+    const port = info.port === undefined ? null : optNum(info.port, 'leader_info.port');
+    if (hostname && port !== null) return `${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
+    const pid = optStr(info.pid, 'leader_info.pid');
+    if (pid) return pidAddress(pid);
+  }
+  const leader = optStr(doc.leader, 'leader');
+  return leader ? pidAddress(leader) : null;
+}
+
+export type MasterRole =
+  | { role: 'leader' }
+  /** A 0.28-or-older non-leader: 200 with its own empty view; `leader` is the leader's host:port (IP). */
+  | { role: 'follower'; leader: string }
+  /** No leader known: an empty view with neither `leader` nor `elected_time`. */
+  | { role: 'no-leader' };
+
+/**
+ * Tells a leader's answer from a pre-1.0 non-leader's (a.7): the latter answers 200 with `slaves: []` and a
+ * `leader` PID other than its own `pid`. Anything that is not such a document counts as the leader's, and
+ * parseState then judges it.
+ */
+export function masterRole(json: unknown): MasterRole {
+  if (!isObj(json)) return { role: 'leader' };
+  const emptyView = Array.isArray(json.slaves) && json.slaves.length === 0;
+  if (!emptyView) return { role: 'leader' };
+  const { pid, leader } = json;
+  if (typeof leader === 'string' && typeof pid === 'string' && leader !== pid) {
+    return { role: 'follower', leader: pidAddress(leader) };
+  }
+  if (leader === undefined && json.leader_info === undefined && json.elected_time === undefined) return { role: 'no-leader' };
+  return { role: 'leader' };
+}
+
+/** Throws StateFormatError (one line, naming the path) when the document cannot be used. */
+export function parseState(json: unknown): ClusterSnapshot {
+  const doc = obj(json, '');
+  const slaves = arr(doc.slaves, 'slaves');
+  const frameworks = arr(doc.frameworks, 'frameworks');
+
+  const total = zero();
+  const agentUsed = zero();
+  const agentOffered = zero();
+  let agentsCarryUsed = false;
+  let agentsCarryOffered = false;
+  let active = 0;
+  const agentList: AgentSummary[] = [];
+  for (let i = 0; i < slaves.length; i++) {
+    const p = `slaves[${i}]`;
+    const s = obj(slaves[i], p);
+    const res = zero();
+    addResources(res, s.resources, `${p}.resources`); // required: an agent without resources is not an agent
+    const used = resourcesOf(s.used_resources, `${p}.used_resources`);
+    const offered = resourcesOf(s.offered_resources, `${p}.offered_resources`);
+    agentsCarryUsed ||= s.used_resources !== undefined;
+    agentsCarryOffered ||= s.offered_resources !== undefined;
+    for (const name of RESOURCES) {
+      total[name] += res[name];
+      agentUsed[name] += used[name];
+      agentOffered[name] += offered[name];
+    }
+    // Before 0.22 agents had no `active`; /state then listed only registered, connected agents.
+    const isActive = optBool(s.active, `${p}.active`, true);
+    if (isActive) active++;
+    agentList.push({
+      id: str(s.id, `${p}.id`),
+      hostname: str(s.hostname, `${p}.hostname`),
+      active: isActive,
+      cpus: use(res.cpus, used.cpus, offered.cpus),
+      mem: use(res.mem, used.mem, offered.mem),
+    });
+  }
+
+  const fwUsed = zero();
+  const fwOffered = zero();
+  const tasks: Record<string, number> = {};
+  let frameworksActive = 0;
+  const frameworkList: FrameworkSummary[] = [];
+  for (let i = 0; i < frameworks.length; i++) {
+    const p = `frameworks[${i}]`;
+    const f = obj(frameworks[i], p);
+    const used = resourcesOf(f.used_resources, `${p}.used_resources`);
+    const offered = resourcesOf(f.offered_resources, `${p}.offered_resources`);
+    for (const name of RESOURCES) {
+      fwUsed[name] += used[name];
+      fwOffered[name] += offered[name];
+    }
+    const isActive = optBool(f.active, `${p}.active`, true);
+    if (isActive) frameworksActive++;
+    const list = f.tasks === undefined ? [] : arr(f.tasks, `${p}.tasks`);
+    for (let j = 0; j < list.length; j++) {
+      const t = obj(list[j], `${p}.tasks[${j}]`);
+      const state = str(t.state, `${p}.tasks[${j}].state`);
+      tasks[state] = (tasks[state] ?? 0) + 1;
+    }
+    frameworkList.push({
+      id: str(f.id, `${p}.id`),
+      name: str(f.name, `${p}.name`),
+      active: isActive,
+      tasks: list.length,
+      cpusUsed: round3(used.cpus),
+      memUsed: round3(used.mem),
+    });
+  }
+
+  const used = agentsCarryUsed ? agentUsed : fwUsed;
+  const offered = agentsCarryOffered ? agentOffered : fwOffered;
+  const byResource = (name: ResourceName) => use(total[name], used[name], offered[name]);
+  return {
+    leader: leaderOf(doc),
+    version: optStr(doc.version, 'version'),
+    agents: {
+      active,
+      inactive: slaves.length - active,
+      unreachable: Math.round(optNum(doc.unreachable_slaves, 'unreachable_slaves')),
+    },
+    cpus: byResource('cpus'),
+    mem: byResource('mem'),
+    disk: byResource('disk'),
+    gpus: byResource('gpus'),
+    frameworks: { active: frameworksActive },
+    tasks: Object.fromEntries(Object.entries(tasks).sort(([a], [b]) => (a < b ? -1 : 1))),
+    agentList,
+    frameworkList,
+  };
+}
