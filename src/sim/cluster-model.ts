@@ -1,0 +1,379 @@
+// The shared state of a simulated Mesos cluster: agents, frameworks, tasks, executors and offers.
+// Every master in a simulation (the leader and any redirecting standbys) serves views of one model, the way a
+// real master's /state is a view of its in-memory registry (src/master/master.hpp: Slaves, Framework, Task).
+import { EventEmitter } from 'node:events';
+import { type Clock, type Rng } from './random';
+import { type Range, type Resources, subtract, sum } from './resources';
+
+export type AgentStatus = 'active' | 'inactive' | 'unreachable';
+
+export interface SimAgent {
+  id: string;
+  hostname: string;
+  ip: string;
+  /** The agent's HTTP port: a real loopback port once the agent serves the executor API, 5051 before. */
+  port: number;
+  resources: Resources;
+  registeredTime: number;
+  reregisteredTime?: number;
+  status: AgentStatus;
+  inactiveSince?: number;
+}
+
+export interface TaskStatusEntry {
+  state: string;
+  timestamp: number;
+  container_status?: unknown;
+}
+
+export interface SimTask {
+  id: string;
+  name: string;
+  frameworkId: string;
+  /** '' for a command task, as /state writes it. */
+  executorId: string;
+  agentId: string;
+  state: string;
+  resources: Resources;
+  statuses: TaskStatusEntry[];
+  /** For background tasks: when the simulated work ends (ms). */
+  endsAt?: number;
+}
+
+export interface SimExecutor {
+  executorId: string;
+  frameworkId: string;
+  agentId: string;
+  /** The ExecutorInfo exactly as the scheduler sent it; a reuse must be identical (mesos.md b.5). */
+  info: Record<string, unknown>;
+  resources: Resources;
+}
+
+export interface SimOffer {
+  id: string;
+  frameworkId: string;
+  agentId: string;
+  resources: Resources;
+}
+
+export interface SimFramework {
+  id: string;
+  name: string;
+  user: string;
+  hostname: string;
+  webuiUrl: string;
+  roles: string[];
+  capabilities: string[];
+  failoverTimeout: number;
+  checkpoint: boolean;
+  principal?: string;
+  registeredTime: number;
+  reregisteredTime?: number;
+  unregisteredTime: number;
+  active: boolean;
+  connected: boolean;
+  /** Set while an HTTP framework is disconnected: the failover timeout runs from here (ms). */
+  disconnectedAt?: number;
+  tasks: Map<string, SimTask>;
+  completedTasks: SimTask[];
+  unreachableTasks: SimTask[];
+  offers: Map<string, SimOffer>;
+  /** Keyed by `${agentId}/${executorId}`. */
+  executors: Map<string, SimExecutor>;
+  /** A simulated "other" framework whose tasks the model runs itself. */
+  background: boolean;
+}
+
+export const TERMINAL_STATES = new Set([
+  'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_LOST',
+  'TASK_GONE_BY_OPERATOR',
+]);
+
+// Mesos flags --max_completed_tasks_per_framework, --max_unreachable_tasks_per_framework and
+// --max_completed_frameworks (master/constants.hpp), as the recorded master's flags show.
+const MAX_COMPLETED_TASKS = 1000;
+const MAX_COMPLETED_FRAMEWORKS = 50;
+
+export interface ModelEvents {
+  /** An agent passed the ping timeout: its tasks are now unreachable and its offers gone. */
+  agentUnreachable: [agent: SimAgent, tasks: SimTask[]];
+  agentInactive: [agent: SimAgent];
+  agentActive: [agent: SimAgent];
+  offerRescinded: [offer: SimOffer];
+  /** A disconnected framework outlived its failover timeout (Master::removeFramework). */
+  frameworkRemoved: [framework: SimFramework];
+}
+
+export interface ClusterModelOptions {
+  clock: Clock;
+  rng: Rng;
+  /** Time an inactive agent stays in `slaves` before it becomes unreachable; Mesos: 5 pings × 15 s. */
+  unreachableAfterMs?: number;
+}
+
+export interface AgentSpec {
+  hostname?: string;
+  cpus?: number;
+  mem?: number;
+  disk?: number;
+  gpus?: number;
+  ports?: Range[];
+  port?: number;
+}
+
+export class ClusterModel extends EventEmitter {
+  readonly id: string;
+  readonly startTime: number;
+  readonly agents = new Map<string, SimAgent>();
+  readonly frameworks = new Map<string, SimFramework>();
+  readonly completedFrameworks: SimFramework[] = [];
+  readonly removedFrameworkIds = new Set<string>();
+  /** Tasks that ever reached each terminal state: the master/tasks_* counters of /metrics/snapshot. */
+  readonly terminalCounts = new Map<string, number>();
+  readonly clock: Clock;
+  readonly rng: Rng;
+  private readonly unreachableAfterMs: number;
+  private agentSeq = 0;
+  private frameworkSeq = 0;
+  private offerSeq = 0;
+
+  constructor(opts: ClusterModelOptions) {
+    super();
+    this.clock = opts.clock;
+    this.rng = opts.rng;
+    this.id = opts.rng.uuid();
+    this.startTime = this.nowSecs();
+    this.unreachableAfterMs = opts.unreachableAfterMs ?? 75_000;
+  }
+
+  override emit<K extends keyof ModelEvents>(event: K, ...args: ModelEvents[K]): boolean {
+    return super.emit(event, ...args);
+  }
+
+  override on<K extends keyof ModelEvents>(event: K, listener: (...args: ModelEvents[K]) => void): this {
+    return super.on(event, listener as (...a: unknown[]) => void);
+  }
+
+  nowSecs(): number {
+    return this.clock() / 1000;
+  }
+
+  addAgent(spec: AgentSpec = {}): SimAgent {
+    const n = ++this.agentSeq;
+    // Agent ids are the registering master's id plus S<n> (Master::newSlaveId).
+    const agent: SimAgent = {
+      id: `${this.id}-S${n - 1}`,
+      hostname: spec.hostname ?? `agent-${n}`,
+      ip: '127.0.0.1',
+      port: spec.port ?? 5051,
+      resources: {
+        cpus: spec.cpus ?? 4,
+        mem: spec.mem ?? 3800,
+        disk: spec.disk ?? 28000,
+        gpus: spec.gpus ?? 0,
+        ports: spec.ports ?? [[31000, 32000]],
+      },
+      registeredTime: this.nowSecs(),
+      status: 'active',
+    };
+    this.agents.set(agent.id, agent);
+    return agent;
+  }
+
+  /** The agent's connection dropped: /state shows it inactive at once (mesos.md f) and its offers are rescinded. */
+  disconnectAgent(agentId: string): void {
+    const agent = this.requireAgent(agentId);
+    if (agent.status !== 'active') return;
+    agent.status = 'inactive';
+    agent.inactiveSince = this.clock();
+    this.rescindOffersOn(agentId);
+    this.emit('agentInactive', agent);
+  }
+
+  /** The agent fails its health checks: it leaves `slaves`, its tasks become unreachable (Master::markUnreachable). */
+  markUnreachable(agentId: string): SimTask[] {
+    const agent = this.requireAgent(agentId);
+    if (agent.status === 'unreachable') return [];
+    agent.status = 'unreachable';
+    this.rescindOffersOn(agentId);
+    const lost: SimTask[] = [];
+    for (const fw of this.frameworks.values()) {
+      for (const task of [...fw.tasks.values()]) {
+        if (task.agentId !== agentId) continue;
+        fw.tasks.delete(task.id);
+        task.state = 'TASK_UNREACHABLE';
+        task.statuses.push({ state: 'TASK_UNREACHABLE', timestamp: this.nowSecs() });
+        pushCapped(fw.unreachableTasks, task, MAX_COMPLETED_TASKS);
+        lost.push(task);
+      }
+      for (const [key, ex] of fw.executors) if (ex.agentId === agentId) fw.executors.delete(key);
+    }
+    this.emit('agentUnreachable', agent, lost);
+    return lost;
+  }
+
+  /** The agent (re-)registers: it is active again with a fresh work directory, as after an agent restart. */
+  reconnectAgent(agentId: string): void {
+    const agent = this.requireAgent(agentId);
+    if (agent.status === 'active') return;
+    agent.status = 'active';
+    agent.inactiveSince = undefined;
+    agent.reregisteredTime = this.nowSecs();
+    this.emit('agentActive', agent);
+  }
+
+  requireAgent(agentId: string): SimAgent {
+    const agent = this.agents.get(agentId);
+    if (!agent) throw new Error(`unknown agent '${agentId}': use one of ${[...this.agents.keys()].join(', ')}`);
+    return agent;
+  }
+
+  /** Registered agents, i.e. those listed in /state `slaves` (active or not). */
+  registeredAgents(): SimAgent[] {
+    return [...this.agents.values()].filter((a) => a.status !== 'unreachable');
+  }
+
+  addFramework(fields: Partial<SimFramework> & { name: string; user: string }): SimFramework {
+    const fw: SimFramework = {
+      id: `${this.id}-${String(this.frameworkSeq++).padStart(4, '0')}`,
+      hostname: '',
+      webuiUrl: '',
+      roles: ['*'],
+      capabilities: [],
+      failoverTimeout: 0,
+      checkpoint: false,
+      registeredTime: this.nowSecs(),
+      unregisteredTime: 0,
+      active: true,
+      connected: true,
+      tasks: new Map(),
+      completedTasks: [],
+      unreachableTasks: [],
+      offers: new Map(),
+      executors: new Map(),
+      background: false,
+      ...fields,
+    };
+    this.frameworks.set(fw.id, fw);
+    return fw;
+  }
+
+  /** Moves a framework to completed_frameworks; the caller has already ended its tasks. */
+  removeFramework(fw: SimFramework): void {
+    for (const offer of [...fw.offers.values()]) fw.offers.delete(offer.id);
+    fw.executors.clear();
+    fw.active = false;
+    fw.connected = false;
+    fw.unregisteredTime = this.nowSecs();
+    this.frameworks.delete(fw.id);
+    this.removedFrameworkIds.add(fw.id);
+    pushCapped(this.completedFrameworks, fw, MAX_COMPLETED_FRAMEWORKS);
+    this.emit('frameworkRemoved', fw);
+  }
+
+  /** Records a new state for a task; resources are freed as soon as the state is terminal (Master::updateTask). */
+  setTaskState(task: SimTask, state: string, containerStatus?: unknown): void {
+    if (TERMINAL_STATES.has(state) && !TERMINAL_STATES.has(task.state)) this.terminalCounts.set(state, (this.terminalCounts.get(state) ?? 0) + 1);
+    task.state = state;
+    const entry: TaskStatusEntry = { state, timestamp: this.nowSecs() };
+    if (containerStatus !== undefined) entry.container_status = containerStatus;
+    task.statuses.push(entry);
+  }
+
+  /** Moves a terminal task to completed_tasks (Master::removeTask, run when its terminal update is acknowledged). */
+  completeTask(task: SimTask): void {
+    const fw = this.frameworks.get(task.frameworkId);
+    if (!fw || fw.tasks.get(task.id) !== task) return;
+    fw.tasks.delete(task.id);
+    pushCapped(fw.completedTasks, task, MAX_COMPLETED_TASKS);
+  }
+
+  newOfferId(): string {
+    return `${this.id}-O${this.offerSeq++}`;
+  }
+
+  addOffer(frameworkId: string, agentId: string, resources: Resources): SimOffer {
+    const offer: SimOffer = { id: this.newOfferId(), frameworkId, agentId, resources };
+    this.frameworks.get(frameworkId)?.offers.set(offer.id, offer);
+    return offer;
+  }
+
+  findOffer(offerId: string): SimOffer | undefined {
+    for (const fw of this.frameworks.values()) {
+      const offer = fw.offers.get(offerId);
+      if (offer) return offer;
+    }
+    return undefined;
+  }
+
+  removeOffer(offer: SimOffer): void {
+    this.frameworks.get(offer.frameworkId)?.offers.delete(offer.id);
+  }
+
+  rescindOffersOn(agentId: string): void {
+    for (const fw of this.frameworks.values()) {
+      for (const offer of [...fw.offers.values()]) {
+        if (offer.agentId !== agentId) continue;
+        fw.offers.delete(offer.id);
+        this.emit('offerRescinded', offer);
+      }
+    }
+  }
+
+  /** Resources held by live tasks and executors on the agent (SlaveWriter's used_resources). */
+  usedOn(agentId: string): Resources {
+    const parts: Resources[] = [];
+    for (const fw of this.frameworks.values()) {
+      for (const t of fw.tasks.values()) if (t.agentId === agentId && !TERMINAL_STATES.has(t.state)) parts.push(t.resources);
+      for (const ex of fw.executors.values()) if (ex.agentId === agentId) parts.push(ex.resources);
+    }
+    return sum(parts);
+  }
+
+  offeredOn(agentId: string): Resources {
+    const parts: Resources[] = [];
+    for (const fw of this.frameworks.values()) for (const o of fw.offers.values()) if (o.agentId === agentId) parts.push(o.resources);
+    return sum(parts);
+  }
+
+  freeOn(agentId: string): Resources {
+    const agent = this.requireAgent(agentId);
+    return subtract(subtract(agent.resources, this.usedOn(agentId)), this.offeredOn(agentId));
+  }
+
+  usedBy(fw: SimFramework): Resources {
+    const parts: Resources[] = [];
+    for (const t of fw.tasks.values()) if (!TERMINAL_STATES.has(t.state)) parts.push(t.resources);
+    for (const ex of fw.executors.values()) parts.push(ex.resources);
+    return sum(parts);
+  }
+
+  offeredTo(fw: SimFramework): Resources {
+    return sum([...fw.offers.values()].map((o) => o.resources));
+  }
+
+  /** Inactive agents past the ping timeout become unreachable; disconnected frameworks past failover are removed. */
+  checkTimeouts(): void {
+    const now = this.clock();
+    for (const agent of this.agents.values()) {
+      if (agent.status === 'inactive' && now - (agent.inactiveSince ?? now) >= this.unreachableAfterMs) this.markUnreachable(agent.id);
+    }
+    for (const fw of [...this.frameworks.values()]) {
+      if (fw.disconnectedAt !== undefined && now - fw.disconnectedAt >= fw.failoverTimeout * 1000) this.removeFramework(fw);
+    }
+  }
+
+  totals(): { total: Resources; used: Resources; offered: Resources } {
+    const agents = this.registeredAgents();
+    return {
+      total: sum(agents.map((a) => a.resources)),
+      used: sum(agents.map((a) => this.usedOn(a.id))),
+      offered: sum(agents.map((a) => this.offeredOn(a.id))),
+    };
+  }
+}
+
+export function pushCapped<T>(list: T[], item: T, cap: number): void {
+  list.push(item);
+  if (list.length > cap) list.splice(0, list.length - cap);
+}
