@@ -12,9 +12,12 @@ export class StateFormatError extends Error {
   constructor(
     /** Where in the document, e.g. `slaves[3].resources.cpus`. */
     readonly path: string,
-    message: string,
+    /** What is wrong there, e.g. `slaves[3].resources.cpus is a string ("4"), expected a number`. */
+    readonly detail: string,
+    /** Where the document came from: `state` for a file, the URL for a master's answer. */
+    readonly origin = 'state',
   ) {
-    super(message);
+    super(`${origin}: ${detail}`);
   }
 }
 
@@ -38,7 +41,7 @@ function describe(v: unknown): string {
 
 function wrongType(path: string, v: unknown, expected: string): StateFormatError {
   const where = path === '' ? 'the document' : path;
-  return new StateFormatError(path, `state: ${where} is ${describe(v)}, expected ${expected}`);
+  return new StateFormatError(path, `${where} is ${describe(v)}, expected ${expected}`);
 }
 
 function isObj(v: unknown): v is Obj {
@@ -153,9 +156,20 @@ export function masterRole(json: unknown): MasterRole {
   return { role: 'leader' };
 }
 
-/** Throws StateFormatError (one line, naming the path) when the document cannot be used. */
-export function parseState(json: unknown): ClusterSnapshot {
-  const doc = obj(json, '');
+/**
+ * Throws StateFormatError (one line, naming `origin` and the path) when the document cannot be used.
+ * `origin` names where the document came from, e.g. the URL; default `state`.
+ */
+export function parseState(json: unknown, origin = 'state'): ClusterSnapshot {
+  try {
+    return snapshotOf(obj(json, ''));
+  } catch (err) {
+    if (err instanceof StateFormatError && origin !== err.origin) throw new StateFormatError(err.path, err.detail, origin);
+    throw err;
+  }
+}
+
+function snapshotOf(doc: Obj): ClusterSnapshot {
   const slaves = arr(doc.slaves, 'slaves');
   const frameworks = arr(doc.frameworks, 'frameworks');
 

@@ -254,7 +254,21 @@ describe('parseState rejects unusable documents with one typed, one-line error',
     d.slaves[0].id = 'x'.repeat(500);
     expect(() => parseState(d)).toThrow(/^state: slaves\[0\]\.hostname is a number \(42\), expected a string$/);
     d.slaves[0].resources.mem = 'y'.repeat(500);
-    expect(() => parseState(d)).toThrow(new StateFormatError('slaves[0].resources.mem', `state: slaves[0].resources.mem is a string ("${'y'.repeat(39)}…"), expected a number`));
+    expect(() => parseState(d)).toThrow(`state: slaves[0].resources.mem is a string ("${'y'.repeat(39)}…"), expected a number`);
+  });
+
+  test('the error names where the document came from', () => {
+    const d = doc();
+    d.slaves[0].resources.cpus = '4';
+    let err: StateFormatError | undefined;
+    try {
+      parseState(d, 'http://10.0.0.2:5050/master/state');
+    } catch (e) {
+      err = e as StateFormatError;
+    }
+    expect(err).toBeInstanceOf(StateFormatError);
+    expect(err?.message).toBe('http://10.0.0.2:5050/master/state: slaves[0].resources.cpus is a string ("4"), expected a number');
+    expect(err?.path).toBe('slaves[0].resources.cpus');
   });
 });
 
