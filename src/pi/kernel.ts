@@ -1,0 +1,131 @@
+// Chunk kernels for the Leibniz series: chunk [a,b) (a, b even) is 4·Σ_{k=a}^{b-1} (-1)^k/(2k+1).
+// Terms are paired, 1/d − 1/(d+2) = 2/(d(d+2)) with d = 2k+1, so every summand is positive and the
+// cancellation of the alternating form disappears (reference/leibniz.md 1b). Pairs are summed from the
+// end of the chunk backwards, small terms first, which keeps the running sums (and so the rounding
+// errors) small. No dependencies: the executor bundles this file as it is.
+//
+// Both kernels are deterministic: JavaScript never fuses a·b+c, so the same input gives bit-identical
+// output on x86 and ARM (bench/c/kernels.c has the same loops and is compiled with -ffp-contract=off).
+
+export type KernelName = 'precise' | 'fast';
+export const KERNEL_NAMES: readonly KernelName[] = ['precise', 'fast'];
+
+/**
+ * The default kernel is `precise`. The corrected estimate (K = 2 Euler corrections) is limited by the
+ * arithmetic, not by N: with `fast` (~1e-16 relative per chunk) it certifies about 15 decimals, the
+ * same as the raw sum of a 1e15-term job, so the corrections would show nothing; with `precise`
+ * (~1e-31) it certifies about 28–30 (reference/leibniz.md 1a/1c). `precise` is about 10× slower per
+ * term, but the ledger sizes chunks by each agent's measured speed, so tasks still last 5–20 s and the
+ * scheduling overhead stays the same; only the N reached per hour shrinks, and N adds only log10 N raw
+ * digits. Choose `fast` to show the raw series racing through more terms.
+ */
+export const DEFAULT_KERNEL: KernelName = 'precise';
+
+/** A chunk's sum as the unevaluated double-double hi + lo, and a bound on |hi + lo − exact|. */
+export interface ChunkSum {
+  hi: number;
+  lo: number;
+  errBound: number;
+}
+
+/** Largest term index the task data allows; keeps d = 2k+1 below 2^51, so d and d+2 are exact. */
+export const MAX_TERMS = 1e15;
+
+const U = 2 ** -53; // unit roundoff of binary64
+const SPLITTER = 134217729; // 2^27 + 1, Veltkamp's splitting constant for 53-bit doubles
+
+function checkChunk(a: number, b: number): void {
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a < 0 || b > MAX_TERMS || a >= b || a % 2 || b % 2) {
+    throw new RangeError(`chunk [${a},${b}) is invalid: need even integers 0 <= a < b <= ${MAX_TERMS}`);
+  }
+}
+
+/**
+ * About 31 significant digits. Each pair 8/(d(d+2)) is formed in double-double: the product d(d+2)
+ * exactly by Dekker's product, the quotient corrected by its residual; the sum is accumulated with
+ * TwoSum.
+ *
+ * errBound is a-posteriori, 2·u²·(8·Σq + 5·Σs) with u = 2^-53, Σq the chunk sum and Σs the sum of
+ * the running sums after each addition. Derivation (first order in u, the factor 2 absorbs the
+ * O(u³) terms and the rounding of Σs itself, which is at most n·u < 6% for n ≤ 5e14 pairs):
+ * - term: P = ph + pl = d(d+2) exactly; q1 = fl(8/ph); th + tl = q1·ph exactly; 8 − th is exact
+ *   (Sterbenz, th ∈ [4,16]); the residual R = 8 − q1·P has |R| ≤ 16u and is computed with two more
+ *   roundings, error ≤ 32u²; q2 = fl(r/ph) then adds u·|q2| ≤ 16u²/ph and replacing P by ph another
+ *   16u²/ph. Total |q1 + q2 − 8/P| ≤ 64u²/ph, i.e. 8u² relative.
+ * - addition of (q1, q2) to (sh, sl): TwoSum and the final FastTwoSum are exact; fl(sl + q2) errs by
+ *   ≤ u·(u·sh + 2u·q1) ≤ 2u²·S' and fl(e + t) by ≤ u·3u·S', with S' the new running sum: 5u²·S'.
+ */
+export function precise(a: number, b: number): ChunkSum {
+  checkChunk(a, b);
+  let sh = 0;
+  let sl = 0;
+  let sumS = 0;
+  for (let d = 2 * b - 3; d >= 2 * a + 1; d -= 4) {
+    const e = d + 2;
+    // Dekker: ph + pl = d·e exactly (Veltkamp split of both factors).
+    let t = SPLITTER * d;
+    const dH = t - (t - d);
+    const dL = d - dH;
+    t = SPLITTER * e;
+    const eH = t - (t - e);
+    const eL = e - eH;
+    const ph = d * e;
+    const pl = dH * eH - ph + dH * eL + dL * eH + dL * eL;
+    // Quotient 8/(ph + pl) as q1 + q2.
+    const q1 = 8 / ph;
+    t = SPLITTER * q1;
+    const qH = t - (t - q1);
+    const qL = q1 - qH;
+    t = SPLITTER * ph;
+    const pH = t - (t - ph);
+    const pL = ph - pH;
+    const th = q1 * ph;
+    const tl = qH * pH - th + qH * pL + qL * pH + qL * pL;
+    const q2 = (8 - th - tl - q1 * pl) / ph;
+    // (sh, sl) += (q1, q2): TwoSum of the high parts, then renormalise.
+    const s = sh + q1;
+    const bv = s - sh;
+    const err = sh - (s - bv) + (q1 - bv);
+    const v = err + (sl + q2);
+    sh = s + v;
+    sl = v - (sh - s);
+    sumS += sh;
+  }
+  const errBound = 2 * U * U * (8 * sh + 5 * sumS);
+  return { hi: sh, lo: sl, errBound };
+}
+
+/**
+ * About 15–16 significant digits, roughly 10× faster than `precise`. Each pair is 8/(d·(d+2)) in
+ * double (two roundings, relative error ≤ 2u + u²), summed with Neumaier's compensated summation.
+ *
+ * errBound = 2.0001·u·hi + 1.1·u·Σ|c_i|. Neumaier's step computes the exact rounding error of each
+ * addition, so s + (exact Σ of those errors) is the exact sum of the computed terms; the only further
+ * error is in accumulating the compensation c, at most u·|c_i| per step (c_i the computed value after
+ * step i). The loop tracks Σ|c_i| (its own rounding is below n·u < 6%, hence 1.1), and the term
+ * roundings give 2u·Σq, with hi standing for Σq (the 0.0001 covers the difference and the rounding of
+ * the bound). hi + lo = s + c exactly (FastTwoSum).
+ */
+export function fast(a: number, b: number): ChunkSum {
+  checkChunk(a, b);
+  let s = 0;
+  let c = 0;
+  let sumAbsC = 0;
+  for (let d = 2 * b - 3; d >= 2 * a + 1; d -= 4) {
+    const q = 8 / (d * (d + 2));
+    const t = s + q;
+    // Terms are positive, so comparing s and q is comparing magnitudes.
+    if (s >= q) c += s - t + q;
+    else c += q - t + s;
+    sumAbsC += Math.abs(c);
+    s = t;
+  }
+  const hi = s + c;
+  const lo = c - (hi - s);
+  const errBound = 2.0001 * U * hi + 1.1 * U * sumAbsC;
+  return { hi, lo, errBound };
+}
+
+export function runKernel(kernel: KernelName, a: number, b: number): ChunkSum {
+  return kernel === 'precise' ? precise(a, b) : fast(a, b);
+}

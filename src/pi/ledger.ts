@@ -1,0 +1,402 @@
+// The job ledger: which ranges of the series are waiting, running where, or done with which result.
+// Pure: no I/O, the clock comes in as `now` arguments. Results are kept per chunk and summed as BigInt
+// counts of 2^-200 (exact.ts), so duplicates are idempotent and the total does not depend on the
+// order in which chunks finish.
+import { scaleResult } from './exact';
+import type { KernelName } from './kernel';
+import { checkRange, decodeTaskResult, encodeTaskRequest, TaskDataError } from './task-data';
+
+export const MIN_JOB_TERMS = 1e6;
+export const MAX_JOB_TERMS = 1e15;
+
+/** States that put a launched chunk back to pending. TASK_UNKNOWN (a reconciliation answer for a task
+ * the master does not know) and TASK_GONE_BY_OPERATOR mean the same for us: the work is gone. */
+const LOST_STATES = new Set(['TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_UNREACHABLE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
+const FAILED_STATES = new Set(['TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR']);
+
+export interface LedgerOptions {
+  /** First chunk for an agent of unknown speed, and the smallest chunk carved. */
+  minChunkTerms: number;
+  /** Aimed-for task length at the agent's measured speed; the brief asks for 5–20 s. */
+  targetTaskSeconds: number;
+  /** A new chunk is at most this many times the agent's previous one, so sizes ramp up from small. */
+  maxGrowth: number;
+  /** Failures of one chunk on one agent after which the chunk avoids that agent. */
+  maxFailuresPerAgent: number;
+}
+
+export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = {
+  minChunkTerms: 1e6,
+  targetTaskSeconds: 10,
+  maxGrowth: 10,
+  maxFailuresPerAgent: 3,
+};
+
+export interface StoredResult {
+  hi: number;
+  lo: number;
+  errBound: number;
+  ms: number;
+  agentId: string;
+  taskId: string;
+}
+
+export type ChunkState =
+  | { kind: 'pending' }
+  | { kind: 'launched'; taskId: string; agentId: string; launchedAt: number }
+  | { kind: 'done'; result: StoredResult };
+
+export interface Chunk {
+  start: number;
+  end: number;
+  /** Launches so far; the next task id carries attempts + 1. */
+  attempts: number;
+  /** Failures per agent id. */
+  failures: Map<string, number>;
+  state: ChunkState;
+}
+
+export interface Counters {
+  launched: number;
+  finished: number;
+  failed: number;
+  lost: number;
+  retried: number;
+  /** Duplicate results that were not bit-identical to the stored one. */
+  mismatches: number;
+}
+
+export interface AgentSpeed {
+  /** Per-task (per-core) kernel speed, terms/s, smoothed over finished results. */
+  termsPerSecond: number;
+  /** Size of the last chunk carved for this agent. */
+  lastChunk: number;
+}
+
+/** Everything the ledger is; ledger-store.ts persists exactly this. */
+export interface LedgerData {
+  jobId: string;
+  terms: number;
+  kernel: KernelName;
+  startedAt: number;
+  finishedAt: number | null;
+  /** [0, carved) is cut into chunks; [carved, terms) is not assigned yet. */
+  carved: number;
+  chunks: Chunk[];
+  counters: Counters;
+  speeds: Map<string, AgentSpeed>;
+}
+
+export interface Launch {
+  taskId: string;
+  agentId: string;
+  start: number;
+  end: number;
+  kernel: KernelName;
+  /** The TaskInfo.data payload. */
+  data: string;
+}
+
+export type UpdateOutcome =
+  | { kind: 'finished'; start: number; end: number; supersededTaskId: string | null }
+  | { kind: 'duplicate' }
+  | { kind: 'mismatch'; message: string }
+  | { kind: 'requeued'; reason: string }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'running' }
+  | { kind: 'stale' }
+  | { kind: 'unknown'; message: string };
+
+export interface Progress {
+  termsDone: number;
+  termsTotal: number;
+  termsPerSecond: number;
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+}
+
+export class LedgerError extends Error {
+  override name = 'LedgerError';
+}
+
+const TASK_ID = /^pi-([a-z0-9]{1,16})-(\d{1,16})-(\d{1,16})-(\d{1,9})$/;
+const RATE_WINDOW_MS = 60_000;
+
+export function taskIdFor(jobId: string, start: number, end: number, attempt: number): string {
+  return `pi-${jobId}-${start}-${end}-${attempt}`;
+}
+
+export function parseTaskId(taskId: string): { jobId: string; start: number; end: number; attempt: number } | null {
+  const m = TASK_ID.exec(taskId);
+  return m ? { jobId: m[1], start: Number(m[2]), end: Number(m[3]), attempt: Number(m[4]) } : null;
+}
+
+export function checkJob(jobId: string, terms: number): void {
+  if (!/^[a-z0-9]{1,16}$/.test(jobId)) throw new LedgerError(`job id ${JSON.stringify(jobId)} must be 1-16 of a-z, 0-9`);
+  if (!Number.isSafeInteger(terms) || terms < MIN_JOB_TERMS || terms > MAX_JOB_TERMS) {
+    throw new LedgerError(`terms must be an integer from ${MIN_JOB_TERMS} to ${MAX_JOB_TERMS} (got ${terms})`);
+  }
+  if (terms % 2 !== 0) throw new LedgerError(`terms must be even, since chunks pair terms (got ${terms}; use ${terms + 1})`);
+}
+
+export class Ledger {
+  readonly options: LedgerOptions;
+  private readonly d: LedgerData;
+  private readonly byStart = new Map<number, Chunk>();
+  private readonly pending = new Set<Chunk>();
+  private readonly launched = new Map<string, Chunk>();
+  private sumScaled = 0n;
+  private epsScaled = 0n;
+  private doneTerms = 0;
+  private prefixIndex = 0;
+  private prefixSum = 0n;
+  private prefixEps = 0n;
+  private readonly recent: { at: number; terms: number }[] = [];
+  private readonly sessionStart: number;
+
+  private constructor(data: LedgerData, options: LedgerOptions, now: number) {
+    this.d = data;
+    this.options = options;
+    this.sessionStart = now;
+    if (!Number.isSafeInteger(options.minChunkTerms) || options.minChunkTerms < 2 || options.minChunkTerms % 2) {
+      throw new LedgerError(`minChunkTerms must be an even integer of at least 2 (got ${options.minChunkTerms})`);
+    }
+    let expect = 0;
+    for (const c of data.chunks) {
+      checkRange(c.start, c.end, `ledger chunk ${c.start}`);
+      if (c.start !== expect) throw new LedgerError(`ledger chunk at ${c.start} should start at ${expect} (gap or overlap)`);
+      expect = c.end;
+      this.byStart.set(c.start, c);
+      this.index(c);
+    }
+    if (expect !== data.carved || data.carved > data.terms) {
+      throw new LedgerError(`ledger chunks end at ${expect} but carved is ${data.carved} of ${data.terms}`);
+    }
+    this.advancePrefix();
+  }
+
+  static create(jobId: string, terms: number, kernel: KernelName, now: number, options = DEFAULT_LEDGER_OPTIONS): Ledger {
+    checkJob(jobId, terms);
+    const counters: Counters = { launched: 0, finished: 0, failed: 0, lost: 0, retried: 0, mismatches: 0 };
+    const data: LedgerData = { jobId, terms, kernel, startedAt: now, finishedAt: null, carved: 0, chunks: [], counters, speeds: new Map() };
+    return new Ledger(data, options, now);
+  }
+
+  /** Rebuilds a ledger from persisted data, checking its invariants; throws LedgerError if broken. */
+  static restore(data: LedgerData, now: number, options = DEFAULT_LEDGER_OPTIONS): Ledger {
+    checkJob(data.jobId, data.terms);
+    return new Ledger(data, options, now);
+  }
+
+  private index(c: Chunk): void {
+    const s = c.state;
+    if (s.kind === 'pending') this.pending.add(c);
+    else if (s.kind === 'launched') {
+      const id = parseTaskId(s.taskId);
+      if (!id || id.jobId !== this.d.jobId || id.start !== c.start || id.end !== c.end || this.launched.has(s.taskId)) {
+        throw new LedgerError(`ledger chunk at ${c.start} has task id ${JSON.stringify(s.taskId)} that does not match it`);
+      }
+      this.launched.set(s.taskId, c);
+    } else {
+      const { value, eps } = scaleResult(s.result.hi, s.result.lo, s.result.errBound);
+      this.sumScaled += value;
+      this.epsScaled += eps;
+      this.doneTerms += c.end - c.start;
+    }
+  }
+
+  get jobId(): string { return this.d.jobId; }
+  get terms(): number { return this.d.terms; }
+  get kernel(): KernelName { return this.d.kernel; }
+  get counters(): Readonly<Counters> { return this.d.counters; }
+  /** The ledger's state for persistence; callers must not mutate it. */
+  get data(): Readonly<LedgerData> { return this.d; }
+
+  isDone(): boolean { return this.doneTerms === this.d.terms; }
+
+  /** Whether some chunk waits for an agent (pending, or not yet carved): SUPPRESS when false. */
+  hasWaiting(): boolean { return this.pending.size > 0 || this.d.carved < this.d.terms; }
+
+  /** Tasks believed to be running, for reconciliation after SUBSCRIBED. */
+  launchedTasks(): { taskId: string; agentId: string }[] {
+    return [...this.launched].map(([taskId, c]) => ({ taskId, agentId: (c.state as { agentId: string }).agentId }));
+  }
+
+  /** The next task for this agent: a re-queued chunk it may take, or a new one carved from the tail. */
+  nextChunk(agentId: string, now: number): Launch | null {
+    let best: Chunk | null = null;
+    for (const c of this.pending) {
+      if ((c.failures.get(agentId) ?? 0) >= this.options.maxFailuresPerAgent) continue;
+      if (!best || c.start < best.start) best = c;
+    }
+    const chunk = best ?? this.carve(agentId);
+    if (!chunk) return null;
+    this.pending.delete(chunk);
+    if (chunk.attempts > 0) this.d.counters.retried++;
+    chunk.attempts++;
+    this.d.counters.launched++;
+    const taskId = taskIdFor(this.d.jobId, chunk.start, chunk.end, chunk.attempts);
+    chunk.state = { kind: 'launched', taskId, agentId, launchedAt: now };
+    this.launched.set(taskId, chunk);
+    const req = { start: chunk.start, end: chunk.end, kernel: this.d.kernel };
+    return { taskId, agentId, ...req, data: encodeTaskRequest(req) };
+  }
+
+  private carve(agentId: string): Chunk | null {
+    const remaining = this.d.terms - this.d.carved;
+    if (remaining <= 0) return null;
+    const { minChunkTerms, targetTaskSeconds, maxGrowth } = this.options;
+    const speed = this.d.speeds.get(agentId);
+    let size = minChunkTerms;
+    if (speed && speed.termsPerSecond > 0) {
+      size = Math.min(speed.termsPerSecond * targetTaskSeconds, speed.lastChunk * maxGrowth);
+      // Near the end, share what is left among the known agents so they finish together.
+      size = Math.min(size, remaining / (2 * Math.max(1, this.d.speeds.size)));
+    }
+    size = Math.max(minChunkTerms, 2 * Math.floor(size / 2));
+    if (remaining - size < minChunkTerms) size = remaining; // no sliver at the end
+    const chunk: Chunk = { start: this.d.carved, end: this.d.carved + size, attempts: 0, failures: new Map(), state: { kind: 'pending' } };
+    this.d.carved = chunk.end;
+    this.d.chunks.push(chunk);
+    this.byStart.set(chunk.start, chunk);
+    this.d.speeds.set(agentId, { termsPerSecond: speed?.termsPerSecond ?? 0, lastChunk: size });
+    return chunk;
+  }
+
+  /** A launch that never reached Mesos (the LAUNCH call failed): back to pending, no failure counted. */
+  requeueTask(taskId: string): boolean {
+    const c = this.launched.get(taskId);
+    if (!c) return false;
+    this.toPending(c, taskId);
+    return true;
+  }
+
+  /** The framework was removed: no task of the old id will report, so every launched chunk waits again. */
+  requeueAllLaunched(): number {
+    const n = this.launched.size;
+    for (const [taskId, c] of [...this.launched]) this.toPending(c, taskId);
+    return n;
+  }
+
+  private toPending(c: Chunk, taskId: string): void {
+    this.launched.delete(taskId);
+    c.state = { kind: 'pending' };
+    this.pending.add(c);
+  }
+
+  /** Applies a status update; `data` is TaskStatus.data decoded from base64, when present. */
+  onUpdate(u: { taskId: string; state: string; agentId?: string; data?: Uint8Array | string; message?: string }, now: number): UpdateOutcome {
+    const id = parseTaskId(u.taskId);
+    if (!id || id.jobId !== this.d.jobId) return { kind: 'unknown', message: `task ${u.taskId} is not part of job ${this.d.jobId}` };
+    const chunk = this.byStart.get(id.start);
+    if (!chunk || chunk.end !== id.end) return { kind: 'unknown', message: `task ${u.taskId} names no chunk of job ${this.d.jobId}` };
+    const current = chunk.state.kind === 'launched' && chunk.state.taskId === u.taskId ? chunk.state : null;
+    if (u.state === 'TASK_FINISHED') return this.finish(chunk, u, now);
+    const lost = LOST_STATES.has(u.state);
+    if (lost || FAILED_STATES.has(u.state)) {
+      if (!current) return { kind: 'stale' };
+      this.fail(chunk, u.taskId, current.agentId, lost);
+      return { kind: 'requeued', reason: `${u.state}${u.message ? `: ${u.message}` : ''}` };
+    }
+    return current ? { kind: 'running' } : { kind: 'stale' };
+  }
+
+  private fail(chunk: Chunk, taskId: string, agentId: string, lost: boolean): void {
+    if (lost) this.d.counters.lost++;
+    else this.d.counters.failed++;
+    chunk.failures.set(agentId, (chunk.failures.get(agentId) ?? 0) + 1);
+    this.toPending(chunk, taskId);
+  }
+
+  private finish(chunk: Chunk, u: { taskId: string; agentId?: string; data?: Uint8Array | string }, now: number): UpdateOutcome {
+    const current = chunk.state.kind === 'launched' && chunk.state.taskId === u.taskId ? chunk.state : null;
+    let r;
+    try {
+      if (u.data === undefined) throw new TaskDataError('TASK_FINISHED carries no result data');
+      r = decodeTaskResult(u.data, { start: chunk.start, end: chunk.end, kernel: this.d.kernel });
+    } catch (err) {
+      const message = err instanceof TaskDataError ? err.message : String(err);
+      if (current) this.fail(chunk, u.taskId, current.agentId, false);
+      return { kind: 'invalid', message: `task ${u.taskId}: ${message}` };
+    }
+    if (chunk.state.kind === 'done') {
+      const s = chunk.state.result;
+      if (s.hi === r.hi && s.lo === r.lo && s.errBound === r.errBound) return { kind: 'duplicate' };
+      this.d.counters.mismatches++;
+      return {
+        kind: 'mismatch',
+        message: `task ${u.taskId} returned (${r.hi}, ${r.lo}, ${r.errBound}) for [${chunk.start},${chunk.end}) but task ${s.taskId} returned (${s.hi}, ${s.lo}, ${s.errBound}); kept the first`,
+      };
+    }
+    const supersededTaskId = chunk.state.kind === 'launched' && !current ? chunk.state.taskId : null;
+    if (chunk.state.kind === 'launched') this.launched.delete(chunk.state.taskId);
+    this.pending.delete(chunk);
+    const agentId = current?.agentId ?? u.agentId ?? '';
+    chunk.state = { kind: 'done', result: { hi: r.hi, lo: r.lo, errBound: r.errBound, ms: r.ms, agentId, taskId: u.taskId } };
+    this.index(chunk);
+    this.d.counters.finished++;
+    this.measure(agentId, chunk.end - chunk.start, r.ms);
+    this.recent.push({ at: now, terms: chunk.end - chunk.start });
+    this.advancePrefix();
+    if (this.isDone()) this.d.finishedAt = now;
+    return { kind: 'finished', start: chunk.start, end: chunk.end, supersededTaskId };
+  }
+
+  private measure(agentId: string, terms: number, ms: number): void {
+    if (!agentId || ms <= 0) return;
+    const measured = terms / (ms / 1000);
+    const old = this.d.speeds.get(agentId);
+    const tps = old && old.termsPerSecond > 0 ? (old.termsPerSecond + measured) / 2 : measured;
+    this.d.speeds.set(agentId, { termsPerSecond: tps, lastChunk: old?.lastChunk ?? terms });
+  }
+
+  private advancePrefix(): void {
+    const chunks = this.d.chunks;
+    while (this.prefixIndex < chunks.length) {
+      const s = chunks[this.prefixIndex].state;
+      if (s.kind !== 'done') break;
+      const { value, eps } = scaleResult(s.result.hi, s.result.lo, s.result.errBound);
+      this.prefixSum += value;
+      this.prefixEps += eps;
+      this.prefixIndex++;
+    }
+  }
+
+  /** Sum and error bound (counts of 2^-200) over all done chunks, whatever their order. */
+  total(): { sum: bigint; eps: bigint; termsDone: number } {
+    return { sum: this.sumScaled, eps: this.epsScaled, termsDone: this.doneTerms };
+  }
+
+  /** The longest done prefix [0, terms): its sum is S_terms, so its digits can be certified mid-job. */
+  prefix(): { sum: bigint; eps: bigint; terms: number } {
+    const terms = this.prefixIndex === 0 ? 0 : this.d.chunks[this.prefixIndex - 1].end;
+    return { sum: this.prefixSum, eps: this.prefixEps, terms };
+  }
+
+  /** S_N and its error bound once every chunk is done, else null. */
+  result(): { sum: bigint; eps: bigint; terms: number } | null {
+    return this.isDone() ? { sum: this.sumScaled, eps: this.epsScaled, terms: this.d.terms } : null;
+  }
+
+  runningCount(): number { return this.launched.size; }
+
+  progress(now: number): Progress {
+    while (this.recent.length > 0 && this.recent[0].at <= now - RATE_WINDOW_MS) this.recent.shift();
+    const end = this.d.finishedAt ?? now;
+    const span = Math.min(RATE_WINDOW_MS, now - this.sessionStart);
+    const recentTerms = this.recent.reduce((a, s) => a + s.terms, 0);
+    let termsPerSecond = span > 0 ? recentTerms / (span / 1000) : 0;
+    if (this.d.finishedAt !== null) {
+      const whole = (this.d.finishedAt - this.d.startedAt) / 1000;
+      termsPerSecond = whole > 0 ? this.d.terms / whole : 0;
+    }
+    const left = this.d.terms - this.doneTerms;
+    return {
+      termsDone: this.doneTerms,
+      termsTotal: this.d.terms,
+      termsPerSecond,
+      etaSeconds: left === 0 ? 0 : termsPerSecond > 0 ? left / termsPerSecond : null,
+      elapsedSeconds: Math.max(0, (end - this.d.startedAt) / 1000),
+    };
+  }
+}
