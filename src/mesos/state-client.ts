@@ -51,15 +51,16 @@ export class StateClient {
   private readonly masters: string[];
   private readonly legacy = new Set<string>();
   private preferred: string | null = null;
-  private tried: string | null = null;
+  private tried: string;
 
   constructor(private readonly opts: StateClientOptions) {
     if (opts.masters.length === 0) throw new RangeError('state client needs at least one master URL in masters');
     this.masters = opts.masters.map((m) => baseOf(m));
+    this.tried = this.masters[0];
   }
 
-  /** The URL last requested, for the panel's `unreachable` screen. */
-  get lastTried(): string | null {
+  /** Base URL of the master asked last (the first configured one before any request), for the `unreachable` screen. */
+  get lastTried(): string {
     return this.tried;
   }
 
@@ -110,7 +111,7 @@ export class StateClient {
   /** GET the state path this master serves, trying the other name once on a 404. */
   private async getState(base: string) {
     const get = (path: string) => {
-      this.tried = base + path;
+      this.tried = base;
       return getJson(base + path, {
         timeoutMs: this.opts.timeoutMs,
         maxBodyBytes: this.opts.maxBodyBytes,

@@ -301,12 +301,16 @@ describe('StateClient', () => {
     expect(err.message).toBe(`${m.url}/master/state: slaves[0].resources.cpus is a string ("4"), expected a number`);
   });
 
-  test('remembers the last URL tried for the unreachable screen', async () => {
+  test('remembers the master asked last for the unreachable screen', async () => {
     const url = await closedPort();
-    const c = client([url]);
-    expect(c.lastTried).toBeNull();
+    const leader = await master((_req, res) => json(res, REAL));
+    const c = client([url, leader.url]);
+    expect(c.lastTried).toBe(url);
+    await c.fetchState();
+    expect(c.lastTried).toBe(leader.url);
+    await leader.close();
     await failure(c.fetchState());
-    expect(c.lastTried).toBe(`${url}/master/state`);
+    expect(c.lastTried).toBe(url);
   });
 
   test('bad configuration is one line', () => {
