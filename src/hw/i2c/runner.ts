@@ -1,0 +1,181 @@
+// Turns a PanelDriver into a Display: show() only records the newest frame; one loop writes it, with exactly one
+// frame in flight. Errors are logged on the edge (lost / answers again), retried with backoff, and a device that
+// answers again is re-initialised and gets the whole current frame, so unplugging and replugging just works.
+import type { Frame, Geometry } from '../../panel/frame';
+import type { Display } from '../display';
+import type { Logger } from '../../log';
+import type { Level, PanelDriver } from './driver';
+import type { WriteCounters } from './transport';
+
+export interface Backoff {
+  initialMs: number;
+  maxMs: number;
+}
+
+export interface FrameCost extends WriteCounters {
+  /** Whether the frame was sent in full (first frame, after an error) or as changed windows. */
+  full: boolean;
+}
+
+/** A Display on I2C, with what each frame cost on the wire. */
+export interface I2cDisplay extends Display {
+  /** Bytes and transactions of the last frame that reached the glass. */
+  lastFrameCost(): FrameCost | undefined;
+  /** Resolves when nothing is queued or in flight (tests, one-shot rendering). */
+  idle(): Promise<void>;
+  readonly sent: Readonly<WriteCounters>;
+}
+
+export class FrameRunner implements I2cDisplay {
+  readonly name: string;
+  readonly geometry: Geometry;
+  private pending: Frame | undefined;
+  private current: Frame | undefined;
+  private onGlass: Frame | undefined;
+  private pendingLevel: Level | undefined;
+  private level: Level = 'normal';
+  private ready = false;
+  private lost: string | undefined;
+  private loop: Promise<void> | undefined;
+  private closing = false;
+  private wake: (() => void) | undefined;
+  private cost: FrameCost | undefined;
+  private warnedShape = false;
+
+  constructor(
+    private readonly driver: PanelDriver,
+    private readonly log: Logger,
+    private readonly backoff: Backoff = { initialMs: 250, maxMs: 10_000 },
+    private readonly onClose: () => Promise<void> = async () => undefined,
+  ) {
+    this.name = driver.name;
+    this.geometry = driver.geometry;
+  }
+
+  get sent(): Readonly<WriteCounters> {
+    return this.driver.transport.sent;
+  }
+
+  show(frame: Frame): void {
+    if (this.closing) return;
+    if (frame.kind !== this.geometry.kind) {
+      if (!this.warnedShape) this.log.warn(`${this.name} cannot show a ${frame.kind} frame; choose a ${this.geometry.kind} size for this display`);
+      this.warnedShape = true;
+      return;
+    }
+    this.pending = frame;
+    this.kick();
+  }
+
+  setLevel(level: Level): void {
+    if (this.closing || level === this.level) return;
+    this.level = level;
+    this.pendingLevel = level;
+    this.kick();
+  }
+
+  lastFrameCost(): FrameCost | undefined {
+    return this.cost;
+  }
+
+  async idle(): Promise<void> {
+    while (this.loop) await this.loop;
+  }
+
+  async close(leave: 'blank' | 'keep'): Promise<void> {
+    if (this.closing) return this.idle();
+    this.closing = true;
+    this.wake?.(); // a loop waiting out a backoff gives up now
+    await this.idle();
+    if (leave === 'blank' && this.ready) {
+      try {
+        await this.driver.blank();
+      } catch (e) {
+        this.log.warn(`${this.name}: could not blank the display on exit: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    await this.onClose();
+  }
+
+  private kick(): void {
+    if (this.loop) {
+      this.wake?.();
+      return;
+    }
+    this.loop = this.run().finally(() => (this.loop = undefined));
+  }
+
+  private async run(): Promise<void> {
+    let delay = this.backoff.initialMs;
+    while (this.pending || this.pendingLevel) {
+      try {
+        await this.step();
+        delay = this.backoff.initialMs;
+      } catch (e) {
+        this.fail(e);
+        if (this.closing) return;
+        await this.pause(delay);
+        delay = Math.min(delay * 2, this.backoff.maxMs);
+        if (this.closing) return;
+      }
+    }
+  }
+
+  private async step(): Promise<void> {
+    if (!this.ready) {
+      await this.driver.init();
+      this.ready = true;
+      this.onGlass = undefined;
+      this.pendingLevel = this.level !== 'normal' ? this.level : undefined;
+      if (this.lost) this.log.info(`${this.name} answers again; re-initialised, showing the current frame`);
+      this.lost = undefined;
+      this.pending ??= this.current;
+    }
+    if (this.pendingLevel) {
+      const level = this.pendingLevel;
+      this.pendingLevel = undefined;
+      await this.driver.setLevel(level);
+    }
+    const frame = this.pending;
+    if (!frame) return;
+    this.pending = undefined;
+    this.current = frame;
+    const before = { ...this.driver.transport.sent };
+    const full = !this.onGlass;
+    const onGlass = this.onGlass;
+    this.onGlass = undefined; // half a frame on the glass is no base for a diff
+    try {
+      await this.driver.draw(frame, onGlass);
+    } catch (e) {
+      this.pending ??= frame;
+      throw e;
+    }
+    this.onGlass = frame;
+    const after = this.driver.transport.sent;
+    this.cost = { bytes: after.bytes - before.bytes, transactions: after.transactions - before.transactions, full };
+  }
+
+  private fail(e: unknown): void {
+    this.ready = false;
+    this.onGlass = undefined;
+    this.pending ??= this.current;
+    // The transport already turned I2C failures into one-line I2cErrors; anything else is reported as it is.
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    if (message !== this.lost) this.log.warn(`${this.name}: ${message}; retrying`);
+    this.lost = message;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = () => {
+        // A new frame does not cut a backoff short, closing does.
+        if (this.closing) done();
+      };
+    });
+  }
+}
