@@ -2,17 +2,8 @@
 // order, without the per-agent and per-framework lists that only the screens use.
 import type { ClusterSnapshot, ResourceUse } from './snapshot';
 
-export interface StatusJson {
-  leader: string | null;
-  version: string | null;
-  agents: { active: number; inactive: number; unreachable: number };
-  cpus: ResourceUse;
-  mem: ResourceUse;
-  disk: ResourceUse;
-  gpus: ResourceUse;
-  frameworks: { active: number };
-  tasks: Record<string, number>;
-}
+/** The snapshot without the per-agent and per-framework lists. */
+export type StatusJson = Omit<ClusterSnapshot, 'agentList' | 'frameworkList'>;
 
 const resource = (r: ResourceUse): ResourceUse => ({ total: r.total, used: r.used, offered: r.offered, free: r.free });
 
