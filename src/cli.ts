@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// The entry: parse the command line, run one command, and end with a clear exit code:
+// 0 ok, 1 runtime failure, 2 bad usage or config. Errors are one line; stack traces never reach the user.
+import { Command, CommanderError } from 'commander';
+import { loadConfig, type Config } from './config';
+import { exitCodeOf, messageOf } from './cli-errors';
+import { createLogger } from './log';
+import type { CommandContext } from './commands/context';
+import { registerStatus } from './commands/status';
+import { VERSION } from './version';
+
+export function buildProgram(ctx: CommandContext): Command {
+  const program = new Command('mesos-panel')
+    .description('A front panel for the master Raspberry Pi of an Apache Mesos cluster')
+    .version(VERSION)
+    .option('--config <file>', 'the JSON config file (default /etc/mesos-panel/config.json)')
+    .showHelpAfterError('(run mesos-panel --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerStatus(program, ctx);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let config: Config | undefined;
+  let program: Command | undefined;
+  const ctx: CommandContext = {
+    configFile: () => program?.opts<{ config?: string }>().config,
+    config: () => (config ??= loadConfig({ configFile: ctx.configFile() })),
+    out: (text) => process.stdout.write(`${text}\n`),
+    log: createLogger(),
+  };
+  program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed its own one-line message (or the help/version text).
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`mesos-panel: ${messageOf(err)}\n`);
+    return exitCodeOf(err);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`mesos-panel: ${messageOf(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,11 @@
+import type { Config } from '../config';
+import type { Logger } from '../log';
+
+/** What every command gets from the entry point: the resolved config (lazily, so --help needs none), output and a logger. */
+export interface CommandContext {
+  config(): Config;
+  out(text: string): void;
+  log: Logger;
+  /** Where --config pointed, if anywhere. */
+  configFile(): string | undefined;
+}
