@@ -1,0 +1,84 @@
+// overview: the leader, agents active of total, CPU / memory / disk bars (used solid, offered dotted), running tasks.
+import type { Canvas } from '../canvas';
+import type { CharGrid } from '../chargrid';
+import { fonts } from '../font';
+import { bytesPair, fraction, pair } from '../format';
+import type { ClusterSnapshot } from '../../mesos/snapshot';
+import { agentsText, cell, hostOnly, resource, runningTasks, snapshotOf, type Screen, type ScreenContext } from './screen';
+
+interface Row {
+  label: string;
+  value: string;
+  used: number | null;
+  offered: number | null;
+}
+
+/** The three resource rows, values in the compact form ("1.2/7.6G") that fits beside a bar. */
+export function resourceRows(s: ClusterSnapshot | null): Row[] {
+  const cpu = resource(s, 'cpus');
+  const mem = resource(s, 'mem');
+  const disk = resource(s, 'disk');
+  return [
+    { label: 'CPU', value: pair(cpu.used, cpu.total), used: fraction(cpu.used, cpu.total), offered: fraction(cpu.offered, cpu.total) },
+    { label: 'MEM', value: bytesPair(mem.used, mem.total, false), used: fraction(mem.used, mem.total), offered: fraction(mem.offered, mem.total) },
+    { label: 'DSK', value: bytesPair(disk.used, disk.total, false), used: fraction(disk.used, disk.total), offered: fraction(disk.offered, disk.total) },
+  ];
+}
+
+function tasksText(s: ClusterSnapshot | null): string {
+  const n = runningTasks(s);
+  return n === null ? '? tasks' : `${n} task${n === 1 ? '' : 's'}`;
+}
+
+function pixels(c: Canvas, { model }: ScreenContext): void {
+  const { small, medium } = fonts();
+  const s = snapshotOf(model);
+  const rows = resourceRows(s);
+  const tall = c.height >= 48;
+  const right = `${agentsText(s)} agents`;
+  const rw = c.text(c.width, 0, tall ? right : `${agentsText(s)} ag · ${tasksText(s)}`, small, { align: 'right' });
+  c.text(0, 0, tall ? (s?.leader ?? '?') : hostOnly(s?.leader), small, { maxWidth: c.width - rw - 4 });
+
+  // Tall displays: medium values on 14-pixel rows. Short ones: small values on 7-pixel rows.
+  const valueFont = tall ? medium : small;
+  const rowH = tall ? 14 : 7;
+  const top = tall ? 10 : 8;
+  const barH = tall ? 9 : 6;
+  const valueW = Math.max(...rows.map((r) => valueFont.width(r.value)));
+  const labelW = small.width('DSK') + 2;
+  const barW = c.width - labelW - valueW - 3;
+  rows.forEach((r, i) => {
+    const y = top + i * rowH;
+    c.text(0, y + Math.floor((rowH - small.ascent) / 2) - (tall ? 0 : 1), r.label, small);
+    c.bar(labelW, y + Math.floor((rowH - barH) / 2) - (tall ? 1 : 0), barW, barH, r.used, r.offered);
+    c.text(c.width, y + (tall ? 0 : -1), r.value, valueFont, { align: 'right' });
+  });
+  if (tall) {
+    const fw = s?.frameworks?.active;
+    c.text(0, top + 3 * rowH + 1, `${tasksText(s)} running`, small);
+    c.text(c.width, top + 3 * rowH + 1, `${Number.isFinite(fw) ? fw : '?'} fw`, small, { align: 'right' });
+  }
+}
+
+function chars(g: CharGrid, { model }: ScreenContext): void {
+  const s = snapshotOf(model);
+  const rows = resourceRows(s);
+  const wide = g.cols >= 20;
+  const counts = `${agentsText(s)}ag ${runningTasks(s) ?? '?'}run`;
+  const barRows = g.rows >= 4 ? rows : rows.slice(0, g.rows);
+  if (g.rows >= 4) {
+    g.put(0, 0, cell(hostOnly(s?.leader), g.cols - counts.length - 1));
+    g.putRight(0, counts);
+  }
+  const first = g.rows >= 4 ? 1 : 0;
+  const valueW = Math.max(...barRows.map((r) => r.value.length));
+  const labelW = wide ? 4 : 2;
+  barRows.forEach((r, i) => {
+    const row = first + i;
+    g.put(0, row, wide ? r.label : r.label[0]);
+    g.bar(labelW, row, g.cols - labelW - valueW - 1, r.used, r.offered);
+    g.putRight(row, r.value);
+  });
+}
+
+export const overview: Screen = { pixels, chars };

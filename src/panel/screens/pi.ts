@@ -1,0 +1,133 @@
+// pi: the Leibniz job. Certified digits (corrected large, raw small), progress, speed, tasks, elapsed and ETA;
+// how to start when idle; the reason when the framework cannot run.
+import type { Canvas } from '../canvas';
+import type { CharGrid } from '../chargrid';
+import { fonts, type Font } from '../font';
+import { duration, fraction, percent, rate, si } from '../format';
+import type { PiView } from '../model';
+import { cell, wrap, type Screen, type ScreenContext } from './screen';
+
+interface PiText {
+  state: PiView['state'] | 'none';
+  problem: string | null;
+  corrected: string;
+  raw: string;
+  progress: number | null;
+  terms: string;
+  rate: string;
+  tasks: { running: string; finished: string; failed: string };
+  elapsed: string;
+  eta: string;
+}
+
+/** Digits are certified, so cutting them short is still correct; "…" says there are more. */
+function digits(d: string | undefined): string {
+  return typeof d === 'string' && d ? d : '?';
+}
+
+function textOf(p: PiView | null | undefined): PiText {
+  const t = p?.tasks;
+  return {
+    state: p?.state ?? 'none',
+    problem: p?.problem ?? null,
+    corrected: digits(p?.correctedDigits),
+    raw: digits(p?.rawDigits),
+    progress: fraction(p?.termsDone, p?.termsTotal),
+    terms: `${si(p?.termsDone)}/${si(p?.termsTotal)}`,
+    rate: rate(p?.termsPerSecond),
+    tasks: { running: String(t?.running ?? '?'), finished: String(t?.finished ?? '?'), failed: String(t?.failed ?? '?') },
+    elapsed: duration(p?.elapsedSeconds),
+    eta: p?.state === 'done' ? 'done' : duration(p?.etaSeconds ?? null),
+  };
+}
+
+/** The largest font in which the digits fit the width; the small one cuts them with "…". */
+function digitFont(text: string, width: number, choices: Font[]): Font {
+  return choices.find((f) => f.width(text) <= width) ?? choices[choices.length - 1];
+}
+
+function pixelMessage(c: Canvas, title: string, body: string): void {
+  const { small, medium } = fonts();
+  c.text(0, 0, title, medium);
+  const lines = c.height >= 48 ? 5 : 2;
+  wrap(body, c.width, lines, small).forEach((l, i) => c.text(0, (c.height >= 48 ? 16 : 14) + i * 9, l, small));
+}
+
+function pixels(c: Canvas, { model }: ScreenContext): void {
+  const { small, medium, large } = fonts();
+  const p = textOf(model?.pi);
+  if (p.state === 'none') return pixelMessage(c, 'π', 'The π job is not configured on this panel.');
+  if (p.problem || p.state === 'error') return pixelMessage(c, 'π: problem', p.problem ?? 'the job stopped with an error');
+  if (p.state === 'idle') {
+    c.text(0, 0, 'π Leibniz', medium);
+    c.text(c.width, 3, `${si(model?.pi?.termsTotal)} terms`, small, { align: 'right' });
+    if (c.height >= 48) {
+      c.text(Math.floor(c.width / 2), 20, 'hold button', medium, { align: 'center' });
+      c.text(Math.floor(c.width / 2), 34, 'to start', medium, { align: 'center' });
+      c.text(Math.floor(c.width / 2), 51, 'short press: next screen', small, { align: 'center' });
+    } else {
+      c.text(0, 17, 'hold button to start', small);
+    }
+    return;
+  }
+  const tall = c.height >= 48;
+  const big = digitFont(p.corrected, c.width, tall ? [large, medium, small] : [medium, small]);
+  c.text(0, 0, p.corrected, big, { maxWidth: c.width });
+  if (tall) {
+    const y = big.lineHeight + 1;
+    c.text(0, y, `raw ${p.raw}`, small, { maxWidth: c.width });
+    c.bar(0, y + 10, c.width, 7, p.progress);
+    c.text(0, y + 19, p.terms, small);
+    c.text(Math.floor(c.width * 0.55), y + 19, p.rate, small, { align: 'center' });
+    c.text(c.width, y + 19, p.state === 'done' ? 'done' : percent(p.progress), small, { align: 'right' });
+    const t = p.tasks;
+    c.text(0, y + 28, `run ${t.running}  done ${t.finished}  fail ${t.failed}`, small, { maxWidth: c.width });
+    c.text(0, y + 37, p.elapsed, small);
+    c.text(c.width, y + 37, p.state === 'done' ? 'finished' : `ETA ${p.eta}`, small, { align: 'right' });
+  } else {
+    const barW = Math.floor(c.width * 0.45);
+    c.bar(0, 15, barW, 6, p.progress);
+    c.text(c.width, 14, `${p.state === 'done' ? 'done' : percent(p.progress)} ${p.rate}`, small, { align: 'right', maxWidth: c.width - barW - 3 });
+    c.text(0, 22, p.state === 'done' ? p.elapsed : `ETA ${p.eta}`, small);
+    c.text(c.width, 22, `${p.tasks.running}r ${p.tasks.finished}ok ${p.tasks.failed}f`, small, { align: 'right' });
+  }
+}
+
+function chars(g: CharGrid, { model }: ScreenContext): void {
+  const p = textOf(model?.pi);
+  const wide = g.rows >= 4;
+  if (p.state === 'none' || p.problem || p.state === 'error') {
+    g.put(0, 0, p.state === 'none' ? 'π: off' : 'π: problem');
+    const why = p.state === 'none' ? 'not configured' : (p.problem ?? 'job error');
+    wrap(why, g.cols, g.rows - 1).forEach((l, i) => g.put(0, 1 + i, l));
+    return;
+  }
+  if (p.state === 'idle') {
+    g.put(0, 0, wide ? `π idle, ${si(model?.pi?.termsTotal)} terms` : 'π: hold button');
+    if (wide) {
+      g.put(0, 1, 'Hold the button');
+      g.put(0, 2, 'to start');
+    } else g.put(0, 1, 'to start');
+    return;
+  }
+  g.put(0, 0, cell(`π${p.corrected}`, g.cols));
+  const pct = p.state === 'done' ? 'done' : percent(p.progress);
+  const eta = p.state === 'done' ? p.elapsed.replace(' ', '') : p.eta.replace(' ', '');
+  if (wide) {
+    g.put(0, 1, cell(`raw ${p.raw}`, g.cols));
+    const right = ` ${cell(pct, 4, 'right')} ${p.rate.replace(' ', '')}`;
+    g.bar(0, 2, g.cols - right.length, p.progress);
+    g.putRight(2, right);
+    const left = `${p.tasks.running}r ${p.tasks.finished}ok ${p.tasks.failed}f`;
+    const full = p.state === 'done' ? eta : `ETA ${eta}`;
+    const end = left.length + 1 + full.length <= g.cols ? full : eta;
+    g.put(0, 3, cell(left, g.cols - end.length - 1));
+    g.putRight(3, end);
+  } else {
+    const right = ` ${cell(pct, 4, 'right')} ${eta}`;
+    g.bar(0, 1, g.cols - right.length, p.progress);
+    g.putRight(1, right);
+  }
+}
+
+export const pi: Screen = { pixels, chars };
