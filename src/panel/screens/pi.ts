@@ -49,8 +49,8 @@ function digitFont(text: string, width: number, choices: Font[]): Font {
 function pixelMessage(c: Canvas, title: string, body: string): void {
   const { small, medium } = fonts();
   c.text(0, 0, title, medium);
-  const lines = c.height >= 48 ? 5 : 2;
-  wrap(body, c.width, lines, small).forEach((l, i) => c.text(0, (c.height >= 48 ? 16 : 14) + i * 9, l, small));
+  const [top, step, lines] = c.height >= 48 ? [16, 9, 5] : [14, 8, 2];
+  wrap(body, c.width, lines, small).forEach((l, i) => c.text(0, top + i * step, l, small));
 }
 
 function pixels(c: Canvas, { model }: ScreenContext): void {
