@@ -87,9 +87,10 @@ function holdOf(model: PanelModel): number | null {
 function overlayPixels(c: Canvas, model: PanelModel): void {
   const banner = model?.ui?.banner;
   if (banner) {
-    const { medium } = fonts();
-    const font = medium;
-    const lines = wrap(banner, c.width - 8, c.height >= 48 ? 2 : 1, font);
+    const { small, medium } = fonts();
+    // Medium when it fits (two lines on a tall display), else small on two lines.
+    const font = c.height >= 48 || medium.width(banner) <= c.width - 8 ? medium : small;
+    const lines = wrap(banner, c.width - 8, 2, font);
     const h = lines.length * font.lineHeight + 5;
     const y = c.height >= 48 ? Math.floor((c.height - 9 - h) / 2) : 0;
     c.fill(0, 0, c.width, c.height, 0);
