@@ -1,0 +1,196 @@
+// The executor program that the agents run (issue 3, reference/mesos.md c): it subscribes to its agent,
+// sums each launched chunk of the Leibniz series in a worker thread, and returns the result in the
+// TASK_FINISHED status's data. A worker keeps the event loop free, so KILL and SHUTDOWN act at once.
+//
+// Agents have nothing but Node, so this file is bundled with its relative imports into one script
+// (scripts/bundle-executor.ts); the worker runs that same script, taking the isMainThread branch below.
+//
+// Idle policy: one long-lived executor per agent (the scheduler gives every task the same ExecutorInfo)
+// saves Node's start-up and the executor resources per task, so by default it stays up for
+// MESOS_PANEL_EXECUTOR_IDLE_MS (default 60 s) after its last update is acknowledged, ready for the next
+// chunk. With 0 it exits as soon as its work is acknowledged, which suits one executor per task. It never
+// leaves idle before its first task: the agent shuts down an executor that got no task (c.4).
+
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { createLogger, type Logger } from '../log';
+import { ExecutorClient, ExecutorEnvError, readExecutorEnv, type ExecutorEnv, type ExecutorEvent, type LaunchedTask } from '../mesos/executor-client';
+import { runKernel, type ChunkSum } from './kernel';
+import { TaskDataError, encodeTaskResult, parseTaskRequest, type TaskRequest } from './task-data';
+
+const WORKER_TAG = 'mesos-panel-leibniz-chunk';
+export const DEFAULT_IDLE_MS = 60_000;
+/** Time kept back from the shutdown grace period, so we exit before the agent kills us. */
+const GRACE_MARGIN_MS = 1000;
+
+export interface ExecutorOptions {
+  env: (name: string) => string | undefined;
+  logger: Logger;
+  /** The script a Worker runs for a chunk: this file, compiled or bundled. */
+  workerScript: string;
+  exit: (code: number) => void;
+}
+
+interface Running {
+  worker: Worker;
+  request: TaskRequest;
+}
+
+export function runExecutor(o: ExecutorOptions): { stop(): void } {
+  const { logger } = o;
+  let env: ExecutorEnv;
+  let idleMs: number;
+  try {
+    env = readExecutorEnv(o.env);
+    idleMs = readIdleMs(o.env('MESOS_PANEL_EXECUTOR_IDLE_MS'));
+  } catch (err) {
+    if (!(err instanceof ExecutorEnvError)) throw err;
+    logger.error(err.message);
+    o.exit(2);
+    return { stop: () => undefined };
+  }
+  const running = new Map<string, Running>();
+  const ended = new Set<string>();
+  let shuttingDown = false;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  let done = false;
+
+  const finish = (code: number) => {
+    if (done) return;
+    done = true;
+    clearTimeout(idleTimer);
+    clearTimeout(graceTimer);
+    client.stop();
+    for (const r of running.values()) void r.worker.terminate();
+    running.clear();
+    o.exit(code);
+  };
+
+  const end = (taskId: string, state: string, extra: { data?: Uint8Array; message?: string }) => {
+    running.delete(taskId);
+    ended.add(taskId);
+    client.update(taskId, state, extra);
+  };
+
+  const checkIdle = () => {
+    clearTimeout(idleTimer);
+    if (running.size > 0 || client.pending.updates > 0) return;
+    if (shuttingDown) return finish(0);
+    if (ended.size === 0) return;
+    idleTimer = setTimeout(() => {
+      logger.info(`idle for ${idleMs} ms with all work acknowledged; exiting`);
+      finish(0);
+    }, idleMs);
+  };
+
+  const launch = (task: LaunchedTask) => {
+    const taskId = task.task_id.value;
+    if (running.has(taskId) || ended.has(taskId)) return logger.warn(`task ${taskId} launched twice; ignoring the repeat`);
+    if (shuttingDown) return end(taskId, 'TASK_KILLED', { message: 'executor is shutting down' });
+    let request: TaskRequest;
+    try {
+      if (task.data === undefined) throw new TaskDataError('task data is missing; the scheduler must send JSON {start, end, kernel}');
+      request = parseTaskRequest(Buffer.from(task.data, 'base64'));
+    } catch (err) {
+      if (!(err instanceof TaskDataError)) throw err;
+      logger.warn(`task ${taskId}: ${err.message}`);
+      return end(taskId, 'TASK_FAILED', { message: err.message });
+    }
+    clearTimeout(idleTimer);
+    client.update(taskId, 'TASK_RUNNING', {});
+    const worker = new Worker(o.workerScript, { workerData: { tag: WORKER_TAG, ...request } });
+    running.set(taskId, { worker, request });
+    worker.on('message', (m: ChunkSum & { ms: number }) => {
+      if (running.get(taskId)?.worker !== worker) return;
+      const result = encodeTaskResult({ ...request, hi: m.hi, lo: m.lo, errBound: m.errBound, terms: request.end - request.start, ms: m.ms });
+      logger.info(`task ${taskId}: [${request.start},${request.end}) ${request.kernel} in ${Math.round(m.ms)} ms`);
+      end(taskId, 'TASK_FINISHED', { data: Buffer.from(result, 'utf8') });
+    });
+    worker.on('error', (err) => {
+      if (running.get(taskId)?.worker === worker) end(taskId, 'TASK_FAILED', { message: `kernel failed: ${err.message}` });
+    });
+    worker.on('exit', (code) => {
+      if (running.get(taskId)?.worker === worker) end(taskId, 'TASK_FAILED', { message: `kernel worker exited with code ${code} before a result` });
+    });
+  };
+
+  const kill = (taskId: string, why: string) => {
+    const r = running.get(taskId);
+    if (r) void r.worker.terminate();
+    // A task that already ended keeps its terminal update; one never seen still gets the terminal state.
+    if (!ended.has(taskId)) end(taskId, 'TASK_KILLED', { message: why });
+  };
+
+  const onEvent = (event: ExecutorEvent) => {
+    switch (event.type) {
+      case 'SUBSCRIBED':
+        logger.info(`subscribed to agent ${event.subscribed.agent_hostname ?? env.endpoint}`);
+        return checkIdle();
+      case 'LAUNCH':
+        return launch(event.launch.task);
+      case 'LAUNCH_GROUP':
+        for (const t of event.launch_group.tasks) {
+          client.trackTask(t);
+          end(t.task_id.value, 'TASK_FAILED', { message: 'this executor takes LAUNCH, not LAUNCH_GROUP' });
+        }
+        return;
+      case 'KILL':
+        kill(event.kill.task_id.value, 'killed by the scheduler');
+        return checkIdle();
+      case 'ACKNOWLEDGED':
+        return checkIdle();
+      case 'SHUTDOWN': {
+        shuttingDown = true;
+        logger.info('shutdown requested by the agent');
+        for (const taskId of [...running.keys()]) kill(taskId, 'executor shut down');
+        graceTimer = setTimeout(() => finish(0), Math.max(0, env.shutdownGracePeriodMs - GRACE_MARGIN_MS));
+        return checkIdle();
+      }
+      case 'ERROR':
+        return logger.warn(`agent reported: ${event.error.message}`);
+      case 'MESSAGE':
+      case 'HEARTBEAT':
+        return;
+    }
+  };
+
+  const client = new ExecutorClient({
+    env,
+    logger,
+    onEvent,
+    onGiveUp: (reason) => {
+      logger.error(reason);
+      finish(running.size > 0 || client.pending.updates > 0 ? 1 : 0);
+    },
+  });
+  client.start();
+  return { stop: () => finish(0) };
+}
+
+function readIdleMs(text: string | undefined): number {
+  if (text === undefined || text === '') return DEFAULT_IDLE_MS;
+  const ms = Number(text);
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new ExecutorEnvError(`executor environment: MESOS_PANEL_EXECUTOR_IDLE_MS="${text.slice(0, 20)}" must be a whole number of ms, 0 or more`);
+  }
+  return ms;
+}
+
+function workerMain(request: TaskRequest): void {
+  const t0 = performance.now();
+  const sum = runKernel(request.kernel, request.start, request.end);
+  parentPort!.postMessage({ hi: sum.hi, lo: sum.lo, errBound: sum.errBound, ms: performance.now() - t0 });
+}
+
+if (!isMainThread && (workerData as { tag?: unknown } | null)?.tag === WORKER_TAG) {
+  workerMain(workerData as TaskRequest);
+} else if (isMainThread && require.main === module) {
+  const debug = process.env.MESOS_PANEL_EXECUTOR_DEBUG === '1';
+  runExecutor({
+    env: (name) => process.env[name],
+    logger: createLogger({ namespace: 'executor', journal: false, debug }),
+    workerScript: __filename,
+    exit: (code) => process.exit(code),
+  });
+}
