@@ -6,6 +6,7 @@ import { loadConfig, type Config } from './config';
 import { exitCodeOf, messageOf } from './cli-errors';
 import { createLogger } from './log';
 import type { CommandContext } from './commands/context';
+import { registerRender } from './commands/render';
 import { registerStatus } from './commands/status';
 import { VERSION } from './version';
 
@@ -18,6 +19,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerStatus(program, ctx);
+  registerRender(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -113,7 +113,7 @@ export const DEFAULT_CONFIG: Config = {
     lcd: { pinMap: 'common', customPins: null, backlightActiveLow: null },
   },
   screens: { enabled: [...SCREEN_NAMES], autoCycleSeconds: 15 },
-  burnIn: { shiftEverySeconds: 60, dimAfterMinutes: 10, blankAfterMinutes: 0, nightHours: null },
+  burnIn: { shiftEverySeconds: 60, dimAfterMinutes: 10, blankAfterMinutes: 120, nightHours: null },
   button: { backend: 'auto', pin: 17, debounceMs: 30, longPressMs: 1500 },
   pi: {
     terms: 1e11,

@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import type { Command } from 'commander';
+import { UsageError } from '../cli-errors';
+import { frameToPng } from '../hw/png';
+import { readHostInfo } from '../hw/host-info';
+import { geometryOf, SIZES, type SizeName } from '../panel/frame';
+import type { PanelModel, PiView } from '../panel/model';
+import { isScreenName, renderScreen, SCREEN_NAMES } from '../panel/render';
+import { VERSION } from '../version';
+import type { CommandContext } from './context';
+import { loadSnapshot } from './snapshot-source';
+
+interface RenderOptions {
+  master?: string;
+  stateFile?: string;
+  screen: string;
+  size: string;
+  png: string;
+  scale: string;
+  page: string;
+  message?: string;
+}
+
+function positiveInt(flag: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} is "${value}"; give a whole number from 0 to ${max}`);
+  return n;
+}
+
+/**
+ * The model a one-shot render draws: the snapshot as read, this host, and the source's state. A master that
+ * cannot be reached is not an error here: the model then says so, which is what the `unreachable` screen shows.
+ */
+export async function oneShotModel(opts: { master?: string; stateFile?: string }, ctx: CommandContext, pi: PiView | null = null): Promise<PanelModel> {
+  const now = Date.now();
+  const host = await readHostInfo();
+  const ui = { holdProgress: null, banner: null };
+  try {
+    const { snapshot, from } = await loadSnapshot(opts, ctx.config());
+    return { now, snapshot, snapshotAt: now, source: { master: from, ok: true, downSince: null, lastError: null }, host, pi, ui };
+  } catch (err) {
+    if (!opts.master || err instanceof UsageError) throw err;
+    const lastError = (err as Error).message;
+    return { now, snapshot: null, snapshotAt: null, source: { master: opts.master, ok: false, downSince: now, lastError }, host, pi, ui };
+  }
+}
+
+export function registerRender(program: Command, ctx: CommandContext): void {
+  program
+    .command('render')
+    .description('draw one screen from a master or a saved /state file into a PNG')
+    .option('--master <url>', 'a master URL')
+    .option('--state-file <file>', 'a saved /master/state JSON document')
+    .requiredOption('--screen <name>', `one of ${SCREEN_NAMES.join(', ')}`)
+    .option('--size <WxH>', `one of ${SIZES.join(', ')}`, '128x64')
+    .requiredOption('--png <file>', 'where to write the picture')
+    .option('--scale <k>', 'image pixels per display pixel', '1')
+    .option('--page <n>', 'page of a paged screen (agents, frameworks)', '0')
+    .option('--message <text>', 'text of the message screen')
+    .action(async (opts: RenderOptions) => {
+      if (!isScreenName(opts.screen)) throw new UsageError(`--screen "${opts.screen}" is not a screen; use one of ${SCREEN_NAMES.join(', ')}`);
+      if (!(SIZES as readonly string[]).includes(opts.size)) throw new UsageError(`--size "${opts.size}" is not supported; use one of ${SIZES.join(', ')}`);
+      const scale = positiveInt('--scale', opts.scale, 32) || 1;
+      const page = positiveInt('--page', opts.page, 10_000);
+      const model = await oneShotModel(opts, ctx);
+      const frame = renderScreen(opts.screen, model, geometryOf(opts.size as SizeName), { page, message: opts.message, version: VERSION });
+      try {
+        fs.writeFileSync(opts.png, frameToPng(frame, scale));
+      } catch (err) {
+        throw new UsageError(`--png ${opts.png}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
+    });
+}
