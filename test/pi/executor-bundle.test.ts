@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BundleError, bundleModules, executorBundle } from '../../src/pi/executor-bundle';
 import { decodeTaskResult } from '../../src/pi/task-data';
-import { FakeAgent, RECORDED_LAUNCH, RECORDED_SUBSCRIBED, agentEnv, buildExecutorBundle, until } from './executor-harness';
+import { FakeAgent, RECORDED_LAUNCH, RECORDED_SUBSCRIBED, agentEnv, buildExecutorBundle } from './executor-harness';
 
 let dir: string;
 let bundle: string;
