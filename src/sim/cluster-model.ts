@@ -258,9 +258,14 @@ export class ClusterModel extends EventEmitter {
     return fw;
   }
 
-  /** Moves a framework to completed_frameworks; the caller has already ended its tasks. */
+  /** Kills the framework's tasks and moves it to completed_frameworks (Master::removeFramework). */
   removeFramework(fw: SimFramework): void {
-    for (const offer of [...fw.offers.values()]) fw.offers.delete(offer.id);
+    for (const task of fw.tasks.values()) {
+      if (!TERMINAL_STATES.has(task.state)) this.setTaskState(task, 'TASK_KILLED');
+      pushCapped(fw.completedTasks, task, MAX_COMPLETED_TASKS);
+    }
+    fw.tasks.clear();
+    fw.offers.clear();
     fw.executors.clear();
     fw.active = false;
     fw.connected = false;
