@@ -6,7 +6,10 @@ import { loadConfig, type Config } from './config';
 import { exitCodeOf, messageOf } from './cli-errors';
 import { createLogger } from './log';
 import type { CommandContext } from './commands/context';
+import { registerDemo } from './commands/demo';
 import { registerRender } from './commands/render';
+import { registerRun } from './commands/run';
+import { registerSimMaster } from './commands/sim';
 import { registerStatus } from './commands/status';
 import { VERSION } from './version';
 
@@ -20,6 +23,9 @@ export function buildProgram(ctx: CommandContext): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerStatus(program, ctx);
   registerRender(program, ctx);
+  registerDemo(program, ctx);
+  registerRun(program, ctx);
+  registerSimMaster(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

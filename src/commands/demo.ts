@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { UsageError } from '../cli-errors';
+import { DEFAULT_CONFIG, resolveConfig } from '../config';
+import { NoneBackend } from '../hw/button/backend';
+import { TerminalDisplay } from '../hw/terminal';
+import { createLogger } from '../log';
+import { geometryOf, SIZES, type SizeName } from '../panel/frame';
+import { startSimCluster } from '../sim';
+import type { CommandContext } from './context';
+import { startPanel, type PanelHost } from './panel-host';
+import { intOption } from './sim';
+
+const KEYS = 'keys: n or space = next screen, s = start π, r = reset π, q = quit';
+
+/** In a terminal, keys stand in for the button: the same actions a short or long press would take. */
+function listenToKeys(host: PanelHost, quit: () => void): () => void {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return () => {};
+  stdin.setRawMode(true);
+  stdin.resume();
+  const onData = (data: Buffer) => {
+    const key = data.toString();
+    if (key === 'q' || key === '\u0003') quit();
+    else if (key === 'n' || key === ' ') host.daemon.act({ type: 'next' });
+    else if (key === 's') host.daemon.act({ type: 'start' });
+    else if (key === 'r') host.daemon.act({ type: 'reset' });
+  };
+  stdin.on('data', onData);
+  return () => {
+    stdin.off('data', onData);
+    stdin.setRawMode(false);
+    stdin.pause();
+  };
+}
+
+export function registerDemo(program: Command, _ctx: CommandContext): void {
+  program
+    .command('demo')
+    .description('the panel on a simulated cluster, drawn in this terminal (what npm start runs)')
+    .option('--agents <n>', 'number of simulated agents', '4')
+    .option('--seconds <s>', 'stop after this many seconds (0: run until q or Ctrl-C)', '0')
+    .option('--size <WxH>', `display to imitate: ${SIZES.join(', ')}`, '128x64')
+    .action(async (opts: { agents: string; seconds: string; size: string }) => {
+      if (!(SIZES as readonly string[]).includes(opts.size)) throw new UsageError(`--size "${opts.size}" is not supported; use one of ${SIZES.join(', ')}`);
+      const agents = intOption('--agents', opts.agents, 1, 32);
+      const seconds = intOption('--seconds', opts.seconds, 0, 86_400);
+      const cluster = await startSimCluster({ agents });
+      // The demo is the daemon with its sources pointed at the simulator; only the glass and the button differ.
+      const config = resolveConfig([
+        { source: 'demo', values: { masters: [cluster.url], pollIntervalMs: 1000, screens: { ...DEFAULT_CONFIG.screens, autoCycleSeconds: 8 } } },
+      ]);
+      // Log lines go under the drawing rather than through it, so the redraw in place stays in place.
+      const recent: string[] = [];
+      const log = createLogger({ journal: false, sink: { write: (line) => void recent.splice(0, Math.max(0, recent.length - 3), line.trimEnd()) } });
+      const geometry = geometryOf(opts.size as SizeName);
+      const columns = process.stdout.columns ?? 80;
+      const host = await startPanel({
+        config,
+        log,
+        display: new TerminalDisplay(geometry, {
+          compact: geometry.kind === 'pixels' && columns < geometry.width + 2,
+          footer: () => [KEYS, ...recent],
+        }),
+        button: new NoneBackend(),
+      });
+      await new Promise<void>((resolve) => {
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          stopKeys();
+          void host
+            .stop('blank')
+            .then(() => cluster.close())
+            .finally(resolve);
+        };
+        const stopKeys = listenToKeys(host, finish);
+        if (seconds > 0) setTimeout(finish, seconds * 1000).unref();
+        process.once('SIGINT', finish);
+        process.once('SIGTERM', finish);
+      });
+    });
+}

@@ -1,0 +1,61 @@
+// Builds the running panel from a resolved config: the state poller, host info, button, display and π job,
+// handed to the Daemon loop. `run` and `demo` both start the panel through here, so the demo is the daemon.
+import type { Config } from '../config';
+import { readCredentials } from '../config';
+import { Daemon, type PiController } from '../daemon';
+import type { ButtonBackend } from '../hw/button/backend';
+import { openButton } from '../hw/button/select';
+import type { Display } from '../hw/display';
+import { readHostInfo } from '../hw/host-info';
+import type { Logger } from '../log';
+import { StateClient } from '../mesos/state-client';
+import { StatePoller } from '../mesos/state-poller';
+import { VERSION } from '../version';
+import { displayFromConfig } from './display-factory';
+
+export interface PanelHostOptions {
+  config: Config;
+  log: Logger;
+  /** Overrides config.display (demo draws to the terminal whatever the config says). */
+  display?: Display;
+  /** Overrides config.button (demo has no button). */
+  button?: ButtonBackend;
+  pi?: PiController;
+  onProgress?: () => void;
+}
+
+export interface PanelHost {
+  daemon: Daemon;
+  display: Display;
+  stop(leave?: 'blank' | 'halted'): Promise<void>;
+}
+
+export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
+  const { config, log } = o;
+  const credentials = config.credentialsFile ? readCredentials(config.credentialsFile) : undefined;
+  const display = o.display ?? displayFromConfig(config, log.child('display'));
+  const poller = new StatePoller(
+    {
+      source: new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, credentials }),
+      logger: log.child('state'),
+    },
+    { intervalMs: config.pollIntervalMs },
+  );
+  const button = o.button ?? (await openButton({ kind: config.button.backend, pin: config.button.pin, logger: log }));
+  const daemon = new Daemon({
+    log,
+    display,
+    state: poller,
+    host: () => readHostInfo({ logger: log.child('host') }),
+    pi: o.pi,
+    button,
+    screens: config.screens,
+    burnIn: config.burnIn,
+    press: { debounceMs: config.button.debounceMs, longPressMs: config.button.longPressMs },
+    version: VERSION,
+    onProgress: o.onProgress,
+  });
+  daemon.start();
+  log.info(`panel: ${display.name} ${display.geometry.kind === 'pixels' ? `${display.geometry.width}x${display.geometry.height}` : `${display.geometry.cols}x${display.geometry.rows}`}, masters ${config.masters.join(', ')}`);
+  return { daemon, display, stop: (leave) => daemon.stop(leave) };
+}

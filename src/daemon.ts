@@ -1,0 +1,247 @@
+// The daemon's loop: sources → model → screen → display. It owns no I/O of its own: the state poller, the host
+// reader, the π job, the button and the display are handed in, so the same loop runs on a Pi, in `demo` and
+// in tests. A tick never waits on the display or the network, and nothing a source throws stops the loop.
+import type { Config } from './config';
+import type { ButtonBackend, RawEdge } from './hw/button/backend';
+import { PressMachine, type PressAction } from './hw/button/press';
+import type { Display } from './hw/display';
+import type { Logger } from './log';
+import { powerState, type PowerLevel, type PowerPolicy } from './panel/burnin';
+import { currentEntry, cycleEntries, initialCycle, nextScreen, tickCycle, type CycleEntry, type CycleState } from './panel/cycle';
+import type { Frame } from './panel/frame';
+import type { HostInfo, PanelModel, PiView, SourceStatus, UiState } from './panel/model';
+import { renderScreen } from './panel/render';
+import type { ClusterSnapshot } from './mesos/snapshot';
+
+export interface StateSource {
+  start(): void;
+  stop(): void;
+  current(): { snapshot: ClusterSnapshot | null; snapshotAt: number | null; status: SourceStatus };
+}
+
+/** The π job as the daemon drives it; src/pi provides the real one. */
+export interface PiController {
+  view(now: number): PiView;
+  start(): void;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+export interface DaemonDeps {
+  log: Logger;
+  display: Display;
+  state: StateSource;
+  host: () => Promise<HostInfo>;
+  pi?: PiController;
+  button?: ButtonBackend;
+  screens: Config['screens'];
+  burnIn: Config['burnIn'];
+  press?: { debounceMs: number; longPressMs: number };
+  version: string;
+  /** Wall clock in ms; injected by tests. */
+  now?: () => number;
+  tickMs?: number;
+  hostEveryMs?: number;
+  /** Called after every tick that drew; feeds the systemd watchdog. */
+  onProgress?: () => void;
+}
+
+const EMPTY_HOST: HostInfo = { hostname: '?', addresses: [], uptimeSeconds: 0, load1: 0, temperatureC: null };
+const SLOT_OF_SCREEN: Record<Config['screens']['enabled'][number], CycleEntry['slot']> = {
+  overview: 'main',
+  agents: 'agents',
+  frameworks: 'frameworks',
+  pi: 'pi',
+  host: 'host',
+};
+
+function sameFrame(a: Frame | null, b: Frame): boolean {
+  if (!a || a.kind !== b.kind) return false;
+  if (a.kind === 'chars' && b.kind === 'chars') return a.grid.lines.join('\n') === b.grid.lines.join('\n');
+  if (a.kind === 'pixels' && b.kind === 'pixels') return Buffer.compare(Buffer.from(a.bitmap.pixels), Buffer.from(b.bitmap.pixels)) === 0;
+  return false;
+}
+
+export class Daemon {
+  private readonly now: () => number;
+  private readonly policy: PowerPolicy;
+  private readonly enabledSlots: Set<CycleEntry['slot']>;
+  private press: PressMachine | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private hostTimer: NodeJS.Timeout | null = null;
+  private host: HostInfo = EMPTY_HOST;
+  private cycle: CycleState;
+  private ui: UiState = { holdProgress: null, banner: null };
+  private lastFrame: Frame | null = null;
+  private level: PowerLevel = 'normal';
+  private lastPress: number | null = null;
+  private lastChange: number | null = null;
+  private seen = '';
+  private stopped = false;
+  private readonly onEdge = (edge: RawEdge): void => this.press?.edge(edge);
+
+  constructor(private readonly deps: DaemonDeps) {
+    this.now = deps.now ?? Date.now;
+    this.cycle = initialCycle(this.now());
+    this.enabledSlots = new Set(deps.screens.enabled.map((s) => SLOT_OF_SCREEN[s]));
+    const lcd = deps.display.geometry.kind === 'chars';
+    const b = deps.burnIn;
+    this.policy = {
+      kind: lcd ? 'lcd' : 'oled',
+      shiftEveryMs: b.shiftEverySeconds * 1000,
+      dimAfterMs: b.dimAfterMinutes > 0 ? b.dimAfterMinutes * 60_000 : null,
+      offAfterMs: b.blankAfterMinutes > 0 ? b.blankAfterMinutes * 60_000 : null,
+      nightHours: b.nightHours,
+      nightWakeMs: 5 * 60_000,
+    };
+  }
+
+  start(): void {
+    const { deps } = this;
+    deps.state.start();
+    void this.refreshHost();
+    this.hostTimer = setInterval(() => void this.refreshHost(), deps.hostEveryMs ?? 10_000);
+    if (deps.button) {
+      this.press = new PressMachine({
+        context: () => ({ job: this.deps.pi?.view(this.now()).state ?? 'idle', blanked: this.level === 'off' }),
+        onAction: (a) => this.act(a),
+        onUi: (ui) => {
+          this.ui = ui;
+          this.tick();
+        },
+        options: deps.press ? { debounceMs: deps.press.debounceMs, longMs: deps.press.longPressMs } : undefined,
+      });
+      deps.button.on('edge', this.onEdge);
+    }
+    this.tick();
+    this.timer = setInterval(() => this.tick(), deps.tickMs ?? 250);
+  }
+
+  /** Short press, long press and their confirmations, whether from the button or from a test. */
+  act(action: PressAction): void {
+    const now = this.now();
+    this.lastPress = now;
+    const { pi, log } = this.deps;
+    switch (action.type) {
+      case 'next':
+        this.cycle = nextScreen(this.cycle, this.entries(this.model(now)), now);
+        break;
+      case 'start':
+        if (pi) {
+          log.info('π job: start requested by the button');
+          pi.start();
+        }
+        break;
+      case 'reset':
+        if (pi) {
+          log.info('π job: reset requested by the button');
+          pi.reset();
+        }
+        break;
+      case 'wake':
+      case 'confirm':
+        break;
+    }
+    this.tick();
+  }
+
+  /** The model as it is now; public so that `status`-like tools and tests can look at what the panel sees. */
+  model(now = this.now()): PanelModel {
+    const state = this.deps.state.current();
+    return {
+      now,
+      snapshot: state.snapshot,
+      snapshotAt: state.snapshotAt,
+      source: state.status,
+      host: this.host,
+      pi: this.deps.pi ? this.deps.pi.view(now) : null,
+      ui: this.press ? this.press.ui() : this.ui,
+    };
+  }
+
+  private entries(model: PanelModel): CycleEntry[] {
+    const all = cycleEntries(model, this.deps.display.geometry);
+    // The main slot also carries boot and unreachable, which must show whatever the user enabled.
+    const kept = all.filter((e) => e.slot === 'main' || this.enabledSlots.has(e.slot));
+    return kept.length ? kept : all.slice(0, 1);
+  }
+
+  /** What counts as a change worth waking the glass for: the master coming or going, agents, π digits. */
+  private signature(model: PanelModel, entry: CycleEntry): string {
+    const s = model.snapshot;
+    return [entry.screen, model.source.ok, s?.leader, s?.agents.active, s?.agents.inactive, model.pi?.state, model.pi?.correctedDigits].join('|');
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    try {
+      const now = this.now();
+      const model = this.model(now);
+      const entries = this.entries(model);
+      this.cycle = tickCycle(this.cycle, entries, now, { autoAdvanceMs: this.deps.screens.autoCycleSeconds * 1000 });
+      const entry = currentEntry(this.cycle, entries);
+      const sig = this.signature(model, entry);
+      if (sig !== this.seen) {
+        this.seen = sig;
+        this.lastChange = now;
+      }
+      const power = powerState(this.policy, { now, lastPress: this.lastPress, lastChange: this.lastChange });
+      if (power.level !== this.level) {
+        this.level = power.level;
+        this.deps.display.setLevel(power.level);
+      }
+      const frame = renderScreen(entry.screen, model, this.deps.display.geometry, {
+        page: entry.page,
+        offset: power.offset,
+        version: this.deps.version,
+      });
+      if (!sameFrame(this.lastFrame, frame)) {
+        this.lastFrame = frame;
+        this.deps.display.show(frame);
+      }
+      this.deps.onProgress?.();
+    } catch (err) {
+      // A bug in one frame must not take the panel down; the next tick tries again.
+      this.deps.log.error(`panel: drawing failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async refreshHost(): Promise<void> {
+    try {
+      this.host = await this.deps.host();
+    } catch (err) {
+      this.deps.log.debug(`host info: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Stop everything in reverse order of start. `blank` (a service stop) leaves the display dark and asleep;
+   * `halted` (system shutdown) leaves a message on the glass, since the 3V3 rail often stays up after halt.
+   */
+  async stop(leave: 'blank' | 'halted' = 'blank'): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.hostTimer) clearInterval(this.hostTimer);
+    const { deps } = this;
+    deps.button?.off('edge', this.onEdge);
+    this.press?.stop();
+    const quietly = async (what: string, fn: () => Promise<void> | void): Promise<void> => {
+      try {
+        await fn();
+      } catch (err) {
+        deps.log.warn(`stop: ${what}: ${(err as Error).message}`);
+      }
+    };
+    await quietly('button', () => deps.button?.stop());
+    await quietly('π job', () => deps.pi?.stop());
+    await quietly('state poller', () => deps.state.stop());
+    if (leave === 'halted') {
+      await quietly('display', () => {
+        deps.display.setLevel('normal');
+        deps.display.show(renderScreen('message', this.model(), deps.display.geometry, { message: 'halted' }));
+      });
+    }
+    await quietly('display', () => deps.display.close(leave === 'halted' ? 'keep' : 'blank'));
+  }
+}
