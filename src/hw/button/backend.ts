@@ -43,6 +43,7 @@ export interface ButtonBackend {
   stop(): Promise<void>;
   on(event: 'edge', listener: (edge: RawEdge) => void): this;
   on(event: 'exit', listener: (error: ButtonError | null) => void): this;
+  once(event: 'exit', listener: (error: ButtonError | null) => void): this;
   off(event: 'edge', listener: (edge: RawEdge) => void): this;
   off(event: 'exit', listener: (error: ButtonError | null) => void): this;
 }
