@@ -59,7 +59,7 @@ export class FrameRunner implements I2cDisplay {
   show(frame: Frame): void {
     if (this.closing) return;
     if (frame.kind !== this.geometry.kind) {
-      if (!this.warnedShape) this.log.warn(`${this.name} cannot show a ${frame.kind} frame; choose a ${this.geometry.kind} size for this display`);
+      if (!this.warnedShape) this.log.warn(`cannot show a ${frame.kind} frame; choose a ${this.geometry.kind} size for this display`);
       this.warnedShape = true;
       return;
     }
@@ -91,7 +91,7 @@ export class FrameRunner implements I2cDisplay {
       try {
         await this.driver.blank();
       } catch (e) {
-        this.log.warn(`${this.name}: could not blank the display on exit: ${e instanceof Error ? e.message : String(e)}`);
+        this.log.warn(`could not blank the display on exit: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
     await this.onClose();
@@ -127,7 +127,7 @@ export class FrameRunner implements I2cDisplay {
       this.ready = true;
       this.onGlass = undefined;
       this.pendingLevel = this.level !== 'normal' ? this.level : undefined;
-      if (this.lost) this.log.info(`${this.name} answers again; re-initialised, showing the current frame`);
+      if (this.lost) this.log.info(`answers again; re-initialised, showing the current frame`);
       this.lost = undefined;
       this.pending ??= this.current;
     }
@@ -161,13 +161,14 @@ export class FrameRunner implements I2cDisplay {
     this.pending ??= this.current;
     // The transport already turned I2C failures into one-line I2cErrors; anything else is reported as it is.
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    if (message !== this.lost) this.log.warn(`${this.name}: ${message}; retrying`);
+    if (message !== this.lost) this.log.warn(`${message}; retrying`);
     this.lost = message;
   }
 
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
+      // Retrying alone must not keep a process alive that has nothing else to do.
+      const t = setTimeout(done, ms).unref();
       function done(): void {
         clearTimeout(t);
         resolve();
