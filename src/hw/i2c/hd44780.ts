@@ -87,8 +87,10 @@ export class Hd44780Driver implements PanelDriver {
   /** Figure 24, "initializing by instruction", run on every start: the nibble phase of a powered LCD is unknown. */
   async init(): Promise<void> {
     this.codes = undefined;
-    await sleep(50); // > 40 ms after VCC rises; a replugged LCD has just powered up
+    // E low first; this write is also the probe: once it is answered, a replugged LCD may have just powered up
+    // and needs > 40 ms before it takes instructions.
     await this.transport.write([this.port(0, false)]);
+    await sleep(50);
     await this.transport.write(this.nibble(0x3, false));
     await sleep(5); // > 4.1 ms
     await this.transport.write(this.nibble(0x3, false));

@@ -153,21 +153,26 @@ export class EmulatedI2cBus {
     }
   }
 
-  /** Async calls are serialised like the kernel's adapter lock and complete after the transfer time. */
+  /**
+   * Async calls are serialised like the kernel's adapter lock. The device sees the bytes from the start of the
+   * transfer (a model spaces them out itself); the call completes when the transfer time has passed.
+   */
   private later<T>(bytes: number, fn: () => T): Promise<T> {
     const run = this.queue.then(
       () =>
         new Promise<T>((resolve, reject) => {
-          const go = (): void => {
+          setImmediate(() => {
+            let settle: () => void;
             try {
-              resolve(fn());
+              const value = fn();
+              settle = () => resolve(value);
             } catch (e) {
-              reject(e);
+              settle = () => reject(e);
             }
-          };
-          const ms = this.transferMs(bytes);
-          if (ms > 0) setTimeout(go, ms);
-          else setImmediate(go);
+            const ms = this.transferMs(bytes);
+            if (ms > 0) setTimeout(settle, ms);
+            else settle();
+          });
         }),
     );
     this.queue = run.catch(() => undefined);

@@ -34,12 +34,12 @@ export class Hd44780Model implements I2cDeviceModel {
   cursor = false;
   blink = false;
   shift = 0;
-  /** Instructions dropped because they came while the controller was busy. */
-  lost = 0;
+  /** Instructions dropped because they came while the controller was busy (RS=1 data as 0x100 | byte). */
+  lost: number[] = [];
   private highNibble: number | undefined;
   private busyUntil = 0;
   private clock = 0;
-  private instructions = 0;
+  private functionSets = 0;
 
   constructor(
     readonly cols: 16 | 20,
@@ -66,7 +66,7 @@ export class Hd44780Model implements I2cDeviceModel {
     this.blink = false;
     this.shift = 0;
     this.highNibble = undefined;
-    this.instructions = 0;
+    this.functionSets = 0;
     this.clock = this.now();
     this.busyUntil = this.clock + POWER_ON_MS;
   }
@@ -105,15 +105,17 @@ export class Hd44780Model implements I2cDeviceModel {
 
   private execute(rs: boolean, v: number): void {
     if (this.clock < this.busyUntil) {
-      this.lost++;
+      this.lost.push(rs ? 0x100 | v : v);
       return;
     }
-    // Figure 24: the first function sets after power-on need 4.1 ms and 100 µs before the next instruction.
-    const n = this.instructions++;
-    let busy = n === 0 ? 4.1 : n === 1 ? 0.1 : EXEC_MS;
+    // Figure 24: the first two function sets after power-on need 4.1 ms and 100 µs before the next instruction.
+    const first = !rs && (v & 0xe0) === 0x20 ? this.functionSets++ : -1;
+    let busy = first === 0 ? 4.1 : first === 1 ? 0.1 : EXEC_MS;
     if (rs) {
       busy = WRITE_MS;
       this.writeData(v);
+    } else if (v === 0x00) {
+      // Not an instruction (the PCF8574's power-on 0xFF makes the first write drop E with D4-D7 low).
     } else if (v === 0x01) {
       this.ddram.fill(0x20);
       this.ac = 0;

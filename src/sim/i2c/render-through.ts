@@ -52,7 +52,8 @@ export function barCellName(rows: readonly number[]): string {
 }
 
 export async function renderThroughEmulator(frame: Frame, o: EmulatedRenderOptions): Promise<EmulatedRender> {
-  const bus = new EmulatedI2cBus();
+  // The LCD model checks the datasheet's waits against bus time, so the LCD gets a 100 kHz bus.
+  const bus = new EmulatedI2cBus({ bitRateHz: o.kind === 'hd44780' ? 100_000 : undefined });
   const size = o.size ?? (o.kind === 'hd44780' ? '16x2' : '128x64');
   const address = o.address ?? (o.kind === 'hd44780' ? 0x27 : 0x3c);
   const display = openDisplay({ ...o, size, address, logger: memoryLogger(), i2c: bus.promisified(), backoff: { initialMs: 1, maxMs: 1 } });
