@@ -1,0 +1,346 @@
+// The π framework as the daemon runs it (issue 3): one SchedulerClient subscription, the job ledger, and
+// the rules that join them (reference/mesos.md b.5–b.8). Offers become chunk launches (offers.ts), updates
+// go to the ledger and are acknowledged only after it took them, and the framework id survives restarts
+// (framework-store.ts), so a restart is a failover and running tasks still report.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log';
+import type { Credentials } from '../mesos/http';
+import { type SchedulerCall, acknowledge, accept, decline, kill, reconcile, revive, suppress, teardown } from '../mesos/scheduler-calls';
+import { SchedulerClient, SchedulerError, type ConnectionState } from '../mesos/scheduler-client';
+import type { Offer, SchedulerEvent, TaskStatus } from '../mesos/scheduler-events';
+import type { PiView } from '../panel/model';
+import { certifiedDigits, type Certified } from './digits';
+import { FrameworkStore } from './framework-store';
+import type { KernelName } from './kernel';
+import { DEFAULT_LEDGER_OPTIONS, Ledger, type LedgerOptions } from './ledger';
+import { type ExecutorSpec, type TaskResources, tasksForOffer } from './offers';
+import { Reconciler } from './reconciler';
+
+export interface PiServiceOptions {
+  masters: string[];
+  credentials?: Credentials;
+  framework: { user: string; name: string; role: string; failoverTimeoutSeconds: number; hostname?: string };
+  job: { terms: number; kernel: KernelName; corrections: number };
+  resources: TaskResources;
+  executor: ExecutorSpec;
+  /** DECLINE filter for offers we cannot use. */
+  refuseSeconds: number;
+  logger: Logger;
+  /** Where the framework id is kept; null for a one-shot framework (the `pi` command). */
+  stateDir: string | null;
+  ledgerOptions?: LedgerOptions;
+  now?: () => number;
+  /** SchedulerClient timing; tests shorten the backoff. */
+  client?: { requestTimeoutMs?: number; backoffMinMs?: number; backoffMaxMs?: number };
+  /** Implicit reconciliation period; Mesos docs suggest about 15 minutes. */
+  implicitReconcileMs?: number;
+  /** Called when the job finishes. */
+  onDone?: () => void;
+}
+
+/** Waiting chunks but no offer for this long, with nothing running: say so on the panel. */
+const NO_OFFERS_MS = 30_000;
+
+export class PiService {
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly client: SchedulerClient;
+  private readonly store: FrameworkStore | null;
+  private readonly reconciler: Reconciler;
+  private ledger: Ledger | null = null;
+  private frameworkId: string | undefined;
+  private suppressed = false;
+  private subscribedAt = 0;
+  private lastOfferAt = 0;
+  private implicitTimer: NodeJS.Timeout | undefined;
+  private digits: { terms: number; raw: Certified; corrected: Certified } | null = null;
+  private stopped = false;
+
+  constructor(private readonly o: PiServiceOptions) {
+    this.log = o.logger;
+    this.now = o.now ?? Date.now;
+    this.store = o.stateDir ? new FrameworkStore(o.stateDir, o.logger) : null;
+    const saved = this.store?.load() ?? null;
+    if (saved) this.log.info(`re-subscribing as framework ${saved.frameworkId} (saved ${saved.savedAt})`);
+    this.frameworkId = saved?.frameworkId;
+    const f = o.framework;
+    this.client = new SchedulerClient({
+      masters: o.masters,
+      credentials: o.credentials,
+      logger: o.logger.child('scheduler'),
+      framework: {
+        user: f.user,
+        name: f.name,
+        roles: [f.role],
+        hostname: f.hostname,
+        failoverTimeoutSeconds: f.failoverTimeoutSeconds,
+        checkpoint: true,
+        frameworkId: saved?.frameworkId,
+      },
+      onEvent: (e) => this.onEvent(e),
+      ...o.client,
+    });
+    this.reconciler = new Reconciler((tasks) => this.call((fid) => reconcile(fid, tasks)), () => this.ledger?.launchedTasks() ?? []);
+  }
+
+  /** Subscribes; offers stay suppressed until a job waits for them. */
+  open(): void {
+    this.client.start();
+    this.implicitTimer = setInterval(() => this.call((fid) => reconcile(fid, [])), this.o.implicitReconcileMs ?? 15 * 60_000);
+    this.implicitTimer.unref();
+  }
+
+  get connection(): ConnectionState {
+    return this.client.state;
+  }
+
+  /** The ledger of the current job, for the CLI's summary; null when idle. */
+  get job(): Ledger | null {
+    return this.ledger;
+  }
+
+  start(): void {
+    if (this.ledger && !this.ledger.isDone()) return;
+    const { terms, kernel } = this.o.job;
+    const jobId = randomBytes(6).readUIntBE(0, 6).toString(36);
+    this.ledger = Ledger.create(jobId, terms, kernel, this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
+    this.digits = null;
+    this.log.info(`π job ${jobId}: ${terms} terms, kernel ${kernel}`);
+    this.syncOffers(true);
+  }
+
+  reset(): void {
+    const ledger = this.ledger;
+    if (!ledger) return;
+    for (const t of ledger.launchedTasks()) this.call((fid) => kill(fid, t.taskId, t.agentId));
+    this.log.info(`π job ${ledger.jobId} reset with ${ledger.runningCount()} tasks killed`);
+    this.ledger = null;
+    this.digits = null;
+    this.syncOffers(false);
+  }
+
+  /** Stops the subscription; the framework stays registered so that a restart fails over to it. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.implicitTimer);
+    this.reconciler.stop();
+    await this.client.stop();
+  }
+
+  /** Removes the framework for good (the one-shot `pi` command), then stops. */
+  async teardown(): Promise<void> {
+    const fid = this.frameworkId;
+    if (fid && this.client.state.phase === 'subscribed') {
+      try {
+        await this.client.send(teardown(fid));
+      } catch (err) {
+        this.log.warn(`TEARDOWN failed: ${(err as Error).message}`);
+      }
+    }
+    this.store?.clear();
+    await this.stop();
+  }
+
+  view(now: number): PiView {
+    const l = this.ledger;
+    const problem = this.problem(now);
+    if (!l) {
+      return { state: 'idle', problem, termsDone: 0, termsTotal: this.o.job.terms, rawDigits: '', correctedDigits: '', termsPerSecond: 0, tasks: { running: 0, finished: 0, failed: 0 }, elapsedSeconds: 0, etaSeconds: null };
+    }
+    const p = l.progress(now);
+    const d = this.certified();
+    const c = l.counters;
+    return {
+      state: l.isDone() ? 'done' : 'running',
+      problem,
+      termsDone: p.termsDone,
+      termsTotal: p.termsTotal,
+      rawDigits: d?.raw.digits ?? '',
+      correctedDigits: d?.corrected.digits ?? '',
+      termsPerSecond: p.termsPerSecond,
+      tasks: { running: l.runningCount(), finished: c.finished, failed: c.failed + c.lost },
+      elapsedSeconds: p.elapsedSeconds,
+      etaSeconds: p.etaSeconds,
+    };
+  }
+
+  /** Certified digits of the longest finished prefix, recomputed only when it grows. */
+  certified(): { terms: number; raw: Certified; corrected: Certified } | null {
+    const l = this.ledger;
+    if (!l) return null;
+    const prefix = l.prefix();
+    if (prefix.terms === 0) return null;
+    if (this.digits?.terms !== prefix.terms) {
+      this.digits = { terms: prefix.terms, ...certifiedDigits(prefix.sum, prefix.eps, prefix.terms, this.o.job.corrections) };
+    }
+    return this.digits;
+  }
+
+  private problem(now: number): string | null {
+    const s = this.client.state;
+    if (s.phase !== 'subscribed') return s.lastError ? `cannot subscribe: ${s.lastError}` : null;
+    const l = this.ledger;
+    const since = Math.max(this.subscribedAt, this.lastOfferAt);
+    if (l && l.hasWaiting() && l.runningCount() === 0 && now - since > NO_OFFERS_MS) {
+      const r = this.o.resources;
+      return `no offers for ${Math.round((now - since) / 1000)} s: no agent has ${r.taskCpus} cpus and ${r.taskMemMb} MB free for role ${this.o.framework.role}`;
+    }
+    return null;
+  }
+
+  private onEvent(e: SchedulerEvent): void {
+    switch (e.type) {
+      case 'SUBSCRIBED':
+        return this.onSubscribed(e.subscribed.framework_id.value);
+      case 'OFFERS':
+        this.lastOfferAt = this.now();
+        for (const offer of e.offers.offers) this.onOffer(offer);
+        return;
+      case 'UPDATE':
+        return this.onUpdate(e.update.status);
+      case 'RESCIND':
+        // Offers are answered as they arrive, so a rescinded one was already used or declined.
+        return this.log.debug(`offer ${e.rescind.offer_id.value} rescinded`);
+      case 'FAILURE':
+        // The agent turns an executor's exit into TASK_FAILED/LOST for its tasks; those updates re-queue.
+        return this.log.info(`FAILURE: agent ${e.failure.agent_id?.value ?? '?'} executor ${e.failure.executor_id?.value ?? '-'} status ${e.failure.status ?? '-'}`);
+      case 'ERROR':
+        return this.onError(e.error.message);
+      case 'INVERSE_OFFERS':
+      case 'RESCIND_INVERSE_OFFER':
+      case 'UPDATE_OPERATION_STATUS':
+      case 'MESSAGE':
+      case 'HEARTBEAT':
+        return;
+    }
+  }
+
+  private onSubscribed(fid: string): void {
+    if (this.frameworkId !== undefined && this.frameworkId !== fid) {
+      // A new id: no task of the old one will report to us again.
+      const n = this.ledger?.requeueAllLaunched() ?? 0;
+      this.log.warn(`subscribed as a new framework ${fid} (was ${this.frameworkId}); ${n} running chunks wait again`);
+    }
+    this.frameworkId = fid;
+    this.subscribedAt = this.now();
+    try {
+      this.store?.save(fid, this.o.masters);
+    } catch (err) {
+      this.log.error(`cannot save the framework id in ${this.o.stateDir}: ${(err as Error).message}; a restart will start a new framework`);
+    }
+    // The master forgets suppression and filters across a resubscribe; say again what we want.
+    this.suppressed = false;
+    this.syncOffers(true);
+    this.reconciler.begin();
+  }
+
+  private onError(message: string): void {
+    if (!/framework has been removed/i.test(message)) return;
+    // The id is retired (failover timeout passed, or torn down): start fresh, re-queue what had no result.
+    const n = this.ledger?.requeueAllLaunched() ?? 0;
+    this.log.warn(`framework ${this.frameworkId} was removed by the master; subscribing anew, ${n} chunks re-queued`);
+    this.frameworkId = undefined;
+    this.store?.clear();
+    this.reconciler.stop();
+  }
+
+  private onOffer(offer: Offer): void {
+    const l = this.ledger;
+    const tasks = l && l.hasWaiting() ? tasksForOffer(offer, this.o.executor, this.o.resources, (agentId) => l.nextChunk(agentId, this.now())) : [];
+    if (tasks.length === 0) {
+      this.call((fid) => decline(fid, [offer.id.value], this.o.refuseSeconds));
+      this.syncOffers(false);
+      return;
+    }
+    this.log.debug(`offer ${offer.id.value} on ${offer.hostname}: launching ${tasks.map((t) => t.task_id.value).join(', ')}`);
+    this.call(
+      (fid) => accept(fid, [offer.id.value], tasks, this.o.refuseSeconds),
+      () => {
+        // The launch never reached the master: the chunks wait again, with no failure counted.
+        for (const t of tasks) l?.requeueTask(t.task_id.value);
+        this.syncOffers(true);
+      },
+    );
+    this.syncOffers(false);
+  }
+
+  private onUpdate(s: TaskStatus): void {
+    const taskId = s.task_id.value;
+    this.reconciler.heard(taskId);
+    const l = this.ledger;
+    const data = s.data === undefined ? undefined : Buffer.from(s.data, 'base64');
+    const outcome = l
+      ? l.onUpdate({ taskId, state: s.state, agentId: s.agent_id?.value, data, message: s.message }, this.now())
+      : { kind: 'unknown' as const, message: `no job is running` };
+    switch (outcome.kind) {
+      case 'finished':
+        this.log.info(`task ${taskId}: [${outcome.start},${outcome.end}) done`);
+        if (outcome.supersededTaskId) this.call((fid) => kill(fid, outcome.supersededTaskId!));
+        if (l?.isDone()) this.onJobDone(l);
+        break;
+      case 'requeued':
+        this.log.info(`task ${taskId}: ${outcome.reason}; the chunk waits again`);
+        this.syncOffers(true);
+        break;
+      case 'invalid':
+      case 'mismatch':
+        this.log.warn(outcome.message);
+        this.syncOffers(outcome.kind === 'invalid');
+        break;
+      case 'unknown':
+      case 'stale':
+        // Not (or no longer) ours to run: a task of an old job, or a relaunched chunk's first copy.
+        if (!TERMINAL.has(s.state)) {
+          this.log.info(`task ${taskId} is ${s.state} but ${outcome.kind === 'unknown' ? outcome.message : 'its chunk is elsewhere'}; killing it`);
+          this.call((fid) => kill(fid, taskId, s.agent_id?.value));
+        }
+        break;
+      case 'duplicate':
+      case 'running':
+        break;
+    }
+    // Only updates that carry a uuid are acknowledged (b.5); master-made ones (reconciliation) are not.
+    if (s.uuid !== undefined && s.agent_id) {
+      const agentId = s.agent_id.value;
+      this.call((fid) => acknowledge(fid, agentId, taskId, s.uuid!));
+    }
+  }
+
+  private onJobDone(l: Ledger): void {
+    const p = l.progress(this.now());
+    this.log.info(`π job ${l.jobId} done: ${l.terms} terms in ${p.elapsedSeconds.toFixed(1)} s, certified ${this.certified()?.corrected.digits ?? ''}`);
+    this.syncOffers(false);
+    this.o.onDone?.();
+  }
+
+  /** SUPPRESS while no chunk waits; REVIVE when one does and offers are off, or always when `revive`. */
+  private syncOffers(reviveNow: boolean): void {
+    const want = this.ledger?.hasWaiting() ?? false;
+    const roles = [this.o.framework.role];
+    if (want && (reviveNow || this.suppressed)) {
+      this.suppressed = false;
+      this.call((fid) => revive(fid, roles));
+    } else if (!want && !this.suppressed) {
+      this.suppressed = true;
+      this.call((fid) => suppress(fid, roles));
+    }
+  }
+
+  /** Sends a call built for the current framework id; a failure is logged, and `failed` runs if given. */
+  private call(build: (frameworkId: string) => SchedulerCall, failed?: () => void): void {
+    const fid = this.frameworkId;
+    if (!fid || this.client.state.phase !== 'subscribed') {
+      failed?.();
+      return;
+    }
+    const c = build(fid);
+    this.client.send(c).catch((err: unknown) => {
+      const quiet = err instanceof SchedulerError && err.kind === 'not-subscribed';
+      if (!quiet) this.log.warn(`${c.type} failed: ${(err as Error).message}`);
+      failed?.();
+    });
+  }
+}
+
+const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_LOST', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
