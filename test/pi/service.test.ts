@@ -1,5 +1,5 @@
 import { PI_120 } from './reference';
-import { PiRig, done, expectedSum, until } from './pi-harness';
+import { PiRig, done, expectedSum } from './pi-harness';
 import { PiService } from '../../src/pi/service';
 import type { ExecutorServer } from '../../src/pi/executor-server';
 import type { SimCluster } from '../../src/sim';
