@@ -4,7 +4,11 @@ import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
 import { Ssd1306Model } from '../../src/sim/i2c/ssd1306';
 import { Sh1106Model } from '../../src/sim/i2c/sh1106';
 import type { Bitmap } from '../../src/panel/frame';
-import { checkerboard, piLike, pixels, randomBitmap, rotate180, until } from './synthetic';
+import { checkerboard, piLike, pixels, randomBitmap, rotate180 } from '../../src/sim/i2c/synthetic';
+
+const until = async (cond: () => boolean): Promise<void> => {
+  while (!cond()) await new Promise((r) => setTimeout(r, 2));
+};
 
 const fast = { initialMs: 1, maxMs: 4 };
 const opened: { close(leave: 'keep'): Promise<void> }[] = [];

@@ -4,7 +4,7 @@ import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
 import { Ssd1306Model } from '../../src/sim/i2c/ssd1306';
 import { memoryLogger } from '../../src/log';
 import { openDisplay } from '../../src/hw/i2c/open';
-import { randomBitmap } from '../hw/synthetic';
+import { randomBitmap } from '../../src/sim/i2c/synthetic';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Oled = require('oled-i2c-bus');

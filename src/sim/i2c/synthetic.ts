@@ -1,6 +1,6 @@
-// Synthetic frames for display tests until the real screens exist: seeded random bitmaps, checkerboards, a text-like
+// Synthetic frames for display tests and the I2C bench: seeded random bitmaps, checkerboards, a text-like
 // block pattern, and a π-screen-like update (digits change, a progress bar moves).
-import type { Bitmap, Frame } from '../../src/panel/frame';
+import type { Bitmap, Frame } from '../../panel/frame';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -37,7 +37,3 @@ export const pixels = (bitmap: Bitmap): Frame => ({ kind: 'pixels', bitmap });
 export function rotate180(b: Bitmap): Bitmap {
   return { width: b.width, height: b.height, pixels: Uint8Array.from(b.pixels).reverse() };
 }
-
-export const until = async (cond: () => boolean): Promise<void> => {
-  while (!cond()) await new Promise((r) => setTimeout(r, 2));
-};
