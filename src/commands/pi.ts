@@ -1,0 +1,219 @@
+// The π framework from a resolved config: the executor file server plus the PiService, as one PiController
+// for the daemon (startPi), and the headless `mesos-panel pi` command that runs one job to the end and
+// prints the result (issue 3, "Panel and CLI").
+import type { Command } from 'commander';
+import { UsageError } from '../cli-errors';
+import { readCredentials, type Config } from '../config';
+import type { PiController } from '../daemon';
+import type { Logger } from '../log';
+import type { PiView } from '../panel/model';
+import { type Certified } from '../pi/digits';
+import { scaledToDecimal, scaledToFixed } from '../pi/exact';
+import { executorBundle, type ExecutorBundle } from '../pi/executor-bundle';
+import { ExecutorServer } from '../pi/executor-server';
+import { KERNEL_NAMES, type KernelName } from '../pi/kernel';
+import { MAX_JOB_TERMS, MIN_JOB_TERMS } from '../pi/ledger';
+import { PiService, type PiServiceOptions } from '../pi/service';
+import type { CommandContext } from './context';
+import { intOption } from './sim';
+
+export interface StartPiOptions {
+  config: Config;
+  log: Logger;
+  /** Overrides for the one-shot command; the daemon takes everything from the config. */
+  masters?: string[];
+  terms?: number;
+  kernel?: KernelName;
+  httpPort?: number;
+  /** A one-shot framework: no saved id, a short failover timeout, torn down at the end. */
+  oneShot?: boolean;
+  /** The executor to serve; by default bundled from the compiled executor next to the running code. */
+  bundle?: ExecutorBundle;
+  onDone?: () => void;
+}
+
+/** The running π framework: what the daemon's panel drives, plus the service for the CLI. */
+export interface PiHost extends PiController {
+  readonly service: PiService;
+  readonly files: ExecutorServer;
+}
+
+// Long enough to ride out a network blip, short enough that Mesos cleans up after a killed CLI run.
+const ONE_SHOT_FAILOVER_SECONDS = 120;
+
+export async function startPi(o: StartPiOptions): Promise<PiHost> {
+  const { config, log } = o;
+  const c = config.pi;
+  const bundle = o.bundle ?? executorBundle();
+  const files = await ExecutorServer.start({
+    bundle,
+    bind: config.http.bind,
+    port: o.httpPort ?? config.http.port,
+    advertiseHost: config.http.advertiseHost,
+    logger: log.child('executor-server'),
+  });
+  const options: PiServiceOptions = {
+    masters: o.masters ?? config.masters,
+    credentials: config.credentialsFile ? readCredentials(config.credentialsFile) : undefined,
+    framework: {
+      user: c.user,
+      name: o.oneShot ? `${c.frameworkName} (cli)` : c.frameworkName,
+      role: c.role,
+      failoverTimeoutSeconds: o.oneShot ? ONE_SHOT_FAILOVER_SECONDS : c.failoverTimeoutSeconds,
+      hostname: config.http.advertiseHost ?? undefined,
+    },
+    job: { terms: o.terms ?? c.terms, kernel: o.kernel ?? c.kernel, corrections: c.corrections },
+    resources: { taskCpus: c.taskCpus, taskMemMb: c.taskMemMb, executorCpus: c.executorCpus, executorMemMb: c.executorMemMb },
+    executor: { mode: c.executorMode, nodePath: c.nodePath, url: files.url, sha256: bundle.sha256 },
+    refuseSeconds: c.refuseSeconds,
+    logger: log.child('pi'),
+    stateDir: o.oneShot ? null : config.stateDir,
+    onDone: o.onDone,
+  };
+  let service: PiService;
+  try {
+    service = new PiService(options);
+  } catch (err) {
+    await files.close();
+    throw err;
+  }
+  service.open();
+  if (c.autoStart && !o.oneShot) service.start();
+  return {
+    service,
+    files,
+    view: (now: number): PiView => service.view(now),
+    start: () => service.start(),
+    reset: () => service.reset(),
+    stop: async () => {
+      await (o.oneShot ? service.teardown() : service.stop());
+      await files.close();
+    },
+  };
+}
+
+export interface PiResult {
+  terms: number;
+  chunks: number;
+  /** S_N with 40 decimals. */
+  sum: string;
+  error_bound: number;
+  certified: string;
+  certified_digits: number;
+  corrected: string;
+  corrected_digits: number;
+  seconds: number;
+  terms_per_second: number;
+  tasks: { launched: number; finished: number; failed: number; lost: number; retried: number };
+}
+
+/** The finished job as the CLI prints it; digit counts are decimals after the point. */
+export function piResult(service: PiService): PiResult {
+  const l = service.job;
+  const r = l?.result();
+  const d = service.certified();
+  if (!l || !r || !d) throw new Error('the π job has not finished');
+  const seconds = ((l.data.finishedAt ?? 0) - l.data.startedAt) / 1000;
+  const { launched, finished, failed, lost, retried } = l.counters;
+  return {
+    terms: l.terms,
+    chunks: l.data.chunks.length,
+    sum: scaledToFixed(r.sum, 40),
+    error_bound: scaledToDecimal(r.eps).toNumber(),
+    certified: d.raw.digits,
+    certified_digits: d.raw.decimals,
+    corrected: d.corrected.digits,
+    corrected_digits: d.corrected.decimals,
+    seconds,
+    terms_per_second: seconds > 0 ? l.terms / seconds : 0,
+    tasks: { launched, finished, failed, lost, retried },
+  };
+}
+
+function human(r: PiResult, kernel: string, corrections: number): string {
+  const line = (what: string, c: Certified) => `${what.padEnd(10)}${c.digits || '(none)'}  (${c.decimals} decimals)`;
+  const t = r.tasks;
+  return [
+    `π from ${r.terms} terms (${kernel}) in ${r.chunks} chunks`,
+    `${'S_N'.padEnd(10)}${r.sum}  ± ${r.error_bound.toExponential(2)}`,
+    line('certified', { digits: r.certified, decimals: r.certified_digits }),
+    line(`K=${corrections}`, { digits: r.corrected, decimals: r.corrected_digits }),
+    `${r.seconds.toFixed(2)} s, ${(r.terms_per_second / 1e6).toFixed(1)} M terms/s; tasks ${t.launched} launched, ${t.finished} finished, ${t.failed} failed, ${t.lost} lost, ${t.retried} retried`,
+  ].join('\n');
+}
+
+/** Whole numbers in plain or exponent form ("100000000", "1e8"), even, within the ledger's range. */
+export function termsOption(value: string): number {
+  const n = Number(value);
+  if (!/^\s*[0-9.e+]+\s*$/i.test(value) || !Number.isSafeInteger(n) || n < MIN_JOB_TERMS || n > MAX_JOB_TERMS) {
+    throw new UsageError(`--terms is "${value}"; give a whole number from 1e6 to 1e15, e.g. 1e9`);
+  }
+  if (n % 2 !== 0) throw new UsageError(`--terms is ${n}; chunks pair terms, so give an even number such as ${n + 1}`);
+  return n;
+}
+
+function masterOption(value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new UsageError(`--master is "${value}"; give a master URL such as http://10.0.0.2:5050`);
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || (u.pathname !== '/' && u.pathname !== '') || u.search) {
+    throw new UsageError(`--master is "${value}"; give an http:// or https:// master URL with no path, such as http://10.0.0.2:5050`);
+  }
+  return value;
+}
+
+export interface PiCommandDeps {
+  /** The executor bundle to serve; tests pass one built from the sources. */
+  bundle?: () => ExecutorBundle;
+}
+
+export function registerPi(program: Command, ctx: CommandContext, deps: PiCommandDeps = {}): void {
+  program
+    .command('pi')
+    .description('compute π on the cluster as a one-shot Mesos framework, and print the result when done')
+    .option('--master <url>', 'a master URL, e.g. http://10.0.0.2:5050 (default: the configured masters)')
+    .option('--terms <n>', 'terms of the Leibniz series, from 1e6 to 1e15 (default: pi.terms)')
+    .option('--kernel <name>', `chunk kernel: ${KERNEL_NAMES.join(' or ')} (default: pi.kernel)`)
+    .option('--http-port <p>', 'port that serves the executor to the agents, 0 for any free one (default: http.port)')
+    .option('--connect-timeout <s>', 'give up when no master accepts the framework for this long', '30')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { master?: string; terms?: string; kernel?: string; httpPort?: string; connectTimeout: string; json?: boolean }) => {
+      const masters = opts.master !== undefined ? [masterOption(opts.master)] : undefined;
+      const terms = opts.terms !== undefined ? termsOption(opts.terms) : undefined;
+      if (opts.kernel !== undefined && !(KERNEL_NAMES as readonly string[]).includes(opts.kernel)) {
+        throw new UsageError(`--kernel is "${opts.kernel}"; use ${KERNEL_NAMES.join(' or ')}`);
+      }
+      const httpPort = opts.httpPort !== undefined ? intOption('--http-port', opts.httpPort, 0, 65_535) : undefined;
+      const connectMs = intOption('--connect-timeout', opts.connectTimeout, 1, 86_400) * 1000;
+      const config = ctx.config();
+      const kernel = (opts.kernel as KernelName | undefined) ?? config.pi.kernel;
+      let finish: (err?: Error) => void = () => undefined;
+      const ended = new Promise<void>((resolve, reject) => (finish = (err) => (err ? reject(err) : resolve())));
+      const host = await startPi({ config, log: ctx.log, masters, terms, kernel, httpPort, oneShot: true, bundle: deps.bundle?.(), onDone: () => finish() });
+      const started = Date.now();
+      const interrupted = () => finish(new Error('interrupted; the framework was torn down and its tasks killed'));
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
+      // Until the first SUBSCRIBED, a master that never answers (or refuses us) ends the run with its reason.
+      const watch = setInterval(() => {
+        const s = host.service.connection;
+        if (s.phase !== 'subscribed' && s.frameworkId === undefined && Date.now() - started > connectMs) {
+          finish(new Error(`no master accepted the framework within ${connectMs / 1000} s: ${s.lastError ?? 'no answer'}`));
+        }
+      }, 200);
+      host.start();
+      try {
+        await ended;
+        const result = piResult(host.service);
+        ctx.out(opts.json ? JSON.stringify(result) : human(result, kernel, config.pi.corrections));
+      } finally {
+        clearInterval(watch);
+        process.off('SIGINT', interrupted);
+        process.off('SIGTERM', interrupted);
+        await host.stop();
+      }
+    });
+}

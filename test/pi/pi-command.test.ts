@@ -1,0 +1,91 @@
+import { Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../src/cli-errors';
+import { registerPi } from '../../src/commands/pi';
+import type { CommandContext } from '../../src/commands/context';
+import { resolveConfig } from '../../src/config';
+import { memoryLogger } from '../../src/log';
+import type { SimCluster } from '../../src/sim';
+import { PiRig } from './pi-harness';
+import { PI_120 } from './reference';
+
+describe('mesos-panel pi', () => {
+  let rig: PiRig;
+  let cluster: SimCluster;
+  let stateDir: string;
+
+  beforeAll(async () => {
+    rig = new PiRig();
+    cluster = await rig.cluster();
+    stateDir = mkdtempSync(join(tmpdir(), 'pi-cli-'));
+  });
+  afterAll(async () => {
+    await cluster.close();
+    rig.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  function program(): { run: (...args: string[]) => Promise<void>; out: string[] } {
+    const out: string[] = [];
+    const config = resolveConfig([
+      { source: 'test', values: { masters: ['http://127.0.0.1:1'], stateDir, http: { bind: '127.0.0.1', port: 5055, advertiseHost: '127.0.0.1' }, pi: { nodePath: process.execPath, user: 'root' } } },
+    ]);
+    const ctx: CommandContext = { config: () => config, out: (t) => out.push(t), log: memoryLogger(), configFile: () => undefined };
+    const p = new Command('mesos-panel').exitOverride();
+    registerPi(p, ctx, { bundle: () => rig.bundle });
+    for (const c of p.commands) c.exitOverride();
+    return { run: async (...args) => void (await p.parseAsync(['node', 'mesos-panel', 'pi', ...args])), out };
+  }
+
+  it('--json prints exactly one object with the result of the job', async () => {
+    const p = program();
+    await p.run('--master', cluster.url, '--terms', '1e8', '--kernel', 'precise', '--json', '--http-port', '0');
+    expect(p.out).toHaveLength(1);
+    const r = JSON.parse(p.out[0]);
+    expect(Object.keys(r)).toEqual([
+      'terms', 'chunks', 'sum', 'error_bound', 'certified', 'certified_digits', 'corrected', 'corrected_digits', 'seconds', 'terms_per_second', 'tasks',
+    ]);
+    expect(Object.keys(r.tasks)).toEqual(['launched', 'finished', 'failed', 'lost', 'retried']);
+    expect(r.terms).toBe(1e8);
+    expect(r.sum).toMatch(/^3\.14159264\d{32}$/);
+    expect(r.error_bound).toBeGreaterThan(0);
+    expect(r.error_bound).toBeLessThan(1e-28);
+    expect(r.certified).toBe('3.1415926');
+    expect(r.certified_digits).toBe(7);
+    expect(PI_120.startsWith(r.corrected)).toBe(true);
+    expect(r.corrected_digits).toBe(r.corrected.length - 2);
+    expect(r.corrected_digits).toBeGreaterThanOrEqual(25);
+    expect(r.tasks.finished).toBe(r.chunks);
+    expect(r.seconds).toBeGreaterThan(0);
+    expect(r.terms_per_second).toBeCloseTo(1e8 / r.seconds, 0);
+    // The one-shot framework is torn down at the end.
+    expect([...cluster.model.frameworks.values()].filter((f) => f.active && !f.background)).toEqual([]);
+  });
+
+  it('prints a human summary with the fast kernel', async () => {
+    const p = program();
+    await p.run('--master', cluster.url, '--terms', '20000000', '--kernel', 'fast', '--http-port', '0');
+    expect(p.out).toHaveLength(1);
+    expect(p.out[0]).toMatch(/^π from 20000000 terms \(fast\) in \d+ chunks\nS_N {7}3\.14159260\d+ {2}± \d\.\d\de-\d+\ncertified 3\.1415926 {2}\(7 decimals\)\nK=2 {7}3\.14159265358979\d* {2}\(\d+ decimals\)\n[\d.]+ s, [\d.]+ M terms\/s; tasks \d+ launched, \d+ finished, 0 failed, 0 lost, 0 retried$/);
+  });
+
+  it.each([
+    [['--terms', 'lots'], '--terms is "lots"; give a whole number from 1e6 to 1e15, e.g. 1e9'],
+    [['--terms', '1000'], '--terms is "1000"; give a whole number from 1e6 to 1e15, e.g. 1e9'],
+    [['--terms', '1000001'], '--terms is 1000001; chunks pair terms, so give an even number such as 1000002'],
+    [['--kernel', 'turbo'], '--kernel is "turbo"; use precise or fast'],
+    [['--master', 'localhost:5050'], '--master is "localhost:5050"; give an http:// or https:// master URL with no path, such as http://10.0.0.2:5050'],
+    [['--master', 'nope'], '--master is "nope"; give a master URL such as http://10.0.0.2:5050'],
+    [['--http-port', '70000'], '--http-port is "70000"; give a whole number from 0 to 65535'],
+  ])('%j is a usage error in one line', async (args, message) => {
+    await expect(program().run(...args)).rejects.toThrow(new UsageError(message));
+  });
+
+  it('gives up with the reason when no master accepts the framework', async () => {
+    await expect(program().run('--master', 'http://127.0.0.1:1', '--terms', '1e6', '--connect-timeout', '1', '--http-port', '0')).rejects.toThrow(
+      /^no master accepted the framework within 1 s: .*127\.0\.0\.1:1.*$/,
+    );
+  });
+});
