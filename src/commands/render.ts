@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../cli-errors';
-import { frameToPng } from '../hw/png';
+import { frameToPng, scalePng } from '../hw/png';
+import { renderThroughEmulator } from '../sim/i2c/render-through';
 import { readHostInfo } from '../hw/host-info';
 import { geometryOf, SIZES, type SizeName } from '../panel/frame';
 import type { PanelModel, PiView } from '../panel/model';
@@ -19,7 +20,11 @@ interface RenderOptions {
   scale: string;
   page: string;
   message?: string;
+  display?: string;
+  i2cTrace?: string;
 }
+
+const EMULATED = ['ssd1306', 'sh1106', 'hd44780'] as const;
 
 function positiveInt(flag: string, value: string, max: number): number {
   const n = Number(value);
@@ -45,6 +50,14 @@ export async function oneShotModel(opts: { master?: string; stateFile?: string }
   }
 }
 
+function writeOut(flag: string, file: string, data: Buffer | string): void {
+  try {
+    fs.writeFileSync(file, data);
+  } catch (err) {
+    throw new UsageError(`${flag} ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
 export function registerRender(program: Command, ctx: CommandContext): void {
   program
     .command('render')
@@ -57,17 +70,33 @@ export function registerRender(program: Command, ctx: CommandContext): void {
     .option('--scale <k>', 'image pixels per display pixel', '1')
     .option('--page <n>', 'page of a paged screen (agents, frameworks)', '0')
     .option('--message <text>', 'text of the message screen')
+    .option('--display <kind>', `draw through our real driver onto an emulated ${EMULATED.join(', ')}; the PNG is its glass`)
+    .option('--i2c-trace <file>', 'with --display: every I2C transaction from power-on, as JSON lines')
     .action(async (opts: RenderOptions) => {
+      if (opts.display !== undefined && !(EMULATED as readonly string[]).includes(opts.display)) {
+        throw new UsageError(`--display "${opts.display}" is not an emulated display; use one of ${EMULATED.join(', ')}`);
+      }
+      if (opts.i2cTrace && !opts.display) throw new UsageError('--i2c-trace needs --display ssd1306, sh1106 or hd44780');
       if (!isScreenName(opts.screen)) throw new UsageError(`--screen "${opts.screen}" is not a screen; use one of ${SCREEN_NAMES.join(', ')}`);
       if (!(SIZES as readonly string[]).includes(opts.size)) throw new UsageError(`--size "${opts.size}" is not supported; use one of ${SIZES.join(', ')}`);
       const scale = positiveInt('--scale', opts.scale, 32) || 1;
       const page = positiveInt('--page', opts.page, 10_000);
       const model = await oneShotModel(opts, ctx);
       const frame = renderScreen(opts.screen, model, geometryOf(opts.size as SizeName), { page, message: opts.message, version: VERSION });
-      try {
-        fs.writeFileSync(opts.png, frameToPng(frame, scale));
-      } catch (err) {
-        throw new UsageError(`--png ${opts.png}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      let png = frameToPng(frame, scale);
+      if (opts.display) {
+        const config = ctx.config();
+        const glass = await renderThroughEmulator(frame, {
+          kind: opts.display as (typeof EMULATED)[number],
+          size: opts.size as SizeName,
+          rotation: config.display.rotation,
+          columnOffset: config.display.columnOffset,
+        }).catch((err: Error) => {
+          throw new UsageError(`--display ${opts.display}: ${err.message}`);
+        });
+        png = scale === 1 ? glass.glassPng : scalePng(glass.glassPng, scale);
+        if (opts.i2cTrace) writeOut('--i2c-trace', opts.i2cTrace, glass.trace.map((t) => JSON.stringify(t)).join('\n') + '\n');
       }
+      writeOut('--png', opts.png, png);
     });
 }

@@ -181,3 +181,18 @@ export class PngDisplay implements Display {
     }
   }
 }
+
+/** Nearest-neighbour enlargement of a PNG, so an emulated glass can be looked at as large as a rendered frame. */
+export function scalePng(png: Buffer, scale: number): Buffer {
+  const k = Math.max(1, Math.floor(scale));
+  const src = PNG.sync.read(png);
+  const out = new PNG({ width: src.width * k, height: src.height * k });
+  for (let y = 0; y < out.height; y++) {
+    for (let x = 0; x < out.width; x++) {
+      const s = ((Math.floor(y / k) * src.width + Math.floor(x / k)) << 2) >>> 0;
+      const d = (y * out.width + x) << 2;
+      src.data.copy(out.data, d, s, s + 4);
+    }
+  }
+  return PNG.sync.write(out);
+}
