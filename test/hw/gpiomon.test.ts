@@ -1,9 +1,9 @@
-import { ButtonError, type RawEdge } from '../../src/hw/button/backend';
+import type { ButtonError, RawEdge } from '../../src/hw/button/backend';
 import { GpiomonBackend } from '../../src/hw/button/gpiomon';
 import { parseEventLine, parseGpiodetect, parseVersion } from '../../src/hw/button/gpiomon-format';
 import { PressMachine, type PressAction, type PressContext } from '../../src/hw/button/press';
 import { fakeTools, removeFakeTools, type FakeConfig } from './fakes/libgpiod';
-import { ManualClock } from './manual-clock';
+import { ManualClock, startError } from './button-helpers';
 
 const backends: GpiomonBackend[] = [];
 afterEach(async () => {
@@ -19,16 +19,6 @@ function backend(config: FakeConfig, pin = 17, now?: () => number) {
   b.on('edge', (e) => edges.push(e));
   const nextEdge = () => new Promise<RawEdge>((resolve) => b.once('edge', resolve));
   return { b, tools, edges, nextEdge };
-}
-
-async function startError(p: Promise<void>): Promise<ButtonError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ButtonError);
-  expect((err as Error).message).not.toMatch(/\n/);
-  return err as ButtonError;
 }
 
 describe('gpiomon output formats', () => {

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { ButtonError, type RawEdge } from '../../src/hw/button/backend';
+import type { RawEdge } from '../../src/hw/button/backend';
 import { classifyOnoffError, OnoffBackend } from '../../src/hw/button/onoff';
 import { PressMachine, type PressAction, type PressContext } from '../../src/hw/button/press';
 import { listSysfsChips, sysfsGpioNumber } from '../../src/hw/button/sysfs';
 import { FakeKernel, LAYOUTS, type FakeChip } from './fakes/fake-sysfs';
-import { ManualClock } from './manual-clock';
+import { ManualClock, startError } from './button-helpers';
 
 const kernels: FakeKernel[] = [];
 afterEach(() => kernels.splice(0).forEach((k) => k.cleanup()));
@@ -21,16 +21,6 @@ function backend(k: FakeKernel, pin = 17, now?: () => number) {
   const edges: RawEdge[] = [];
   b.on('edge', (e) => edges.push(e));
   return { b, edges };
-}
-
-async function startError(p: Promise<void>): Promise<ButtonError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ButtonError);
-  expect((err as Error).message).not.toMatch(/\n/);
-  return err as ButtonError;
 }
 
 describe('sysfs numbering', () => {

@@ -1,4 +1,7 @@
+import { ButtonError } from '../../src/hw/button/backend';
 import type { PressClock } from '../../src/hw/button/press';
+
+// Helpers shared by the button tests.
 
 /** A clock that only moves when told, for driving the press machine from real child-process output. */
 export class ManualClock implements PressClock {
@@ -31,4 +34,15 @@ export class ManualClock implements PressClock {
     }
     this.t = end;
   }
+}
+
+/** Await a backend start that must fail, and check the failure is a one-line ButtonError. */
+export async function startError(p: Promise<void>): Promise<ButtonError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ButtonError);
+  expect((err as Error).message).not.toMatch(/\n/);
+  return err as ButtonError;
 }
