@@ -102,7 +102,7 @@ export class GpiomonBackend extends BackendEvents implements ButtonBackend {
     const chip = chips.find((c) => labels.includes(c.label));
     if (!chip) {
       const found = chips.map((c) => `${c.name} [${c.label}]`).join(', ') || 'none';
-      throw new ButtonError('no-chip', `gpiomon: no GPIO chip labelled ${labels.join(', ')} (found: ${found}): set button.chip to the chip's name, or is this not a Raspberry Pi?`);
+      throw new ButtonError('no-chip', `gpiomon: no GPIO chip labelled ${labels.join(', ')} (found: ${found}): is this a Raspberry Pi?`);
     }
     if (this.opts.pin >= chip.lines) {
       throw new ButtonError('invalid-number', `gpiomon: GPIO${this.opts.pin} does not exist: ${chip.name} [${chip.label}] has ${chip.lines} lines; check button.pin (BCM numbering)`);
