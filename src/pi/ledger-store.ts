@@ -1,0 +1,246 @@
+// Persistence of the job ledger in stateDir, so that a daemon killed mid-job resumes with every result it
+// had received. The file is written atomically (temp file in the same directory, fsync, rename, fsync the
+// directory), at most once a second while the ledger changes. On load the file is untrusted: every
+// field is checked, and a file that fails is moved aside, never dropped silently.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '../log';
+import { KERNEL_NAMES } from './kernel';
+import { DEFAULT_LEDGER_OPTIONS, Ledger, type Chunk, type ChunkState, type LedgerData, type LedgerOptions } from './ledger';
+
+export const LEDGER_FORMAT = 'mesos-panel/pi-ledger';
+export const LEDGER_VERSION = 1;
+/** A 1e15-term job is at most a few 10^5 chunks; far below this. */
+const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Doubles are stored as their 16 hex digits of IEEE bits: exact, including −0. */
+export function doubleToHex(x: number): string {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  return v.getBigUint64(0).toString(16).padStart(16, '0');
+}
+
+export function hexToDouble(h: string): number {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setBigUint64(0, BigInt(`0x${h}`));
+  return v.getFloat64(0);
+}
+
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const time = z.number().int().min(0).max(8.64e15);
+const id = z.string().min(1).max(255);
+const hex = z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits of a double');
+const failures = z.array(z.tuple([id, count])).max(10_000);
+const chunkBase = { start: count, end: count, attempts: count, failures };
+const chunk = z.discriminatedUnion('state', [
+  z.strictObject({ ...chunkBase, state: z.literal('pending') }),
+  z.strictObject({ ...chunkBase, state: z.literal('launched'), taskId: id, agentId: id, launchedAt: time }),
+  z.strictObject({
+    ...chunkBase, state: z.literal('done'), hi: hex, lo: hex, errBound: hex, ms: z.number().min(0).max(1e12), agentId: z.string().max(255), taskId: id,
+  }),
+]);
+const file = z.strictObject({
+  format: z.literal(LEDGER_FORMAT),
+  version: z.literal(LEDGER_VERSION),
+  jobId: z.string().max(16),
+  terms: count,
+  kernel: z.enum(KERNEL_NAMES as [string, ...string[]]),
+  startedAt: time,
+  finishedAt: time.nullable(),
+  carved: count,
+  counters: z.strictObject({ launched: count, finished: count, failed: count, lost: count, retried: count, mismatches: count }),
+  speeds: z.array(z.tuple([id, z.number().min(0).max(1e15), count])).max(100_000),
+  chunks: z.array(chunk).max(10_000_000),
+});
+type ChunkJson = z.infer<typeof chunk>;
+
+export class LedgerFileError extends Error {
+  override name = 'LedgerFileError';
+}
+
+export function serializeLedger(ledger: Ledger): string {
+  const d = ledger.data;
+  const chunks = d.chunks.map((c): ChunkJson => {
+    const base = { start: c.start, end: c.end, attempts: c.attempts, failures: [...c.failures] };
+    const s = c.state;
+    if (s.kind === 'pending') return { ...base, state: 'pending' };
+    if (s.kind === 'launched') return { ...base, state: 'launched', taskId: s.taskId, agentId: s.agentId, launchedAt: s.launchedAt };
+    const r = s.result;
+    return { ...base, state: 'done', hi: doubleToHex(r.hi), lo: doubleToHex(r.lo), errBound: doubleToHex(r.errBound), ms: r.ms, agentId: r.agentId, taskId: r.taskId };
+  });
+  return JSON.stringify({
+    format: LEDGER_FORMAT, version: LEDGER_VERSION, jobId: d.jobId, terms: d.terms, kernel: d.kernel,
+    startedAt: d.startedAt, finishedAt: d.finishedAt, carved: d.carved, counters: d.counters,
+    speeds: [...d.speeds].map(([agent, s]) => [agent, s.termsPerSecond, s.lastChunk]), chunks,
+  });
+}
+
+/** Parses and checks a ledger file's text; throws LedgerFileError naming the first problem. */
+export function parseLedger(text: string, now: number, options: LedgerOptions = DEFAULT_LEDGER_OPTIONS): Ledger {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new LedgerFileError('not valid JSON');
+  }
+  const r = file.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new LedgerFileError(`${issue.path.length ? issue.path.join('.') : 'top level'}: ${issue.message}`);
+  }
+  const f = r.data;
+  const chunks = f.chunks.map((c): Chunk => {
+    let state: ChunkState;
+    if (c.state === 'pending') state = { kind: 'pending' };
+    else if (c.state === 'launched') state = { kind: 'launched', taskId: c.taskId, agentId: c.agentId, launchedAt: c.launchedAt };
+    else {
+      const [hi, lo, errBound] = [c.hi, c.lo, c.errBound].map(hexToDouble);
+      if (![hi, lo, errBound].every(Number.isFinite) || !(hi > 0) || !(errBound >= 0)) {
+        throw new LedgerFileError(`chunk at ${c.start}: result (${hi}, ${lo}, ${errBound}) is not a valid chunk sum`);
+      }
+      state = { kind: 'done', result: { hi, lo, errBound, ms: c.ms, agentId: c.agentId, taskId: c.taskId } };
+    }
+    return { start: c.start, end: c.end, attempts: c.attempts, failures: new Map(c.failures), state };
+  });
+  const data: LedgerData = {
+    jobId: f.jobId, terms: f.terms, kernel: f.kernel as LedgerData['kernel'], startedAt: f.startedAt, finishedAt: f.finishedAt,
+    carved: f.carved, chunks, counters: { ...f.counters },
+    speeds: new Map(f.speeds.map(([agent, tps, last]) => [agent, { termsPerSecond: tps, lastChunk: last }])),
+  };
+  try {
+    return Ledger.restore(data, now, options);
+  } catch (err) {
+    throw new LedgerFileError((err as Error).message);
+  }
+}
+
+/** Writes data so that the file holds either the old or the new content, even across a power cut. */
+export async function writeFileAtomic(target: string, data: string): Promise<void> {
+  const dir = path.dirname(target);
+  const tmp = path.join(dir, `.${path.basename(target)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    const fh = await fs.open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, target);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  // The rename is durable only once the directory entry is on disk.
+  const dh = await fs.open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
+}
+
+export async function saveLedger(target: string, ledger: Ledger): Promise<void> {
+  await writeFileAtomic(target, serializeLedger(ledger));
+}
+
+/**
+ * The saved job, or null when there is none. A file that cannot be read or fails validation is renamed
+ * to `<name>.corrupt-<timestamp>` and logged, and the daemon starts with no job.
+ */
+export async function loadLedger(
+  target: string,
+  opts: { now: number; log: Logger; options?: LedgerOptions },
+): Promise<Ledger | null> {
+  let problem: string;
+  try {
+    const st = await fs.stat(target);
+    if (st.size > MAX_FILE_BYTES) throw new LedgerFileError(`${st.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
+    return parseLedger(await fs.readFile(target, 'utf8'), opts.now, opts.options);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') return null;
+    problem = e instanceof LedgerFileError ? e.message : `cannot read it (${e.code ?? e.message})`;
+  }
+  const aside = `${target}.corrupt-${new Date(opts.now).toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await fs.rename(target, aside);
+    opts.log.error(`π ledger ${target} is unusable (${problem}); moved it to ${aside} and starting with no job`);
+  } catch (err) {
+    opts.log.error(
+      `π ledger ${target} is unusable (${problem}) and could not be moved aside (${(err as NodeJS.ErrnoException).code ?? err}); starting with no job, and the next save replaces it`,
+    );
+  }
+  return null;
+}
+
+export interface SaverTimer {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimer: SaverTimer = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** Runs `save` after changes, at most once per interval and never two at once; flush() forces it. */
+export class ThrottledSaver {
+  private dirty = false;
+  private timer: unknown = null;
+  private running: Promise<void> | null = null;
+  private last = -Infinity;
+
+  constructor(
+    private readonly save: () => Promise<void>,
+    private readonly onError: (err: Error) => void,
+    private readonly timer_: SaverTimer = realTimer,
+    private readonly minIntervalMs = 1000,
+  ) {}
+
+  markDirty(): void {
+    this.dirty = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.running || this.timer !== null || !this.dirty) return;
+    const wait = Math.max(0, this.last + this.minIntervalMs - this.timer_.now());
+    this.timer = this.timer_.setTimeout(() => {
+      this.timer = null;
+      void this.run();
+    }, wait);
+  }
+
+  private run(): Promise<void> {
+    this.dirty = false;
+    this.running = this.save()
+      .catch((err: Error) => {
+        this.dirty = true; // keep the changes for the next attempt
+        this.onError(err);
+      })
+      .finally(() => {
+        this.running = null;
+        this.last = this.timer_.now();
+        this.schedule();
+      });
+    return this.running;
+  }
+
+  /** Saves now if anything changed (on shutdown, or after a job ends), waiting for a save under way. */
+  async flush(): Promise<void> {
+    if (this.timer !== null) {
+      this.timer_.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.running) await this.running;
+    if (this.timer !== null) {
+      this.timer_.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.dirty) await this.run();
+  }
+}
