@@ -1,0 +1,90 @@
+// Failover of the framework itself (reference/mesos.md b.7): the id is saved in stateDir, so a restarted
+// service re-subscribes as the same framework; an id the master has retired gives ERROR "Framework has been
+// removed", after which the service subscribes afresh and re-queues every chunk that had no result.
+// The removal is an operator's teardown while subscribed: the simulated master answers a re-SUBSCRIBE with a
+// retired id without a Mesos-Stream-Id header, which the scheduler client (rightly, for a real master) refuses
+// before it reads the ERROR, so that path cannot be driven end to end here yet.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryLogger } from '../../src/log';
+import type { ExecutorServer } from '../../src/pi/executor-server';
+import { FRAMEWORK_FILE } from '../../src/pi/framework-store';
+import { PiService } from '../../src/pi/service';
+import type { SimCluster } from '../../src/sim';
+import { PiRig, done, expectedSum, until } from './pi-harness';
+
+describe('π framework failover', () => {
+  let rig: PiRig;
+  let files: ExecutorServer;
+  let cluster: SimCluster;
+  let stateDir: string;
+  const services: PiService[] = [];
+
+  beforeAll(async () => {
+    rig = new PiRig();
+    files = await rig.files();
+  });
+  beforeEach(async () => {
+    cluster = await rig.cluster();
+    stateDir = mkdtempSync(join(tmpdir(), 'pi-failover-'));
+  });
+  afterEach(async () => {
+    for (const s of services.splice(0)) await s.teardown();
+    await cluster.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+  afterAll(async () => {
+    await files.close();
+    rig.close();
+  });
+
+  const saved = () => JSON.parse(readFileSync(join(stateDir, FRAMEWORK_FILE), 'utf8')).frameworkId as string;
+
+  function service(over: Parameters<PiRig['options']>[2] = {}): PiService {
+    const s = new PiService(rig.options([cluster.url], files.url, { stateDir, ...over }));
+    services.push(s);
+    s.open();
+    return s;
+  }
+
+  it('a restarted service re-subscribes with the saved id, acknowledges the updates of the job it no longer has, and runs a new one', async () => {
+    const first = service();
+    first.start();
+    await until('chunks in flight', () => (first.job?.runningCount() ?? 0) >= 2);
+    const id = first.connection.frameworkId!;
+    expect(saved()).toBe(id);
+    await first.stop();
+    services.splice(services.indexOf(first), 1);
+
+    const log = memoryLogger();
+    const second = service({ logger: log });
+    await until('the resubscription', () => second.connection.phase === 'subscribed');
+    expect(second.connection.frameworkId).toBe(id);
+    expect(log.lines.filter((l) => l.startsWith('re-subscribing'))).toEqual([expect.stringMatching(new RegExp(`^re-subscribing as framework ${id} \\(saved 20\\d\\d-`))]);
+    second.start();
+    await done(second);
+    expect(second.job!.total().sum).toBe(expectedSum(second.job!));
+    // The first job's tasks reported to the second service, which acknowledged them: the master let them go.
+    const oldJob = `pi-${first.job!.jobId}-`;
+    await until('the old tasks to be acknowledged', () => ![...cluster.model.frameworks.get(id)!.tasks.keys()].some((t) => t.startsWith(oldJob)));
+  });
+
+  it('after "Framework has been removed" it subscribes anew, saves the new id and re-queues what had no result', async () => {
+    const log = memoryLogger();
+    const s = service({ logger: log });
+    s.start();
+    await until('chunks in flight', () => (s.job?.runningCount() ?? 0) >= 2);
+    const old = s.connection.frameworkId!;
+    // An operator's teardown (Master::removeFramework): ERROR on the open stream, tasks killed, id retired.
+    cluster.model.removeFramework(cluster.model.frameworks.get(old)!);
+    await done(s);
+    const fresh = s.connection.frameworkId!;
+    expect(fresh).not.toBe(old);
+    expect(saved()).toBe(fresh);
+    expect(log.lines.some((l) => l.includes(`framework ${old} was removed by the master; subscribing anew`))).toBe(true);
+    expect(s.job!.total().sum).toBe(expectedSum(s.job!));
+    expect(s.job!.counters.retried).toBeGreaterThanOrEqual(1);
+    expect(s.job!.counters.finished).toBe(25);
+  });
+});
