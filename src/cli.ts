@@ -7,6 +7,9 @@ import { exitCodeOf, messageOf } from './cli-errors';
 import { createLogger } from './log';
 import type { CommandContext } from './commands/context';
 import { registerDemo } from './commands/demo';
+import { registerDoctor } from './commands/doctor';
+import { registerInstall } from './commands/install';
+import { registerPi } from './commands/pi';
 import { registerRender } from './commands/render';
 import { registerRun } from './commands/run';
 import { registerSimMaster } from './commands/sim';
@@ -26,6 +29,9 @@ export function buildProgram(ctx: CommandContext): Command {
   registerDemo(program, ctx);
   registerRun(program, ctx);
   registerSimMaster(program, ctx);
+  registerPi(program, ctx);
+  registerDoctor(program, ctx);
+  registerInstall(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

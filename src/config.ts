@@ -83,7 +83,7 @@ const schema = z.strictObject({
   stateDir: absolutePath,
   http: z.strictObject({
     bind: z.string().min(1),
-    port: int(1, 65_535),
+    port: int(0, 65_535),
     advertiseHost: z.string().min(1).nullable(),
   }),
   log: z.strictObject({ debug: z.boolean() }),

@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../cli-errors';
 import { DEFAULT_CONFIG, resolveConfig } from '../config';
@@ -8,6 +11,7 @@ import { geometryOf, SIZES, type SizeName } from '../panel/frame';
 import { startSimCluster } from '../sim';
 import type { CommandContext } from './context';
 import { startPanel, type PanelHost } from './panel-host';
+import { startPi } from './pi';
 import { intOption } from './sim';
 
 const KEYS = 'keys: n or space = next screen, s = start π, r = reset π, q = quit';
@@ -46,8 +50,20 @@ export function registerDemo(program: Command, _ctx: CommandContext): void {
       const seconds = intOption('--seconds', opts.seconds, 0, 86_400);
       const cluster = await startSimCluster({ agents });
       // The demo is the daemon with its sources pointed at the simulator; only the glass and the button differ.
+      const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesos-panel-demo-'));
       const config = resolveConfig([
-        { source: 'demo', values: { masters: [cluster.url], pollIntervalMs: 1000, screens: { ...DEFAULT_CONFIG.screens, autoCycleSeconds: 8 } } },
+        {
+          source: 'demo',
+          values: {
+            masters: [cluster.url],
+            pollIntervalMs: 1000,
+            screens: { ...DEFAULT_CONFIG.screens, autoCycleSeconds: 8 },
+            stateDir,
+            http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' },
+            // The demo starts a job by itself, sized to converge in a minute or two on a laptop's spare cores.
+            pi: { ...DEFAULT_CONFIG.pi, terms: 2e10, autoStart: true, taskCpus: 2, nodePath: process.execPath, user: os.userInfo().username },
+          },
+        },
       ]);
       // Log lines go under the drawing rather than through it, so the redraw in place stays in place.
       const recent: string[] = [];
@@ -57,6 +73,7 @@ export function registerDemo(program: Command, _ctx: CommandContext): void {
       const host = await startPanel({
         config,
         log,
+        pi: await startPi({ config, log }),
         display: new TerminalDisplay(geometry, {
           compact: geometry.kind === 'pixels' && columns < geometry.width + 2,
           footer: () => [KEYS, ...recent],
@@ -72,6 +89,7 @@ export function registerDemo(program: Command, _ctx: CommandContext): void {
           void host
             .stop('blank')
             .then(() => cluster.close())
+            .then(() => fs.rmSync(stateDir, { recursive: true, force: true }))
             .finally(resolve);
         };
         const stopKeys = listenToKeys(host, finish);

@@ -77,7 +77,7 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
     await files.close();
     throw err;
   }
-  service.open();
+  await service.open();
   if (c.autoStart && !o.oneShot) service.start();
   return {
     service,

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { SystemdNotifier } from '../hw/notify';
+import { stopReason } from '../hw/system-state';
 import type { Logger } from '../log';
+import { startPi } from './pi';
 import type { CommandContext } from './context';
 import { startPanel, type PanelHost } from './panel-host';
 
@@ -38,7 +41,27 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       const config = ctx.config();
       const log = ctx.log;
       guardProcess(log);
-      const host = await startPanel({ config, log });
-      await stopOnSignals(host, log);
+      const notifier = new SystemdNotifier({ logger: log.child('systemd') });
+      let lastProgress: number | null = null;
+      let ready = false;
+      const host = await startPanel({
+        config,
+        log,
+        pi: await startPi({ config, log }),
+        onProgress: () => {
+          lastProgress = performance.now();
+          if (!ready) {
+            ready = true;
+            void notifier.ready(`showing ${config.masters.join(', ')}`);
+          }
+        },
+      });
+      notifier.startWatchdog(() => lastProgress);
+      await stopOnSignals(host, log, async () => {
+        void notifier.stopping();
+        // At system shutdown the 3V3 rail often stays up: leave "halted" on the glass rather than a dark mystery.
+        const reason = await stopReason();
+        return reason.kind === 'system-shutdown' ? 'halted' : 'blank';
+      });
     });
 }
