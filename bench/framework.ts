@@ -55,7 +55,7 @@ async function runJob(agents: number, terms: number, ledger: LedgerOptions, task
   const service = new PiService({ ...opts, onDone: () => finished() });
   const t0 = performance.now();
   try {
-    service.open();
+    await service.open();
     service.start();
     if (stopAfterMs) setTimeout(finished, stopAfterMs).unref();
     await done;

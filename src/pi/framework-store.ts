@@ -1,32 +1,14 @@
 // The framework id, kept in stateDir so that a restarted daemon re-subscribes with it and Mesos treats the
 // restart as a failover: tasks keep running and their results still arrive (reference/mesos.md b.7).
-// Written atomically (temp file, fsync, rename, fsync of the directory), so a power cut leaves either the old
-// id or the new one. A file that cannot be read as ours is moved aside with a log line, never dropped silently.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+// Written atomically (ledger-store's writeFileAtomic: temp file, fsync, rename, fsync of the directory), so
+// a power cut leaves either the old id or the new one. A file that cannot be read as ours is moved aside
+// with a log line, never dropped silently.
+import { mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log';
+import { writeFileAtomic } from './ledger-store';
 
 export const FRAMEWORK_FILE = 'framework.json';
-
-/** Writes `data` to `file` so that readers see the old content or the new, never a mix or nothing. */
-export function writeFileAtomic(file: string, data: string | Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  // The rename itself is durable only once the directory is synced.
-  const dir = openSync(join(file, '..'), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
-}
 
 export interface StoredFramework {
   frameworkId: string;
@@ -73,10 +55,10 @@ export class FrameworkStore {
     return null;
   }
 
-  save(frameworkId: string, masters: string[]): void {
+  async save(frameworkId: string, masters: string[]): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     const v: StoredFramework = { frameworkId, masters, savedAt: new Date().toISOString() };
-    writeFileAtomic(this.file, `${JSON.stringify(v)}\n`);
+    await writeFileAtomic(this.file, `${JSON.stringify(v)}\n`);
   }
 
   /** The id is retired (removed by Mesos, or torn down): the next subscription starts fresh. */

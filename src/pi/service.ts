@@ -11,6 +11,7 @@ import type { Offer, SchedulerEvent, TaskStatus } from '../mesos/scheduler-event
 import type { PiView } from '../panel/model';
 import { certifiedDigits, type Certified } from './digits';
 import { FrameworkStore } from './framework-store';
+import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, Ledger, type LedgerOptions } from './ledger';
 import { type ExecutorSpec, type TaskResources, tasksForOffer } from './offers';
@@ -26,7 +27,7 @@ export interface PiServiceOptions {
   /** DECLINE filter for offers we cannot use. */
   refuseSeconds: number;
   logger: Logger;
-  /** Where the framework id is kept; null for a one-shot framework (the `pi` command). */
+  /** Where the framework id and the job ledger are kept; null for a one-shot framework (the `pi` command). */
   stateDir: string | null;
   ledgerOptions?: LedgerOptions;
   now?: () => number;
@@ -46,6 +47,7 @@ export class PiService {
   private readonly now: () => number;
   private readonly client: SchedulerClient;
   private readonly store: FrameworkStore | null;
+  private readonly persistence: JobPersistence | null;
   private readonly reconciler: Reconciler;
   private ledger: Ledger | null = null;
   private frameworkId: string | undefined;
@@ -60,6 +62,7 @@ export class PiService {
     this.log = o.logger;
     this.now = o.now ?? Date.now;
     this.store = o.stateDir ? new FrameworkStore(o.stateDir, o.logger) : null;
+    this.persistence = o.stateDir ? new JobPersistence(o.stateDir, () => this.ledger, o.logger) : null;
     const saved = this.store?.load() ?? null;
     if (saved) this.log.info(`re-subscribing as framework ${saved.frameworkId} (saved ${saved.savedAt})`);
     this.frameworkId = saved?.frameworkId;
@@ -83,8 +86,14 @@ export class PiService {
     this.reconciler = new Reconciler((tasks) => this.call((fid) => reconcile(fid, tasks)), () => this.ledger?.launchedTasks() ?? []);
   }
 
-  /** Subscribes; offers stay suppressed until a job waits for them. */
-  open(): void {
+  /** Resumes a saved job, then subscribes; offers stay suppressed until a job waits for them. */
+  async open(): Promise<void> {
+    const saved = await this.persistence?.load(this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
+    if (saved) {
+      this.ledger = saved;
+      const t = saved.total();
+      this.log.info(`resuming π job ${saved.jobId}: ${t.termsDone} of ${saved.terms} terms done, ${saved.runningCount()} tasks to reconcile`);
+    }
     this.client.start();
     this.implicitTimer = setInterval(() => this.call((fid) => reconcile(fid, [])), this.o.implicitReconcileMs ?? 15 * 60_000);
     this.implicitTimer.unref();
@@ -106,6 +115,7 @@ export class PiService {
     this.ledger = Ledger.create(jobId, terms, kernel, this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
     this.digits = null;
     this.log.info(`π job ${jobId}: ${terms} terms, kernel ${kernel}`);
+    this.persistence?.changed();
     this.syncOffers(true);
   }
 
@@ -116,16 +126,20 @@ export class PiService {
     this.log.info(`π job ${ledger.jobId} reset with ${ledger.runningCount()} tasks killed`);
     this.ledger = null;
     this.digits = null;
+    this.persistence?.changed();
     this.syncOffers(false);
   }
 
-  /** Stops the subscription; the framework stays registered so that a restart fails over to it. */
+  /** Stops the subscription and saves the job; the framework stays registered so that a restart fails over to it. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.implicitTimer);
     this.reconciler.stop();
     await this.client.stop();
+    await this.persistence?.flush();
+    // Updates not acknowledged are resent by the agents to the next subscriber.
+    this.persistence?.dropHeld();
   }
 
   /** Removes the framework for good (the one-shot `pi` command), then stops. */
@@ -220,15 +234,14 @@ export class PiService {
     if (this.frameworkId !== undefined && this.frameworkId !== fid) {
       // A new id: no task of the old one will report to us again.
       const n = this.ledger?.requeueAllLaunched() ?? 0;
+      this.persistence?.changed();
       this.log.warn(`subscribed as a new framework ${fid} (was ${this.frameworkId}); ${n} running chunks wait again`);
     }
     this.frameworkId = fid;
     this.subscribedAt = this.now();
-    try {
-      this.store?.save(fid, this.o.masters);
-    } catch (err) {
-      this.log.error(`cannot save the framework id in ${this.o.stateDir}: ${(err as Error).message}; a restart will start a new framework`);
-    }
+    this.store?.save(fid, this.o.masters).catch((err: Error) => {
+      this.log.error(`cannot save the framework id in ${this.o.stateDir}: ${err.message}; a restart will start a new framework`);
+    });
     // The master forgets suppression and filters across a resubscribe; say again what we want.
     this.suppressed = false;
     this.syncOffers(true);
@@ -239,6 +252,7 @@ export class PiService {
     if (!/framework has been removed/i.test(message)) return;
     // The id is retired (failover timeout passed, or torn down): start fresh, re-queue what had no result.
     const n = this.ledger?.requeueAllLaunched() ?? 0;
+    this.persistence?.changed();
     this.log.warn(`framework ${this.frameworkId} was removed by the master; subscribing anew, ${n} chunks re-queued`);
     this.frameworkId = undefined;
     this.store?.clear();
@@ -254,11 +268,13 @@ export class PiService {
       return;
     }
     this.log.debug(`offer ${offer.id.value} on ${offer.hostname}: launching ${tasks.map((t) => t.task_id.value).join(', ')}`);
+    this.persistence?.changed();
     this.call(
       (fid) => accept(fid, [offer.id.value], tasks, this.o.refuseSeconds),
       () => {
         // The launch never reached the master: the chunks wait again, with no failure counted.
         for (const t of tasks) l?.requeueTask(t.task_id.value);
+        this.persistence?.changed();
         this.syncOffers(true);
       },
     );
@@ -300,10 +316,14 @@ export class PiService {
       case 'running':
         break;
     }
-    // Only updates that carry a uuid are acknowledged (b.5); master-made ones (reconciliation) are not.
+    if (outcome.kind !== 'duplicate' && outcome.kind !== 'running' && outcome.kind !== 'stale' && outcome.kind !== 'unknown') this.persistence?.changed();
+    // Only updates that carry a uuid are acknowledged (b.5); master-made ones (reconciliation) are not. A
+    // result is acknowledged once it is on disk: Mesos never resends an acknowledged update.
     if (s.uuid !== undefined && s.agent_id) {
       const agentId = s.agent_id.value;
-      this.call((fid) => acknowledge(fid, agentId, taskId, s.uuid!));
+      const ack = () => this.call((fid) => acknowledge(fid, agentId, taskId, s.uuid!));
+      if (this.persistence && s.state === 'TASK_FINISHED') this.persistence.ackAfterSave(ack);
+      else ack();
     }
   }
 

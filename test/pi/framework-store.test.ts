@@ -2,19 +2,19 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../src/log';
-import { FRAMEWORK_FILE, FrameworkStore, writeFileAtomic } from '../../src/pi/framework-store';
+import { FRAMEWORK_FILE, FrameworkStore } from '../../src/pi/framework-store';
 
 describe('framework id store', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'fw-store-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('saves and loads the id, creating the state directory, and forgets it on clear', () => {
+  it('saves and loads the id, creating the state directory, and forgets it on clear', async () => {
     const store = new FrameworkStore(join(dir, 'state'), memoryLogger());
     expect(store.load()).toBeNull();
-    store.save('abc-0001', ['http://m1:5050']);
+    await store.save('abc-0001', ['http://m1:5050']);
     expect(store.load()).toMatchObject({ frameworkId: 'abc-0001', masters: ['http://m1:5050'] });
-    store.save('abc-0002', ['http://m1:5050']);
+    await store.save('abc-0002', ['http://m1:5050']);
     expect(store.load()?.frameworkId).toBe('abc-0002');
     expect(readdirSync(join(dir, 'state'))).toEqual([FRAMEWORK_FILE]);
     store.clear();
@@ -35,12 +35,4 @@ describe('framework id store', () => {
       expect(readFileSync(join(dir, aside[0]), 'utf8')).toBe(text);
     },
   );
-
-  it('replaces a file whole and leaves no temp file behind', () => {
-    const file = join(dir, 'x.json');
-    writeFileAtomic(file, 'old');
-    writeFileAtomic(file, Buffer.from('new'));
-    expect(readFileSync(file, 'utf8')).toBe('new');
-    expect(readdirSync(dir)).toEqual(['x.json']);
-  });
 });

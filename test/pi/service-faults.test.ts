@@ -100,7 +100,7 @@ describe('the π framework through every fault switch', () => {
     const opts = rig.options([cluster.url], files.url, { logger: log });
     const s = (service = new PiService(opts));
     const r: Rig = { cluster, service: s, log, executorId: executorIdFor(opts.executor) };
-    s.open();
+    await s.open();
     s.start();
     if (c) {
       await until('chunks in flight', () => (s.job?.counters.launched ?? 0) >= 4 && s.job!.runningCount() > 0);

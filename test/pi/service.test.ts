@@ -26,7 +26,7 @@ describe('the π framework on a simulated cluster with the real executor', () =>
   it('computes 1e8 terms to the sum of the same chunks summed here, with only digits of π certified', async () => {
     cluster = await rig.cluster();
     service = new PiService(rig.options([cluster.url], files.url));
-    service.open();
+    await service.open();
     service.start();
     await done(service);
     const ledger = service.job!;
