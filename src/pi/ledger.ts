@@ -310,9 +310,16 @@ export class Ledger {
 
   private finish(chunk: Chunk, u: { taskId: string; agentId?: string; data?: Uint8Array | string }, now: number): UpdateOutcome {
     const current = chunk.state.kind === 'launched' && chunk.state.taskId === u.taskId ? chunk.state : null;
+    if (u.data === undefined) {
+      // A reconciliation answer carries no data: the result was acknowledged but never reached the ledger
+      // (e.g. the daemon died before saving). Not the agent's fault; compute the chunk again.
+      if (chunk.state.kind === 'done' || !current) return { kind: 'stale' };
+      this.d.counters.lost++;
+      this.toPending(chunk, u.taskId);
+      return { kind: 'requeued', reason: 'TASK_FINISHED without result data (a reconciliation answer); computing the chunk again' };
+    }
     let r;
     try {
-      if (u.data === undefined) throw new TaskDataError('TASK_FINISHED carries no result data');
       r = decodeTaskResult(u.data, { start: chunk.start, end: chunk.end, kernel: this.d.kernel });
     } catch (err) {
       const message = err instanceof TaskDataError ? err.message : String(err);

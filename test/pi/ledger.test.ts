@@ -98,7 +98,17 @@ describe('ledger', () => {
     expect(out).toEqual({ kind: 'invalid', message: expect.stringMatching(/^task pi-job1-0-200000-1: task result has unknown key|lacks key/) });
     expect(led.counters.failed).toBe(1);
     expect(led.hasWaiting()).toBe(true);
-    expect(led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED' }, 1).kind).toBe('invalid');
+  });
+
+  test('TASK_FINISHED without data (a reconciliation answer) recomputes the chunk without blaming the agent', () => {
+    const led = newLedger();
+    const l = led.nextChunk('a1', 0)!;
+    expect(led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED' }, 1)).toMatchObject({ kind: 'requeued' });
+    expect(led.data.chunks[0].failures.size).toBe(0);
+    expect(led.counters).toMatchObject({ lost: 1, failed: 0 });
+    const again = led.nextChunk('a1', 2)!;
+    finish(led, again);
+    expect(led.onUpdate({ taskId: again.taskId, state: 'TASK_FINISHED' }, 3)).toEqual({ kind: 'stale' });
   });
 
   test('unknown tasks are reported, not applied', () => {
