@@ -15,3 +15,34 @@ export function feedControlled(bytes: Uint8Array, command: (b: number) => void, 
     if (i < bytes.length) sink(bytes[i++]);
   }
 }
+
+/**
+ * Assembles multi-byte commands. The parameters of a command may arrive in later transactions (oled-i2c-bus sends
+ * every command byte as its own write, hardware.md 1.3), so the state lives in the device, not the transaction.
+ */
+export class CommandDecoder {
+  private pending: number[] = [];
+  private need = 0;
+
+  constructor(
+    private readonly params: Readonly<Record<number, number>>,
+    private readonly execute: (command: number[]) => void,
+  ) {}
+
+  reset(): void {
+    this.pending = [];
+    this.need = 0;
+  }
+
+  byte(b: number): void {
+    if (this.need > 0) {
+      this.pending.push(b);
+      if (--this.need === 0) this.execute(this.pending);
+      return;
+    }
+    const n = this.params[b] ?? 0;
+    if (n === 0) return this.execute([b]);
+    this.pending = [b];
+    this.need = n;
+  }
+}

@@ -5,7 +5,7 @@
 import type { Bitmap } from '../../panel/frame';
 import type { I2cDeviceModel } from './bus';
 import { brightness, glassBitmap, OledModule, OledRegisters } from './oled-glass';
-import { feedControlled } from './oled-control';
+import { CommandDecoder, feedControlled } from './oled-control';
 
 const RAM_COLS = 132;
 const PARAMS: Record<number, number> = { 0x81: 1, 0xa8: 1, 0xad: 1, 0xd3: 1, 0xd5: 1, 0xd9: 1, 0xda: 1, 0xdb: 1 };
@@ -20,8 +20,7 @@ export class Sh1106Model implements I2cDeviceModel {
   clockDiv = 0x50;
   vcom = 0x35;
   private rmw: number | undefined;
-  private pending: number[] = [];
-  private need = 0;
+  private readonly commands = new CommandDecoder(PARAMS, (c) => this.execute(c));
 
   /** @param colOffset RAM columns left of the glass with A0: 2 on most 1.3" modules, 0 on some (luma.oled #376). */
   constructor(colOffset = 2) {
@@ -39,12 +38,11 @@ export class Sh1106Model implements I2cDeviceModel {
     this.page = 0;
     this.dcdc = true;
     this.rmw = undefined;
-    this.pending = [];
-    this.need = 0;
+    this.commands.reset();
   }
 
   write(bytes: Uint8Array): void {
-    feedControlled(bytes, (b) => this.commandByte(b), (b) => this.dataByte(b));
+    feedControlled(bytes, (b) => this.commands.byte(b), (b) => this.dataByte(b));
   }
 
   /** Status read: BUSY (D7, never here), ON/OFF (D6, 1 = off). */
@@ -52,18 +50,6 @@ export class Sh1106Model implements I2cDeviceModel {
     const out = new Uint8Array(length);
     out[0] = this.regs.on ? 0x00 : 0x40;
     return out;
-  }
-
-  private commandByte(b: number): void {
-    if (this.need > 0) {
-      this.pending.push(b);
-      if (--this.need === 0) this.execute(this.pending);
-      return;
-    }
-    const n = PARAMS[b] ?? 0;
-    if (n === 0) return this.execute([b]);
-    this.pending = [b];
-    this.need = n;
   }
 
   private execute([cmd, p1]: number[]): void {

@@ -4,7 +4,7 @@
 import type { Bitmap } from '../../panel/frame';
 import type { I2cDeviceModel } from './bus';
 import { brightness, glassBitmap, OledModule, OledRegisters } from './oled-glass';
-import { feedControlled } from './oled-control';
+import { CommandDecoder, feedControlled } from './oled-control';
 
 /** Parameter bytes per command, hardware.md 3.1 table (23 fade and D6 zoom from later revisions take one). */
 const PARAMS: Record<number, number> = {
@@ -29,8 +29,7 @@ export class Ssd1306Model implements I2cDeviceModel {
   clockDiv = 0x80;
   precharge = 0x22;
   vcomh = 0x20;
-  private pending: number[] = [];
-  private need = 0;
+  private readonly commands = new CommandDecoder(PARAMS, (c) => this.execute(c));
 
   constructor(size: '128x64' | '128x32' = '128x64') {
     const [width, height] = size.split('x').map(Number);
@@ -53,12 +52,11 @@ export class Ssd1306Model implements I2cDeviceModel {
     this.page = 0;
     this.chargePump = false;
     this.scrolling = false;
-    this.pending = [];
-    this.need = 0;
+    this.commands.reset();
   }
 
   write(bytes: Uint8Array): void {
-    feedControlled(bytes, (b) => this.commandByte(b), (b) => this.dataByte(b));
+    feedControlled(bytes, (b) => this.commands.byte(b), (b) => this.dataByte(b));
   }
 
   /** Status byte as on the parallel interfaces (D6 = display off); the I2C read is undocumented (hardware.md 3.1). */
@@ -66,18 +64,6 @@ export class Ssd1306Model implements I2cDeviceModel {
     const out = new Uint8Array(length);
     out[0] = this.regs.on ? 0x00 : 0x40;
     return out;
-  }
-
-  private commandByte(b: number): void {
-    if (this.need > 0) {
-      this.pending.push(b);
-      if (--this.need === 0) this.execute(this.pending);
-      return;
-    }
-    const n = PARAMS[b] ?? 0;
-    if (n === 0) return this.execute([b]);
-    this.pending = [b];
-    this.need = n;
   }
 
   private execute([cmd, p1, p2]: number[]): void {
