@@ -2,17 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../cli-errors';
 import { DEFAULT_CONFIG, resolveConfig } from '../config';
 import { NoneBackend } from '../hw/button/backend';
 import { TerminalDisplay } from '../hw/terminal';
 import { createLogger } from '../log';
-import { geometryOf, SIZES, type SizeName } from '../panel/frame';
+import { geometryOf, SIZES } from '../panel/frame';
 import { startSimCluster } from '../sim';
 import type { CommandContext } from './context';
 import { startPanel, type PanelHost } from './panel-host';
 import { startPi } from './pi';
-import { intOption } from './sim';
+import { intOption, sizeOption } from './options';
 
 const KEYS = 'keys: n or space = next screen, s = start π, r = reset π, q = quit';
 
@@ -45,7 +44,7 @@ export function registerDemo(program: Command, _ctx: CommandContext): void {
     .option('--seconds <s>', 'stop after this many seconds (0: run until q or Ctrl-C)', '0')
     .option('--size <WxH>', `display to imitate: ${SIZES.join(', ')}`, '128x64')
     .action(async (opts: { agents: string; seconds: string; size: string }) => {
-      if (!(SIZES as readonly string[]).includes(opts.size)) throw new UsageError(`--size "${opts.size}" is not supported; use one of ${SIZES.join(', ')}`);
+      const size = sizeOption('--size', opts.size);
       const agents = intOption('--agents', opts.agents, 1, 32);
       const seconds = intOption('--seconds', opts.seconds, 0, 86_400);
       const cluster = await startSimCluster({ agents });
@@ -68,7 +67,7 @@ export function registerDemo(program: Command, _ctx: CommandContext): void {
       // Log lines go under the drawing rather than through it, so the redraw in place stays in place.
       const recent: string[] = [];
       const log = createLogger({ journal: false, sink: { write: (line) => void recent.splice(0, Math.max(0, recent.length - 3), line.trimEnd()) } });
-      const geometry = geometryOf(opts.size as SizeName);
+      const geometry = geometryOf(size);
       const columns = process.stdout.columns ?? 80;
       const host = await startPanel({
         config,

@@ -15,7 +15,7 @@ import { KERNEL_NAMES, type KernelName } from '../pi/kernel';
 import { MAX_JOB_TERMS, MIN_JOB_TERMS } from '../pi/ledger';
 import { PiService, type PiServiceOptions } from '../pi/service';
 import type { CommandContext } from './context';
-import { intOption } from './sim';
+import { intOption } from './options';
 
 export interface StartPiOptions {
   config: Config;

@@ -4,11 +4,12 @@ import { UsageError } from '../cli-errors';
 import { frameToPng, scalePng } from '../hw/png';
 import { renderThroughEmulator } from '../sim/i2c/render-through';
 import { readHostInfo } from '../hw/host-info';
-import { geometryOf, SIZES, type SizeName } from '../panel/frame';
+import { geometryOf, SIZES } from '../panel/frame';
 import type { PanelModel, PiView } from '../panel/model';
 import { isScreenName, renderScreen, SCREEN_NAMES } from '../panel/render';
 import { VERSION } from '../version';
 import type { CommandContext } from './context';
+import { intOption, sizeOption } from './options';
 import { loadSnapshot } from './snapshot-source';
 
 interface RenderOptions {
@@ -25,12 +26,6 @@ interface RenderOptions {
 }
 
 const EMULATED = ['ssd1306', 'sh1106', 'hd44780'] as const;
-
-function positiveInt(flag: string, value: string, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} is "${value}"; give a whole number from 0 to ${max}`);
-  return n;
-}
 
 /**
  * The model a one-shot render draws: the snapshot as read, this host, and the source's state. A master that
@@ -78,17 +73,17 @@ export function registerRender(program: Command, ctx: CommandContext): void {
       }
       if (opts.i2cTrace && !opts.display) throw new UsageError('--i2c-trace needs --display ssd1306, sh1106 or hd44780');
       if (!isScreenName(opts.screen)) throw new UsageError(`--screen "${opts.screen}" is not a screen; use one of ${SCREEN_NAMES.join(', ')}`);
-      if (!(SIZES as readonly string[]).includes(opts.size)) throw new UsageError(`--size "${opts.size}" is not supported; use one of ${SIZES.join(', ')}`);
-      const scale = positiveInt('--scale', opts.scale, 32) || 1;
-      const page = positiveInt('--page', opts.page, 10_000);
+      const size = sizeOption('--size', opts.size);
+      const scale = intOption('--scale', opts.scale, 1, 32);
+      const page = intOption('--page', opts.page, 0, 10_000);
       const model = await oneShotModel(opts, ctx);
-      const frame = renderScreen(opts.screen, model, geometryOf(opts.size as SizeName), { page, message: opts.message, version: VERSION });
+      const frame = renderScreen(opts.screen, model, geometryOf(size), { page, message: opts.message, version: VERSION });
       let png = frameToPng(frame, scale);
       if (opts.display) {
         const config = ctx.config();
         const glass = await renderThroughEmulator(frame, {
           kind: opts.display as (typeof EMULATED)[number],
-          size: opts.size as SizeName,
+          size,
           rotation: config.display.rotation,
           columnOffset: config.display.columnOffset,
         }).catch((err: Error) => {

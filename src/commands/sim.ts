@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
-import { UsageError } from '../cli-errors';
+import { intOption } from './options';
 import { startSimCluster } from '../sim';
 import type { CommandContext } from './context';
-
-export function intOption(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} is "${value}"; give a whole number from ${min} to ${max}`);
-  return n;
-}
 
 export function registerSimMaster(program: Command, ctx: CommandContext): void {
   program

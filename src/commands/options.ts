@@ -1,0 +1,14 @@
+// Checks for command-line values, so every command rejects a bad one with the same kind of one line.
+import { UsageError } from '../cli-errors';
+import { SIZES, type SizeName } from '../panel/frame';
+
+export function intOption(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} is "${value}"; give a whole number from ${min} to ${max}`);
+  return n;
+}
+
+export function sizeOption(flag: string, value: string): SizeName {
+  if (!(SIZES as readonly string[]).includes(value)) throw new UsageError(`${flag} "${value}" is not supported; use one of ${SIZES.join(', ')}`);
+  return value as SizeName;
+}
