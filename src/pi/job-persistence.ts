@@ -1,7 +1,9 @@
 // The π job on disk for the service: the ledger saved in stateDir at most once a second while it changes
-// (ledger-store.ts), and the acknowledgements of finished chunks held until their results are in a saved
-// file. An acknowledged TASK_FINISHED is never sent again by Mesos, so acknowledging before the save would
-// let a SIGKILL in between lose the result; holding the ack makes the agent resend it to the next daemon.
+// (ledger-store.ts), and two kinds of calls held until the ledger they follow from is in a saved file:
+// - acknowledgements of results: Mesos never resends an acknowledged TASK_FINISHED, so acknowledging before
+//   the save would let a SIGKILL in between lose it; held, the agent resends it to the next daemon;
+// - launches: a task id Mesos has seen must be in the file, or a restarted daemon would carve the same chunk
+//   again under the same task id, and Mesos task ids must never be reused within a framework.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log';
@@ -36,24 +38,24 @@ export class JobPersistence {
     this.saver.markDirty();
   }
 
-  /** Runs `ack` once the ledger as it is now has been saved. */
-  ackAfterSave(ack: () => void): void {
-    this.held.push(ack);
+  /** Runs `call` once the ledger as it is now has been saved. */
+  afterSave(call: () => void): void {
+    this.held.push(call);
     this.saver.markDirty();
   }
 
-  /** Saves what changed now; held acknowledgements stay held if the service is stopping. */
+  /** Saves what changed now, and sends what waited for it. */
   async flush(): Promise<void> {
     await this.saver.flush();
   }
 
-  /** Acknowledgements that were still waiting; the agents resend those updates to the next subscriber. */
+  /** Calls still waiting when the service stops: the agents resend the updates, the offers are gone anyway. */
   dropHeld(): void {
     this.held = [];
   }
 
   private async save(dir: string): Promise<void> {
-    const acks = this.held;
+    const calls = this.held;
     this.held = [];
     const ledger = this.current();
     try {
@@ -62,9 +64,9 @@ export class JobPersistence {
       if (ledger) await saveLedger(this.file, ledger);
       else await fs.rm(this.file, { force: true });
     } catch (err) {
-      this.held = [...acks, ...this.held];
+      this.held = [...calls, ...this.held];
       throw err;
     }
-    for (const ack of acks) ack();
+    for (const call of calls) call();
   }
 }

@@ -268,16 +268,19 @@ export class PiService {
       return;
     }
     this.log.debug(`offer ${offer.id.value} on ${offer.hostname}: launching ${tasks.map((t) => t.task_id.value).join(', ')}`);
-    this.persistence?.changed();
-    this.call(
-      (fid) => accept(fid, [offer.id.value], tasks, this.o.refuseSeconds),
-      () => {
-        // The launch never reached the master: the chunks wait again, with no failure counted.
-        for (const t of tasks) l?.requeueTask(t.task_id.value);
-        this.persistence?.changed();
-        this.syncOffers(true);
-      },
-    );
+    const launch = () =>
+      this.call(
+        (fid) => accept(fid, [offer.id.value], tasks, this.o.refuseSeconds),
+        () => {
+          // The launch never reached the master: the chunks wait again, with no failure counted.
+          for (const t of tasks) l?.requeueTask(t.task_id.value);
+          this.persistence?.changed();
+          this.syncOffers(true);
+        },
+      );
+    // Written ahead: the task ids are on disk before Mesos sees them.
+    if (this.persistence) this.persistence.afterSave(launch);
+    else launch();
     this.syncOffers(false);
   }
 
@@ -322,7 +325,7 @@ export class PiService {
     if (s.uuid !== undefined && s.agent_id) {
       const agentId = s.agent_id.value;
       const ack = () => this.call((fid) => acknowledge(fid, agentId, taskId, s.uuid!));
-      if (this.persistence && s.state === 'TASK_FINISHED') this.persistence.ackAfterSave(ack);
+      if (this.persistence && s.state === 'TASK_FINISHED') this.persistence.afterSave(ack);
       else ack();
     }
   }

@@ -1,9 +1,10 @@
 // Runs the π framework (PiService) against a simulated cluster on loopback with the real executor bundle,
 // built from the TypeScript sources, fetched by the agents over HTTP and run as child processes.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { memoryLogger } from '../../src/log';
 import { scaleResult } from '../../src/pi/exact';
 import { ExecutorServer } from '../../src/pi/executor-server';
@@ -57,6 +58,34 @@ export class PiRig {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+const REPO = resolve(__dirname, '../..');
+
+/**
+ * Transpiles a TypeScript entry and everything it imports relatively into outDir, as tsc would emit it, so it
+ * can run as a real process with plain node (packages resolve through NODE_PATH to the repo's node_modules).
+ */
+export function transpileTree(entry: string, outDir: string): string {
+  const options = ts.convertCompilerOptionsFromJson(JSON.parse(readFileSync(join(REPO, 'tsconfig.json'), 'utf8')).compilerOptions, REPO).options;
+  const queue = [resolve(entry)];
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file }).outputText;
+    const out = join(outDir, relative(REPO, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, js);
+    for (const m of js.matchAll(/require\("(\.[^"]+)"\)/g)) {
+      const base = resolve(dirname(file), m[1]);
+      queue.push(statSync(`${base}.ts`, { throwIfNoEntry: false }) ? `${base}.ts` : join(base, 'index.ts'));
+    }
+  }
+  return join(outDir, relative(REPO, entry)).replace(/\.ts$/, '.js');
+}
+
+export const NODE_PATH = join(REPO, 'node_modules');
 
 /** Resolves when cond() holds; polls, since the service reports through its ledger. */
 export async function until(what: string, cond: () => boolean, timeoutMs = 40_000): Promise<void> {
