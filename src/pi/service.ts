@@ -9,13 +9,14 @@ import { type SchedulerCall, acknowledge, accept, decline, kill, reconcile, revi
 import { SchedulerClient, SchedulerError, type ConnectionState } from '../mesos/scheduler-client';
 import type { Offer, SchedulerEvent, TaskStatus } from '../mesos/scheduler-events';
 import type { PiView } from '../panel/model';
-import { certifiedDigits, type Certified } from './digits';
+import type { Certified } from './digits';
 import { FrameworkStore } from './framework-store';
 import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, Ledger, type LedgerOptions } from './ledger';
 import { type ExecutorSpec, type TaskResources, tasksForOffer } from './offers';
 import { Reconciler } from './reconciler';
+import { piView, prefixDigits } from './view';
 
 export interface PiServiceOptions {
   masters: string[];
@@ -55,7 +56,6 @@ export class PiService {
   private subscribedAt = 0;
   private lastOfferAt = 0;
   private implicitTimer: NodeJS.Timeout | undefined;
-  private digits: { terms: number; raw: Certified; corrected: Certified } | null = null;
   private stopped = false;
 
   constructor(private readonly o: PiServiceOptions) {
@@ -113,7 +113,6 @@ export class PiService {
     const { terms, kernel } = this.o.job;
     const jobId = randomBytes(6).readUIntBE(0, 6).toString(36);
     this.ledger = Ledger.create(jobId, terms, kernel, this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
-    this.digits = null;
     this.log.info(`π job ${jobId}: ${terms} terms, kernel ${kernel}`);
     this.persistence?.changed();
     this.syncOffers(true);
@@ -125,7 +124,6 @@ export class PiService {
     for (const t of ledger.launchedTasks()) this.call((fid) => kill(fid, t.taskId, t.agentId));
     this.log.info(`π job ${ledger.jobId} reset with ${ledger.runningCount()} tasks killed`);
     this.ledger = null;
-    this.digits = null;
     this.persistence?.changed();
     this.syncOffers(false);
   }
@@ -157,38 +155,12 @@ export class PiService {
   }
 
   view(now: number): PiView {
-    const l = this.ledger;
-    const problem = this.problem(now);
-    if (!l) {
-      return { state: 'idle', problem, termsDone: 0, termsTotal: this.o.job.terms, rawDigits: '', correctedDigits: '', termsPerSecond: 0, tasks: { running: 0, finished: 0, failed: 0 }, elapsedSeconds: 0, etaSeconds: null };
-    }
-    const p = l.progress(now);
-    const d = this.certified();
-    const c = l.counters;
-    return {
-      state: l.isDone() ? 'done' : 'running',
-      problem,
-      termsDone: p.termsDone,
-      termsTotal: p.termsTotal,
-      rawDigits: d?.raw.digits ?? '',
-      correctedDigits: d?.corrected.digits ?? '',
-      termsPerSecond: p.termsPerSecond,
-      tasks: { running: l.runningCount(), finished: c.finished, failed: c.failed + c.lost },
-      elapsedSeconds: p.elapsedSeconds,
-      etaSeconds: p.etaSeconds,
-    };
+    return piView(this.ledger, now, { problem: this.problem(now), corrections: this.o.job.corrections, idleTerms: this.o.job.terms });
   }
 
-  /** Certified digits of the longest finished prefix, recomputed only when it grows. */
+  /** Certified digits of the longest finished prefix (the whole S_N once the job is done). */
   certified(): { terms: number; raw: Certified; corrected: Certified } | null {
-    const l = this.ledger;
-    if (!l) return null;
-    const prefix = l.prefix();
-    if (prefix.terms === 0) return null;
-    if (this.digits?.terms !== prefix.terms) {
-      this.digits = { terms: prefix.terms, ...certifiedDigits(prefix.sum, prefix.eps, prefix.terms, this.o.job.corrections) };
-    }
-    return this.digits;
+    return this.ledger ? prefixDigits(this.ledger, this.o.job.corrections) : null;
   }
 
   private problem(now: number): string | null {

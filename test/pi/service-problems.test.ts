@@ -1,0 +1,89 @@
+// What the panel says when the π framework cannot work (PiView.problem), and reset.
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecutorServer } from '../../src/pi/executor-server';
+import { LEDGER_FILE } from '../../src/pi/job-persistence';
+import { PiService } from '../../src/pi/service';
+import type { SimCluster } from '../../src/sim';
+import { PiRig, until } from './pi-harness';
+
+describe('π framework problems and reset', () => {
+  let rig: PiRig;
+  let files: ExecutorServer;
+  let service: PiService | undefined;
+  let cluster: SimCluster | undefined;
+
+  beforeAll(async () => {
+    rig = new PiRig();
+    files = await rig.files();
+  });
+  afterEach(async () => {
+    await service?.teardown();
+    await cluster?.close();
+    service = cluster = undefined;
+  });
+  afterAll(async () => {
+    await files.close();
+    rig.close();
+  });
+
+  it('says why it cannot subscribe when no master answers', async () => {
+    service = new PiService(rig.options(['http://127.0.0.1:1'], files.url));
+    await service.open();
+    await until('a failed attempt', () => service!.connection.lastError !== undefined);
+    const view = service.view(Date.now());
+    expect(view.state).toBe('error');
+    expect(view.problem).toMatch(/^cannot subscribe: .*127\.0\.0\.1:1/);
+  });
+
+  it('passes on what a master that wants credentials said', async () => {
+    const master: Server = createServer((_req, res) => res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="mesos"' }).end('Unauthorized'));
+    await new Promise<void>((r) => master.listen(0, '127.0.0.1', r));
+    try {
+      service = new PiService(rig.options([`http://127.0.0.1:${(master.address() as AddressInfo).port}`], files.url));
+      await service.open();
+      await until('a failed attempt', () => service!.connection.lastError !== undefined);
+      expect(service.view(Date.now()).problem).toMatch(/^cannot subscribe: .*401.*credentials/i);
+    } finally {
+      master.closeAllConnections();
+      await new Promise((r) => master.close(r));
+    }
+  });
+
+  it('says so when no agent offers room for a task', async () => {
+    cluster = await rig.cluster({ agents: 0 });
+    service = new PiService(rig.options([cluster.url], files.url));
+    await service.open();
+    service.start();
+    await until('the subscription', () => service!.connection.phase === 'subscribed');
+    expect(service.view(Date.now()).problem).toBeNull();
+    expect(service.view(Date.now() + 31_000).problem).toBe('no offers for 31 s: no agent has 1 cpus and 32 MB free for role *');
+  });
+
+  it('reset kills the running tasks, forgets the job and its saved ledger', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'pi-reset-'));
+    try {
+      cluster = await rig.cluster();
+      service = new PiService(rig.options([cluster.url], files.url, { stateDir, job: { terms: 1e9, kernel: 'precise', corrections: 2 } }));
+      await service.open();
+      service.start();
+      const jobId = service.job!.jobId;
+      await until('tasks running', () => (service!.job?.runningCount() ?? 0) >= 3);
+      await until('the ledger saved', () => existsSync(join(stateDir, LEDGER_FILE)));
+      service.reset();
+      expect(service.view(Date.now())).toMatchObject({ state: 'idle', termsDone: 0, termsTotal: 1e9 });
+      const fw = cluster.model.frameworks.get(service.connection.frameworkId!)!;
+      const ours = () => [...fw.tasks.values()].filter((t) => t.id.startsWith(`pi-${jobId}-`));
+      await until('the tasks killed or gone', () => ours().every((t) => t.state === 'TASK_KILLED' || t.state === 'TASK_FINISHED'));
+      await until('the saved ledger removed', () => !existsSync(join(stateDir, LEDGER_FILE)));
+      // A new job starts from nothing.
+      service.start();
+      expect(service.job!.jobId).not.toBe(jobId);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+});
