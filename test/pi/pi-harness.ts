@@ -87,6 +87,53 @@ export function transpileTree(entry: string, outDir: string): string {
 
 export const NODE_PATH = join(REPO, 'node_modules');
 
+/** What a service test file shares: one rig and file server, and the clusters and services of each test. */
+export interface RigScope {
+  rig: PiRig;
+  files: ExecutorServer;
+  /** A simulated cluster, closed after the test. */
+  cluster(opts?: SimClusterOptions): Promise<SimCluster>;
+  /** A service on these masters, opened, and torn down after the test. */
+  service(masters: string[], over?: Partial<PiServiceOptions>): Promise<PiService>;
+  /** Stops tracking a service the test stopped itself. */
+  forget(service: PiService): void;
+}
+
+/** Registers the jest hooks for a RigScope; call it at the top of a describe block. */
+export function useRig(): RigScope {
+  const clusters: SimCluster[] = [];
+  const services: PiService[] = [];
+  const scope: RigScope = {
+    rig: undefined as unknown as PiRig,
+    files: undefined as unknown as ExecutorServer,
+    cluster: async (opts) => {
+      const c = await scope.rig.cluster(opts);
+      clusters.push(c);
+      return c;
+    },
+    service: async (masters, over) => {
+      const s = new PiService(scope.rig.options(masters, scope.files.url, over));
+      services.push(s);
+      await s.open();
+      return s;
+    },
+    forget: (s) => void services.splice(services.indexOf(s), 1),
+  };
+  beforeAll(async () => {
+    scope.rig = new PiRig();
+    scope.files = await scope.rig.files();
+  });
+  afterEach(async () => {
+    for (const s of services.splice(0)) await s.teardown();
+    for (const c of clusters.splice(0)) await c.close();
+  });
+  afterAll(async () => {
+    await scope.files.close();
+    scope.rig.close();
+  });
+  return scope;
+}
+
 /** Resolves when cond() holds; polls, since the service reports through its ledger. */
 export async function until(what: string, cond: () => boolean, timeoutMs = 40_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -8,58 +8,35 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../src/log';
-import type { ExecutorServer } from '../../src/pi/executor-server';
 import { FRAMEWORK_FILE } from '../../src/pi/framework-store';
-import { PiService } from '../../src/pi/service';
+import type { PiServiceOptions } from '../../src/pi/service';
 import type { SimCluster } from '../../src/sim';
-import { PiRig, done, expectedSum, until } from './pi-harness';
+import { done, expectedSum, until, useRig } from './pi-harness';
 
 describe('π framework failover', () => {
-  let rig: PiRig;
-  let files: ExecutorServer;
-  let cluster: SimCluster;
+  const scope = useRig();
   let stateDir: string;
-  const services: PiService[] = [];
 
-  beforeAll(async () => {
-    rig = new PiRig();
-    files = await rig.files();
-  });
-  beforeEach(async () => {
-    cluster = await rig.cluster();
-    stateDir = mkdtempSync(join(tmpdir(), 'pi-failover-'));
-  });
-  afterEach(async () => {
-    for (const s of services.splice(0)) await s.teardown();
-    await cluster.close();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
-  afterAll(async () => {
-    await files.close();
-    rig.close();
-  });
+  beforeEach(() => (stateDir = mkdtempSync(join(tmpdir(), 'pi-failover-'))));
+  afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
   const saved = () => JSON.parse(readFileSync(join(stateDir, FRAMEWORK_FILE), 'utf8')).frameworkId as string;
 
-  async function service(over: Parameters<PiRig['options']>[2] = {}): Promise<PiService> {
-    const s = new PiService(rig.options([cluster.url], files.url, { stateDir, ...over }));
-    services.push(s);
-    await s.open();
-    return s;
-  }
+  const service = (cluster: SimCluster, over: Partial<PiServiceOptions> = {}) => scope.service([cluster.url], { stateDir, ...over });
 
   it('a restarted service re-subscribes with the saved id and resumes the saved job to the same sum', async () => {
-    const first = await service();
+    const cluster = await scope.cluster();
+    const first = await service(cluster);
     first.start();
     await until('chunks in flight', () => (first.job?.counters.finished ?? 0) >= 3 && (first.job?.runningCount() ?? 0) >= 2);
     const id = first.connection.frameworkId!;
     const jobId = first.job!.jobId;
     expect(saved()).toBe(id);
     await first.stop();
-    services.splice(services.indexOf(first), 1);
+    scope.forget(first);
 
     const log = memoryLogger();
-    const second = await service({ logger: log });
+    const second = await service(cluster, { logger: log });
     expect(second.job?.jobId).toBe(jobId);
     expect(log.lines.filter((l) => l.startsWith('resuming'))).toEqual([expect.stringMatching(new RegExp(`^resuming π job ${jobId}: \\d+ of 100000000 terms done, [1-9]\\d* tasks to reconcile$`))]);
     await until('the resubscription', () => second.connection.phase === 'subscribed');
@@ -72,8 +49,9 @@ describe('π framework failover', () => {
   });
 
   it('after "Framework has been removed" it subscribes anew, saves the new id and re-queues what had no result', async () => {
+    const cluster = await scope.cluster();
     const log = memoryLogger();
-    const s = await service({ logger: log });
+    const s = await service(cluster, { logger: log });
     s.start();
     await until('chunks in flight', () => (s.job?.runningCount() ?? 0) >= 2);
     const old = s.connection.frameworkId!;

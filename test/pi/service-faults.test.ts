@@ -3,11 +3,10 @@
 // simulated cluster; the fault is switched on once chunks are in flight, and each case checks that its
 // fault really happened, so a switch that silently did nothing cannot pass.
 import { memoryLogger } from '../../src/log';
-import type { ExecutorServer } from '../../src/pi/executor-server';
 import { executorIdFor } from '../../src/pi/offers';
-import { PiService } from '../../src/pi/service';
+import type { PiService } from '../../src/pi/service';
 import type { SimCluster } from '../../src/sim';
-import { PiRig, done, expectedSum, until } from './pi-harness';
+import { done, expectedSum, until, useRig } from './pi-harness';
 
 interface Rig {
   cluster: SimCluster;
@@ -73,34 +72,15 @@ const CASES: Case[] = [
 ];
 
 describe('the π framework through every fault switch', () => {
-  let rig: PiRig;
-  let files: ExecutorServer;
-  let cluster: SimCluster | undefined;
-  let service: PiService | undefined;
+  const scope = useRig();
   let reference: bigint;
 
-  beforeAll(async () => {
-    rig = new PiRig();
-    files = await rig.files();
-  });
-  afterEach(async () => {
-    await service?.teardown();
-    await cluster?.close();
-    service = cluster = undefined;
-  });
-  afterAll(async () => {
-    await files.close();
-    rig.close();
-  });
-
   async function run(c: Case | null): Promise<Rig> {
-    cluster = await rig.cluster({ standbys: c?.standbys ?? 0 });
+    const cluster = await scope.cluster({ standbys: c?.standbys ?? 0 });
     c?.before?.(cluster);
     const log = memoryLogger();
-    const opts = rig.options([cluster.url], files.url, { logger: log });
-    const s = (service = new PiService(opts));
-    const r: Rig = { cluster, service: s, log, executorId: executorIdFor(opts.executor) };
-    await s.open();
+    const s = await scope.service([cluster.url], { logger: log });
+    const r: Rig = { cluster, service: s, log, executorId: executorIdFor(scope.rig.options([], scope.files.url).executor) };
     s.start();
     if (c) {
       await until('chunks in flight', () => (s.job?.counters.launched ?? 0) >= 4 && s.job!.runningCount() > 0);

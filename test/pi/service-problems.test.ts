@@ -4,36 +4,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExecutorServer } from '../../src/pi/executor-server';
 import { LEDGER_FILE } from '../../src/pi/job-persistence';
-import { PiService } from '../../src/pi/service';
-import type { SimCluster } from '../../src/sim';
-import { PiRig, until } from './pi-harness';
+import { until, useRig } from './pi-harness';
 
 describe('π framework problems and reset', () => {
-  let rig: PiRig;
-  let files: ExecutorServer;
-  let service: PiService | undefined;
-  let cluster: SimCluster | undefined;
-
-  beforeAll(async () => {
-    rig = new PiRig();
-    files = await rig.files();
-  });
-  afterEach(async () => {
-    await service?.teardown();
-    await cluster?.close();
-    service = cluster = undefined;
-  });
-  afterAll(async () => {
-    await files.close();
-    rig.close();
-  });
+  const scope = useRig();
 
   it('says why it cannot subscribe when no master answers', async () => {
-    service = new PiService(rig.options(['http://127.0.0.1:1'], files.url));
-    await service.open();
-    await until('a failed attempt', () => service!.connection.lastError !== undefined);
+    const service = await scope.service(['http://127.0.0.1:1']);
+    await until('a failed attempt', () => service.connection.lastError !== undefined);
     const view = service.view(Date.now());
     expect(view.state).toBe('error');
     expect(view.problem).toMatch(/^cannot subscribe: .*127\.0\.0\.1:1/);
@@ -43,9 +22,8 @@ describe('π framework problems and reset', () => {
     const master: Server = createServer((_req, res) => res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="mesos"' }).end('Unauthorized'));
     await new Promise<void>((r) => master.listen(0, '127.0.0.1', r));
     try {
-      service = new PiService(rig.options([`http://127.0.0.1:${(master.address() as AddressInfo).port}`], files.url));
-      await service.open();
-      await until('a failed attempt', () => service!.connection.lastError !== undefined);
+      const service = await scope.service([`http://127.0.0.1:${(master.address() as AddressInfo).port}`]);
+      await until('a failed attempt', () => service.connection.lastError !== undefined);
       expect(service.view(Date.now()).problem).toMatch(/^cannot subscribe: .*401.*credentials/i);
     } finally {
       master.closeAllConnections();
@@ -54,24 +32,22 @@ describe('π framework problems and reset', () => {
   });
 
   it('says so when no agent offers room for a task', async () => {
-    cluster = await rig.cluster({ agents: 0 });
-    service = new PiService(rig.options([cluster.url], files.url));
-    await service.open();
+    const cluster = await scope.cluster({ agents: 0 });
+    const service = await scope.service([cluster.url]);
     service.start();
-    await until('the subscription', () => service!.connection.phase === 'subscribed');
+    await until('the subscription', () => service.connection.phase === 'subscribed');
     expect(service.view(Date.now()).problem).toBeNull();
     expect(service.view(Date.now() + 31_000).problem).toBe('no offers for 31 s: no agent has 1 cpus and 32 MB free for role *');
   });
 
   it('reset kills the running tasks, forgets the job and its saved ledger', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'pi-reset-'));
+    const cluster = await scope.cluster();
+    const service = await scope.service([cluster.url], { stateDir, job: { terms: 1e9, kernel: 'precise', corrections: 2 } });
     try {
-      cluster = await rig.cluster();
-      service = new PiService(rig.options([cluster.url], files.url, { stateDir, job: { terms: 1e9, kernel: 'precise', corrections: 2 } }));
-      await service.open();
       service.start();
       const jobId = service.job!.jobId;
-      await until('tasks running', () => (service!.job?.runningCount() ?? 0) >= 3);
+      await until('tasks running', () => (service.job?.runningCount() ?? 0) >= 3);
       await until('the ledger saved', () => existsSync(join(stateDir, LEDGER_FILE)));
       service.reset();
       expect(service.view(Date.now())).toMatchObject({ state: 'idle', termsDone: 0, termsTotal: 1e9 });
@@ -83,6 +59,9 @@ describe('π framework problems and reset', () => {
       service.start();
       expect(service.job!.jobId).not.toBe(jobId);
     } finally {
+      // Stopped here, before its state dir goes: a last save would bring the directory back.
+      await service.teardown();
+      scope.forget(service);
       rmSync(stateDir, { recursive: true, force: true });
     }
   });

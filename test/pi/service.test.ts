@@ -1,32 +1,12 @@
 import { PI_120 } from './reference';
-import { PiRig, done, expectedSum } from './pi-harness';
-import { PiService } from '../../src/pi/service';
-import type { ExecutorServer } from '../../src/pi/executor-server';
-import type { SimCluster } from '../../src/sim';
+import { done, expectedSum, useRig } from './pi-harness';
 
 describe('the π framework on a simulated cluster with the real executor', () => {
-  let rig: PiRig;
-  let files: ExecutorServer;
-  let cluster: SimCluster;
-  let service: PiService;
-
-  beforeAll(async () => {
-    rig = new PiRig();
-    files = await rig.files();
-  });
-  afterEach(async () => {
-    await service?.teardown();
-    await cluster?.close();
-  });
-  afterAll(async () => {
-    await files.close();
-    rig.close();
-  });
+  const scope = useRig();
 
   it('computes 1e8 terms to the sum of the same chunks summed here, with only digits of π certified', async () => {
-    cluster = await rig.cluster();
-    service = new PiService(rig.options([cluster.url], files.url));
-    await service.open();
+    const cluster = await scope.cluster();
+    const service = await scope.service([cluster.url]);
     service.start();
     await done(service);
     const ledger = service.job!;
