@@ -1,5 +1,9 @@
+import type { SchedulerCall } from '../../src/mesos/scheduler-calls';
+import { SchedulerClient } from '../../src/mesos/scheduler-client';
+import * as events from '../../src/mesos/scheduler-events';
+import type { TaskStatus } from '../../src/mesos/scheduler-events';
 import { PI_120 } from './reference';
-import { done, expectedSum, useRig } from './pi-harness';
+import { done, expectedSum, until, useRig } from './pi-harness';
 
 describe('the π framework on a simulated cluster with the real executor', () => {
   const scope = useRig();
@@ -20,5 +24,46 @@ describe('the π framework on a simulated cluster with the real executor', () =>
     expect(PI_120.startsWith(view.correctedDigits)).toBe(true);
     expect(PI_120.startsWith(view.rawDigits)).toBe(true);
     expect(view.rawDigits).toBe('3.1415926');
+  });
+});
+
+describe('the calls the π framework makes', () => {
+  const scope = useRig();
+  afterEach(() => jest.restoreAllMocks());
+
+  it('acknowledges exactly the updates with a uuid, suppresses when done, declines with the filter, reconciles every period', async () => {
+    const calls: SchedulerCall[] = [];
+    const updates: TaskStatus[] = [];
+    const send = SchedulerClient.prototype.send;
+    jest.spyOn(SchedulerClient.prototype, 'send').mockImplementation(function (this: SchedulerClient, call) {
+      calls.push(call);
+      return send.call(this, call);
+    });
+    const decode = events.decodeSchedulerEvent;
+    jest.spyOn(events, 'decodeSchedulerEvent').mockImplementation((record) => {
+      const e = decode(record);
+      if (e.type === 'UPDATE') updates.push(e.update.status);
+      return e;
+    });
+    const cluster = await scope.cluster();
+    const service = await scope.service([cluster.url], { implicitReconcileMs: 150 });
+    service.start();
+    await done(service);
+    await until('an implicit reconciliation answered', () => calls.some((c) => c.type === 'RECONCILE' && c.reconcile.tasks.length === 0) && updates.some((u) => u.reason === 'REASON_RECONCILIATION'));
+    await until('the last acknowledgements sent', () => calls.filter((c) => c.type === 'ACKNOWLEDGE').length >= new Set(updates.filter((u) => u.uuid).map((u) => u.uuid)).size);
+
+    const acks = calls.flatMap((c) => (c.type === 'ACKNOWLEDGE' ? [`${c.acknowledge.task_id.value} ${c.acknowledge.uuid}`] : []));
+    const withUuid = new Set(updates.filter((u) => u.uuid !== undefined).map((u) => `${u.task_id.value} ${u.uuid}`));
+    expect(new Set(acks)).toEqual(withUuid);
+    expect(updates.some((u) => u.uuid === undefined)).toBe(true);
+
+    const types = calls.map((c) => c.type);
+    expect(types.indexOf('REVIVE')).toBeLessThan(types.indexOf('ACCEPT'));
+    const lastOfferSwitch = Math.max(types.lastIndexOf('REVIVE'), types.lastIndexOf('SUPPRESS'));
+    expect(types[lastOfferSwitch]).toBe('SUPPRESS');
+    expect(lastOfferSwitch).toBeGreaterThan(types.lastIndexOf('ACCEPT'));
+    for (const c of calls) if (c.type === 'DECLINE') expect(c.decline.filters).toEqual({ refuse_seconds: 1 });
+    const executors = new Set(calls.flatMap((c) => (c.type === 'ACCEPT' ? c.accept.operations[0].launch.task_infos.map((t) => JSON.stringify(t.executor)) : [])));
+    expect(executors.size).toBe(1);
   });
 });
