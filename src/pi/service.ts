@@ -7,7 +7,7 @@ import type { Logger } from '../log';
 import type { Credentials } from '../mesos/http';
 import { type SchedulerCall, acknowledge, accept, decline, kill, reconcile, revive, suppress, teardown } from '../mesos/scheduler-calls';
 import { SchedulerClient, SchedulerError, type ConnectionState } from '../mesos/scheduler-client';
-import type { Offer, SchedulerEvent, TaskStatus } from '../mesos/scheduler-events';
+import { exitCode, type Offer, type SchedulerEvent, type TaskStatus } from '../mesos/scheduler-events';
 import type { PiView } from '../panel/model';
 import type { Certified } from './digits';
 import { FrameworkStore } from './framework-store';
@@ -190,7 +190,7 @@ export class PiService {
         return this.log.debug(`offer ${e.rescind.offer_id.value} rescinded`);
       case 'FAILURE':
         // The agent turns an executor's exit into TASK_FAILED/LOST for its tasks; those updates re-queue.
-        return this.log.info(`FAILURE: agent ${e.failure.agent_id?.value ?? '?'} executor ${e.failure.executor_id?.value ?? '-'} status ${e.failure.status ?? '-'}`);
+        return this.onFailure(e.failure);
       case 'ERROR':
         return this.onError(e.error.message);
       case 'INVERSE_OFFERS':
@@ -200,6 +200,15 @@ export class PiService {
       case 'HEARTBEAT':
         return;
     }
+  }
+
+  private onFailure(f: { agent_id?: { value: string }; executor_id?: { value: string }; status?: number }): void {
+    const agent = f.agent_id?.value ?? 'unknown';
+    if (!f.executor_id) return this.log.warn(`agent ${agent} is gone; its tasks will be reported lost and their chunks run elsewhere`);
+    const code = f.status === undefined ? null : exitCode(f.status);
+    // An idle executor exits with 0 once its work is acknowledged; anything else is worth a look.
+    const how = code === 0 ? 'exited normally' : code !== null ? `exited with code ${code}` : f.status !== undefined ? `was killed by signal ${f.status & 0x7f}` : 'ended';
+    this.log[code === 0 ? 'debug' : 'warn'](`executor ${f.executor_id.value} on agent ${agent} ${how}`);
   }
 
   private onSubscribed(fid: string): void {

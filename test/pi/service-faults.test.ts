@@ -51,12 +51,18 @@ const CASES: Case[] = [
   {
     name: 'lost agent',
     fault: async (r) => r.cluster.faults.loseAgent(r.service.job!.launchedTasks()[0].agentId),
-    happened: (r) => expect(r.service.job!.counters.lost).toBeGreaterThanOrEqual(1),
+    happened: (r) => {
+      expect(r.service.job!.counters.lost).toBeGreaterThanOrEqual(1);
+      expect(r.log.lines).toContainEqual(expect.stringMatching(/^warn: agent \S+ is gone; its tasks will be reported lost/));
+    },
   },
   {
     name: 'killed executor',
     fault: async (r) => until('an executor to kill', () => r.cluster.faults.killExecutor(r.service.connection.frameworkId!, r.executorId)),
-    happened: (r) => expect(r.service.job!.counters.failed + r.service.job!.counters.lost).toBeGreaterThanOrEqual(1),
+    happened: (r) => {
+      expect(r.service.job!.counters.failed + r.service.job!.counters.lost).toBeGreaterThanOrEqual(1);
+      expect(r.log.lines).toContainEqual(expect.stringMatching(new RegExp(`^warn: executor ${r.executorId} on agent \\S+ was killed by signal 9$`)));
+    },
   },
   {
     name: 'duplicated updates',

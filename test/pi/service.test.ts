@@ -1,6 +1,7 @@
 import type { SchedulerCall } from '../../src/mesos/scheduler-calls';
 import { SchedulerClient } from '../../src/mesos/scheduler-client';
 import * as events from '../../src/mesos/scheduler-events';
+import { memoryLogger } from '../../src/log';
 import type { TaskStatus } from '../../src/mesos/scheduler-events';
 import { PI_120 } from './reference';
 import { done, expectedSum, until, useRig } from './pi-harness';
@@ -65,5 +66,22 @@ describe('the calls the π framework makes', () => {
     for (const c of calls) if (c.type === 'DECLINE') expect(c.decline.filters).toEqual({ refuse_seconds: 1 });
     const executors = new Set(calls.flatMap((c) => (c.type === 'ACCEPT' ? c.accept.operations[0].launch.task_infos.map((t) => JSON.stringify(t.executor)) : [])));
     expect(executors.size).toBe(1);
+  });
+});
+
+describe('one executor per task', () => {
+  const scope = useRig();
+
+  it('gives every chunk its own executor, which exits once its work is acknowledged', async () => {
+    const cluster = await scope.cluster();
+    const log = memoryLogger();
+    const base = scope.rig.options([], scope.files.url);
+    const service = await scope.service([cluster.url], { logger: log, executor: { ...base.executor, mode: 'per-task' }, job: { ...base.job, terms: 20_000_000 } });
+    service.start();
+    await done(service);
+    expect(service.job!.total().sum).toBe(expectedSum(service.job!));
+    const exited = () => log.lines.filter((l) => /^debug: executor mesos-panel-pi-[0-9a-f]{12}-pi-\S+ on agent \S+ exited normally$/.test(l));
+    await until('every executor to exit', () => exited().length === 5);
+    expect(new Set(exited().map((l) => l.split(' ')[2])).size).toBe(5);
   });
 });
