@@ -45,6 +45,8 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
   const { config, log } = o;
   const c = config.pi;
   const bundle = o.bundle ?? executorBundle();
+  // Read before the server starts, so a bad credentials file leaves nothing listening behind it.
+  const credentials = config.credentialsFile ? readCredentials(config.credentialsFile) : undefined;
   const files = await ExecutorServer.start({
     bundle,
     bind: config.http.bind,
@@ -54,7 +56,7 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
   });
   const options: PiServiceOptions = {
     masters: o.masters ?? config.masters,
-    credentials: config.credentialsFile ? readCredentials(config.credentialsFile) : undefined,
+    credentials,
     framework: {
       user: c.user,
       name: o.oneShot ? `${c.frameworkName} (cli)` : c.frameworkName,
