@@ -155,7 +155,25 @@ export interface Layer {
   values: Plain;
 }
 
+/** The config nests 4 levels (display.lcd.customPins.rs); far deeper is garbage that would overflow the stack. */
+const MAX_DEPTH = 16;
+
+/** Whether a value nests deeper than `limit` levels, checked without recursion. */
+function tooDeep(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function mergeLayer(target: Plain, layer: Plain, source: string, origins: Map<string, string>, prefix: string[] = []): void {
+  if (prefix.length === 0 && tooDeep(layer, MAX_DEPTH)) {
+    throw new ConfigError(`config: values nested more than ${MAX_DEPTH} levels deep (${source}); the config has at most 4, fix the file`);
+  }
   for (const [key, value] of Object.entries(layer)) {
     const keyPath = [...prefix, key];
     // JSON.parse makes "__proto__" an own key; assigning it would replace the object's prototype.
@@ -218,6 +236,8 @@ function describeIssue(issue: z.core.$ZodIssue, merged: unknown, origins: Map<st
   return `config: ${keyPath} is ${got} (${where}); allowed: ${allowed}`;
 }
 
+const MAX_ISSUES = 10;
+
 /** Merge the layers over the defaults and validate. Throws ConfigError naming every problem, one per line. */
 export function resolveConfig(layers: readonly Layer[]): Config {
   const merged = structuredClone(DEFAULT_CONFIG) as unknown as Plain;
@@ -225,7 +245,11 @@ export function resolveConfig(layers: readonly Layer[]): Config {
   for (const layer of layers) mergeLayer(merged, layer.values, layer.source, origins);
   const result = schema.safeParse(merged);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => describeIssue(i, merged, origins)).join('\n'));
+    // A list of 100,000 bad masters is one mistake, not 100,000 lines to read.
+    const issues = result.error.issues;
+    const lines = issues.slice(0, MAX_ISSUES).map((i) => describeIssue(i, merged, origins));
+    if (issues.length > MAX_ISSUES) lines.push(`config: ${issues.length - MAX_ISSUES} more problems like these; fix the ones above first`);
+    throw new ConfigError(lines.join('\n'));
   }
   return result.data;
 }
@@ -248,7 +272,7 @@ export function readConfigFile(file: string, required: boolean): Layer | null {
   } catch (err) {
     throw new ConfigError(`config: ${file} is not valid JSON (${(err as Error).message}); fix the file`);
   }
-  if (!isPlain(values)) throw new ConfigError(`config: ${file} must hold a JSON object, not ${show(values)}`);
+  if (!isPlain(values)) throw new ConfigError(`config: ${file} must hold a JSON object, not ${Array.isArray(values) ? 'an array' : show(values)}`);
   return { source: file, values };
 }
 

@@ -65,6 +65,17 @@ const API_PATH = '/api/v1/scheduler';
 const DEFAULT_HEARTBEAT_SECONDS = 15;
 const HEARTBEAT_MISSES = 5;
 const MAX_REDIRECTS = 4;
+/** setTimeout fires at once for more than 2^31-1 ms, which would end every subscription as it starts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * How long a silent stream is tolerated: five heartbeats, at most the longest timer, so a master announcing
+ * an absurd interval (1e308 s, or "Infinity" in stout's spelling) cannot make the watchdog fire at once.
+ */
+export function silenceLimitMs(heartbeatSeconds = DEFAULT_HEARTBEAT_SECONDS): number {
+  const ms = HEARTBEAT_MISSES * heartbeatSeconds * 1000;
+  return Number.isNaN(ms) ? HEARTBEAT_MISSES * DEFAULT_HEARTBEAT_SECONDS * 1000 : Math.min(MAX_TIMER_MS, Math.max(1, ms));
+}
 const JSON_TYPE = 'application/json';
 
 interface Subscription {
@@ -197,7 +208,7 @@ export class SchedulerClient {
     this.current = sub;
     this.leader = endpoint;
     const decoder = new RecordIODecoder({ maxRecordBytes: this.opts.maxRecordBytes });
-    let silenceMs = HEARTBEAT_MISSES * DEFAULT_HEARTBEAT_SECONDS * 1000;
+    let silenceMs = silenceLimitMs();
     const arm = () => {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => end(`nothing from ${endpoint} for ${silenceMs / 1000} s (${HEARTBEAT_MISSES} heartbeats); reconnecting`), silenceMs);
@@ -222,7 +233,7 @@ export class SchedulerClient {
           const event = this.decode(record);
           if (!event) continue;
           if (event.type === 'SUBSCRIBED') {
-            silenceMs = HEARTBEAT_MISSES * (event.subscribed.heartbeat_interval_seconds ?? DEFAULT_HEARTBEAT_SECONDS) * 1000;
+            silenceMs = silenceLimitMs(event.subscribed.heartbeat_interval_seconds);
             arm();
             this.onSubscribed(event.subscribed.framework_id.value, endpoint);
           }

@@ -73,9 +73,16 @@ function optBool(v: unknown, path: string, absent: boolean): boolean {
   return v;
 }
 
+/**
+ * Far above any cluster (10^15 MB is a zettabyte) and far below where a sum over many agents could overflow
+ * to Infinity and turn every figure on the panel into NaN.
+ */
+const MAX_AMOUNT = 1e15;
+
 function optNum(v: unknown, path: string): number {
   if (v === undefined) return 0;
   if (typeof v !== 'number' || !Number.isFinite(v)) throw wrongType(path, v, 'a number');
+  if (Math.abs(v) > MAX_AMOUNT) throw wrongType(path, v, `a number within ±${MAX_AMOUNT}`);
   return v;
 }
 

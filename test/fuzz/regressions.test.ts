@@ -1,0 +1,106 @@
+// Every failure the fuzzers found, kept as a named case (the seed and case that found it in the comment).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, envLayer, readConfigFile, resolveConfig } from '../../src/config';
+import { silenceLimitMs } from '../../src/mesos/scheduler-client';
+import { parseState, StateFormatError } from '../../src/mesos/state-parse';
+import { cleanTree } from '../../scripts/fuzz/targets';
+
+const DEEP = 10_000;
+const deepArray = '['.repeat(DEEP) + ']'.repeat(DEEP);
+const deepObject = '{"a":'.repeat(DEEP) + '1' + '}'.repeat(DEEP);
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-regress-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function configError(text: string): ConfigError {
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(file, text);
+  try {
+    const layer = readConfigFile(file, true);
+    resolveConfig(layer ? [layer] : []);
+  } catch (err) {
+    return err as ConfigError;
+  }
+  throw new Error('accepted');
+}
+
+describe('config loader', () => {
+  // config-file, FUZZ_SEED=1 case 0: RangeError (stack overflow) in JSON.stringify, showing the bad value.
+  test('a 10,000-level array where a number belongs is a one-line ConfigError', () => {
+    const err = configError(`{"maxStateBytes":${deepArray}}`);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe(`config: values nested more than 16 levels deep (${path.join(dir, 'config.json')}); the config has at most 4, fix the file`);
+  });
+
+  // config-file, FUZZ_SEED=1 case 13: stack overflow in mergeLayer's structuredClone of a deep object.
+  test('a 10,000-level object under a nested key is a one-line ConfigError', () => {
+    const err = configError(`{"display":{"lcd":{"customPins":${deepObject}}}}`);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toMatch(/^config: values nested more than 16 levels deep/);
+  });
+
+  // config-file, FUZZ_SEED=2 case 140: the whole file a deep array; stack overflow while naming it.
+  test('a file that is a deep array says it must hold an object', () => {
+    const err = configError(deepArray);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe(`config: ${path.join(dir, 'config.json')} must hold a JSON object, not an array`);
+  });
+
+  // config-env, FUZZ_SEED=1: a null-default key's variable is read as JSON, so it can nest as deep as a file.
+  test('a deep JSON value in an environment variable is a ConfigError', () => {
+    expect(() => resolveConfig([envLayer({ MESOS_PANEL_DISPLAY__ADDRESS: deepObject })])).toThrow(ConfigError);
+    expect(() => resolveConfig([envLayer({ MESOS_PANEL_DISPLAY__ADDRESS: deepObject })])).toThrow(/^config: values nested more than 16 levels deep \(environment\)/);
+  });
+
+  test('the real config depth still loads', () => {
+    const c = resolveConfig([{ source: 't', values: { display: { lcd: { pinMap: 'custom', customPins: { rs: 0, rw: 1, e: 2, backlight: 3, d4: 4, d5: 5, d6: 6, d7: 7 } } } } }]);
+    expect(c.display.lcd.customPins?.d7).toBe(7);
+  });
+});
+
+describe('/state parser', () => {
+  const agent = (id: string, cpus: number) => ({ id, hostname: id, resources: { cpus, mem: 1024 } });
+
+  // state, FUZZ_SEED=2 case 2250 (and cli-status case 206): two agents of 1e308 CPUs summed to Infinity,
+  // and free = total - used - offered became NaN on the panel.
+  test('an amount that could overflow the sums is refused, naming where', () => {
+    const doc = { slaves: [agent('a', 1e308), agent('b', 1e308)], frameworks: [] };
+    expect(() => parseState(doc, 'm')).toThrow(StateFormatError);
+    expect(() => parseState(doc, 'm')).toThrow('m: slaves[0].resources.cpus is a number (1e+308), expected a number within ±1000000000000000');
+    expect(() => parseState({ slaves: [{ ...agent('a', 4), used_resources: { cpus: -1e300 } }], frameworks: [] })).toThrow(/slaves\[0\]\.used_resources\.cpus/);
+  });
+
+  test('the largest real amounts still parse', () => {
+    const s = parseState({ slaves: [agent('a', 1e15), agent('b', 1e15)], frameworks: [] });
+    expect(s.cpus.total).toBe(2e15);
+    expect(Number.isFinite(s.cpus.free)).toBe(true);
+  });
+});
+
+describe('scheduler client watchdog', () => {
+  // scheduler-event: SUBSCRIBED with heartbeat_interval_seconds 1e308 (or stout's "Infinity") decodes, and
+  // 5 × 1e308 × 1000 ms is Infinity, which setTimeout runs after 1 ms: every subscription ended at once.
+  test.each([
+    [undefined, 75_000],
+    [15, 75_000],
+    [1e308, 2 ** 31 - 1],
+    [Infinity, 2 ** 31 - 1],
+    [1e-9, 1],
+    [0.02, 100],
+    [NaN, 75_000],
+  ])('heartbeat %p s gives a silence limit of %p ms', (hb, ms) => {
+    expect(silenceLimitMs(hb)).toBe(ms);
+  });
+});
+
+describe('fuzz invariant helpers', () => {
+  test('cleanTree finds an own __proto__ key and passes a clean tree', () => {
+    expect(cleanTree(JSON.parse('{"a":[{"__proto__":{"x":1}}]}'))).toBe('result.a.0 carries key __proto__');
+    expect(cleanTree({ a: [{ b: 1 }], c: null })).toBeNull();
+  });
+});
