@@ -1,9 +1,12 @@
-// HTTP helpers for talking to Mesos masters and agents on Node's built-in fetch.
+// HTTP helpers for talking to Mesos masters and agents: Node's built-in fetch for http, node:https for https.
 // Shared by the /state client and the v1 scheduler client: every failure is classified once, here, into an
 // HttpError whose message is one line naming the URL, the problem and what to do about it (style.md 3).
 //
-// No CA-certificate option: with built-in fetch a custom CA needs undici's dispatcher, which Node 18 does not
-// expose publicly. https masters signed by a public CA work; for a private CA set NODE_EXTRA_CA_CERTS.
+// https goes through node:https because a master running with SSL usually has a certificate from the
+// cluster's own CA, and Node 18's fetch cannot take a CA per request (that needs undici's dispatcher, not
+// public there). Its answer is wrapped in a standard Response, so callers read both kinds alike.
+import * as https from 'node:https';
+import { Readable } from 'node:stream';
 
 export interface Credentials {
   principal: string;
@@ -20,7 +23,8 @@ export type HttpErrorKind =
   | 'unavailable' // 503: no leader elected yet, or the master is recovering
   | 'status' // any other unexpected status
   | 'not-json' // an HTML error page or another body that is not JSON where JSON was expected
-  | 'too-large'; // body over the cap
+  | 'too-large' // body over the cap
+  | 'tls'; // the master's certificate is not trusted, expired or for another name
 
 export class HttpError extends Error {
   override readonly name = 'HttpError';
@@ -78,6 +82,8 @@ export interface SendOptions {
   headers?: Record<string, string>;
   body?: string | Uint8Array;
   credentials?: Credentials;
+  /** CA certificates (PEM) trusted for https, in place of the system's; the config's caFile. */
+  ca?: string | Buffer;
 }
 
 /**
@@ -85,24 +91,49 @@ export interface SendOptions {
  * arrived, whatever the status; rejects with an HttpError only when no answer came.
  */
 export async function send(url: string, opts: SendOptions, deadline: Deadline): Promise<Response> {
+  let protocol: string;
   try {
-    new URL(url);
+    protocol = new URL(url).protocol;
   } catch {
     throw new HttpError('bad-url', url, `"${url}" is not a valid URL; write it like http://10.0.0.2:5050`);
   }
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.credentials) headers.Authorization = basicAuthHeader(opts.credentials);
+  const method = opts.method ?? 'GET';
   try {
-    return await fetch(url, {
-      method: opts.method ?? 'GET',
-      headers,
-      body: opts.body,
-      redirect: 'manual',
-      signal: deadline.signal,
-    });
+    if (protocol === 'https:') return await httpsRequest(url, method, headers, opts, deadline.signal);
+    return await fetch(url, { method, headers, body: opts.body, redirect: 'manual', signal: deadline.signal });
   } catch (err) {
     throw networkError(err, url, deadline);
   }
+}
+
+/** Statuses whose Response must have no body (fetch spec, "null body status"). */
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+/** One https exchange as a standard Response, its body streamed; the signal ends it at any point. */
+function httpsRequest(url: string, method: string, headers: Record<string, string>, opts: SendOptions, signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method, headers, ca: opts.ca, signal }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status > 599) {
+        res.destroy();
+        reject(new HttpError('status', url, `${url} answered with status ${status}, which is not an HTTP answer; is this a Mesos master?`, status));
+        return;
+      }
+      const h = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) {
+        for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) h.append(name, v);
+      }
+      const empty = NULL_BODY.has(status) || method === 'HEAD';
+      if (empty) res.resume();
+      // Node's web stream type and the global one are the same class at run time.
+      const body = empty ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
+      resolve(new Response(body, { status, headers: h }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
 }
 
 /** Classifies a rejection from fetch or from reading a body. */
@@ -112,6 +143,8 @@ export function networkError(err: unknown, url: string, deadline: Deadline): Htt
     return new HttpError('timeout', url, `${url} did not answer within ${deadline.timeoutMs} ms; is the master overloaded or the network down?`);
   }
   const code = errorCode(err);
+  const tls = code ? TLS_CODES[code] : undefined;
+  if (tls) return new HttpError('tls', url, `cannot trust ${url}: ${tls[0]}; ${tls[1]}`);
   const what = code ? (CONNECT_CODES[code] ?? code) : errorText(err);
   return new HttpError('unreachable', url, `cannot reach ${url}: ${what}; check that the master runs there and the URL is right`);
 }
@@ -127,9 +160,21 @@ const CONNECT_CODES: Record<string, string> = {
   ETIMEDOUT: 'connection timed out',
   UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
   UND_ERR_SOCKET: 'connection closed by the other side',
-  CERT_HAS_EXPIRED: 'TLS certificate expired',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate (set NODE_EXTRA_CA_CERTS to trust it)',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted (set NODE_EXTRA_CA_CERTS to trust it)',
+};
+
+const SET_CA = "set caFile to the PEM certificate of the CA that signed the master's certificate";
+
+/** TLS verification failures (OpenSSL's X509_V_ERR names, as Node reports them): what is wrong and the fix. */
+const TLS_CODES: Record<string, [string, string]> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: ['its TLS certificate is self-signed', `${SET_CA} (for a self-signed one, the certificate itself)`],
+  SELF_SIGNED_CERT_IN_CHAIN: ['its TLS certificate chain ends in a CA this host does not trust', SET_CA],
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: ['its TLS certificate is signed by a CA this host does not trust', SET_CA],
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: ['its TLS certificate is signed by a CA this host does not trust', SET_CA],
+  UNABLE_TO_GET_ISSUER_CERT: ['its TLS certificate is signed by a CA this host does not trust', SET_CA],
+  CERT_SIGNATURE_FAILURE: ['its TLS certificate signature does not verify', SET_CA],
+  CERT_HAS_EXPIRED: ['its TLS certificate has expired', "renew the master's certificate, and check this host's clock"],
+  CERT_NOT_YET_VALID: ['its TLS certificate is not valid yet', "check this host's clock"],
+  ERR_TLS_CERT_ALTNAME_INVALID: ['its TLS certificate is for another host name', 'use the name or address the certificate names in masters'],
 };
 
 function errorCode(err: unknown): string | null {
@@ -278,6 +323,8 @@ export interface GetJsonOptions {
   timeoutMs: number;
   maxBodyBytes: number;
   credentials?: Credentials;
+  /** CA certificates (PEM) for https masters. */
+  ca?: string | Buffer;
   /** Config key named when a 401 arrives; default `credentialsFile`. */
   credentialsKey?: string;
   headers?: Record<string, string>;
@@ -294,7 +341,7 @@ export type JsonAnswer =
 export async function getJson(url: string, opts: GetJsonOptions): Promise<JsonAnswer> {
   const deadline = new Deadline(opts.timeoutMs);
   try {
-    const res = await send(url, { headers: { Accept: 'application/json', ...opts.headers }, credentials: opts.credentials }, deadline);
+    const res = await send(url, { headers: { Accept: 'application/json', ...opts.headers }, credentials: opts.credentials, ca: opts.ca }, deadline);
     if (res.status >= 300 && res.status < 400) {
       await discardBody(res);
       const location = res.headers.get('location');

@@ -48,6 +48,8 @@ export interface SchedulerClientOptions {
   masters: string[];
   framework: FrameworkOptions;
   credentials?: Credentials;
+  /** CA certificates (PEM) trusted for https masters; the contents of the config's caFile. */
+  ca?: string | Buffer;
   logger: Logger;
   /** Called in stream order. A throw or rejection is logged; it does not end the subscription. */
   onEvent: (event: SchedulerEvent) => void | Promise<void>;
@@ -330,7 +332,7 @@ export class SchedulerClient {
   private request(call: SchedulerCall, streamId?: string) {
     const headers: Record<string, string> = { 'Content-Type': JSON_TYPE, Accept: JSON_TYPE };
     if (streamId) headers['Mesos-Stream-Id'] = streamId;
-    return { method: 'POST', headers, body: JSON.stringify(call), credentials: this.opts.credentials };
+    return { method: 'POST', headers, body: JSON.stringify(call), credentials: this.opts.credentials, ca: this.opts.ca };
   }
 
   /** b.6: 503/429 temporary, 403 subscription lost, 4xx fatal with the master's words. */

@@ -15,6 +15,8 @@ export interface StateClientOptions {
   timeoutMs: number;
   maxBodyBytes: number;
   credentials?: Credentials;
+  /** CA certificates (PEM) trusted for https masters; the contents of the config's caFile. */
+  ca?: string | Buffer;
   /** Config key named in a 401 message; default `credentialsFile`. */
   credentialsKey?: string;
   /** Redirects followed per master tried; default 3. */
@@ -35,6 +37,7 @@ const LEGACY_STATE = '/master/state.json';
 /** How useful an error is to the operator when every master failed: the highest one is reported. */
 const RANK: Record<HttpError['kind'] | 'format', number> = {
   unauthorized: 9,
+  tls: 8,
   forbidden: 8,
   'bad-url': 7,
   format: 6,
@@ -117,6 +120,7 @@ export class StateClient {
         maxBodyBytes: this.opts.maxBodyBytes,
         credentials: this.opts.credentials,
         credentialsKey: this.opts.credentialsKey,
+        ca: this.opts.ca,
       });
     };
     const wasLegacy = this.legacy.has(base);
