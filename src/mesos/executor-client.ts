@@ -329,7 +329,10 @@ export class ExecutorClient {
       event = decodeExecutorEvent(record);
     } catch (err) {
       if (!(err instanceof EventError)) throw err;
-      return this.opts.logger.warn(err.message);
+      this.opts.logger.warn(err.message);
+      // A LAUNCH we cannot use still names its tasks: fail them, or agent and scheduler wait for them for ever.
+      for (const taskId of launchedTaskIds(record)) this.update(taskId, 'TASK_FAILED', { message: `executor refused the task: ${err.message}` });
+      return;
     }
     switch (event.type) {
       case 'UNKNOWN':
@@ -358,6 +361,22 @@ export class ExecutorClient {
       this.opts.logger.error(`handling ${event.type} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+}
+
+/** The task ids a malformed LAUNCH or LAUNCH_GROUP still carries as plain strings; none for anything else. */
+function launchedTaskIds(record: Buffer): string[] {
+  let root: unknown;
+  try {
+    root = JSON.parse(record.toString('utf8'));
+  } catch {
+    return [];
+  }
+  const at = (v: unknown, key: string): unknown => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined);
+  const idOf = (task: unknown) => at(at(task, 'task_id'), 'value');
+  const type = at(root, 'type');
+  const tasks = type === 'LAUNCH' ? [at(at(root, 'launch'), 'task')] : type === 'LAUNCH_GROUP' ? at(at(at(root, 'launch_group'), 'task_group'), 'tasks') : [];
+  if (!Array.isArray(tasks)) return [];
+  return tasks.map(idOf).filter((id): id is string => typeof id === 'string' && id !== '' && id.length <= 1024);
 }
 
 async function detail(res: Response): Promise<string> {
