@@ -18,8 +18,29 @@ for size in 128x64 128x32 20x4 16x2; do
   $CLI render --state-file "$REAL" --screen host --size $size --scale $scale --png "$OUT/host-$size.png"
   $CLI render --master http://127.0.0.1:9 --screen unreachable --size $size --scale $scale --png "$OUT/unreachable-$size.png"
   $CLI render --state-file "$REAL" --screen boot --size $size --scale $scale --png "$OUT/boot-$size.png"
-  if [ -f "${PI_LEDGER:-}" ]; then
-    $CLI render --state-file "$REAL" --ledger "$PI_LEDGER" --screen pi --size $size --scale $scale --png "$OUT/pi-$size.png"
-  fi
 done
+
+# The π screen comes from the real daemon, live: a simulated cluster, the daemon running a job with display.kind
+# "png" and only the pi screen enabled, and the frame it is showing after a while, enlarged.
+$CLI sim-master --port 15050 --agents 3 >/dev/null &
+SIM=$!
+trap 'kill $SIM 2>/dev/null' EXIT
+STATE=$(mktemp -d)
+for size in 128x64 128x32 20x4 16x2; do
+  scale=3; case $size in 20x4|16x2) scale=2;; esac
+  rm -rf "$STATE"/*
+  cat > "$STATE/config.json" <<JSON
+{"masters": ["http://127.0.0.1:15050"], "pollIntervalMs": 1000, "stateDir": "$STATE",
+ "display": {"kind": "png", "size": "$size", "pngFile": "$STATE/panel.png"}, "button": {"backend": "none"},
+ "screens": {"enabled": ["pi"], "autoCycleSeconds": 0}, "http": {"bind": "127.0.0.1", "port": 0, "advertiseHost": "127.0.0.1"},
+ "pi": {"terms": 1000000000000, "autoStart": true, "nodePath": "$(command -v node)", "user": "$(id -un)"}}
+JSON
+  $CLI run --config "$STATE/config.json" >/dev/null 2>&1 &
+  DAEMON=$!
+  sleep 20
+  # Taken while the daemon runs: on SIGTERM it blanks the display, and the png display writes that too.
+  node -e "const {scalePng}=require('./dist/src/hw/png.js');const fs=require('fs');fs.writeFileSync(process.argv[2],scalePng(fs.readFileSync(process.argv[1]),Number(process.argv[3])))" "$STATE/panel.png" "$OUT/pi-$size.png" $scale
+  kill -TERM $DAEMON; wait $DAEMON || true
+done
+rm -rf "$STATE"
 ls -1 "$OUT"

@@ -162,7 +162,7 @@ export class Daemon {
   private entries(model: PanelModel): CycleEntry[] {
     const all = cycleEntries(model, this.deps.display.geometry);
     // The main slot also carries boot and unreachable, which must show whatever the user enabled.
-    const kept = all.filter((e) => e.slot === 'main' || this.enabledSlots.has(e.slot));
+    const kept = all.filter((e) => this.enabledSlots.has(e.slot) || (e.slot === 'main' && e.screen !== 'overview'));
     return kept.length ? kept : all.slice(0, 1);
   }
 

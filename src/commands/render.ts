@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../cli-errors';
 import { frameToPng, scalePng } from '../hw/png';
 import { renderThroughEmulator } from '../sim/i2c/render-through';
+import { parseLedger } from '../pi/ledger-store';
+import { piView } from '../pi/view';
 import { readHostInfo } from '../hw/host-info';
 import { geometryOf, SIZES } from '../panel/frame';
 import type { PanelModel, PiView } from '../panel/model';
@@ -23,6 +25,7 @@ interface RenderOptions {
   message?: string;
   display?: string;
   i2cTrace?: string;
+  ledger?: string;
 }
 
 const EMULATED = ['ssd1306', 'sh1106', 'hd44780'] as const;
@@ -42,6 +45,22 @@ export async function oneShotModel(opts: { master?: string; stateFile?: string }
     if (!opts.master || err instanceof UsageError) throw err;
     const lastError = (err as Error).message;
     return { now, snapshot: null, snapshotAt: null, source: { master: opts.master, ok: false, downSince: now, lastError }, host, pi, ui };
+  }
+}
+
+/** The pi screen's view of a job saved by the daemon, as the daemon would show it now. */
+function savedPiView(file: string, corrections: number): PiView {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--ledger ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const now = Date.now();
+  try {
+    return piView(parseLedger(text, now), now, { problem: null, corrections });
+  } catch (err) {
+    throw new UsageError(`--ledger ${file}: ${(err as Error).message}`);
   }
 }
 
@@ -66,6 +85,7 @@ export function registerRender(program: Command, ctx: CommandContext): void {
     .option('--page <n>', 'page of a paged screen (agents, frameworks)', '0')
     .option('--message <text>', 'text of the message screen')
     .option('--display <kind>', `draw through our real driver onto an emulated ${EMULATED.join(', ')}; the PNG is its glass`)
+    .option('--ledger <file>', "a saved π job (the daemon's stateDir/pi-ledger.json) for the pi screen")
     .option('--i2c-trace <file>', 'with --display: every I2C transaction from power-on, as JSON lines')
     .action(async (opts: RenderOptions) => {
       if (opts.display !== undefined && !(EMULATED as readonly string[]).includes(opts.display)) {
@@ -76,7 +96,7 @@ export function registerRender(program: Command, ctx: CommandContext): void {
       const size = sizeOption('--size', opts.size);
       const scale = intOption('--scale', opts.scale, 1, 32);
       const page = intOption('--page', opts.page, 0, 10_000);
-      const model = await oneShotModel(opts, ctx);
+      const model = await oneShotModel(opts, ctx, opts.ledger ? savedPiView(opts.ledger, ctx.config().pi.corrections) : null);
       const frame = renderScreen(opts.screen, model, geometryOf(size), { page, message: opts.message, version: VERSION });
       let png = frameToPng(frame, scale);
       if (opts.display) {

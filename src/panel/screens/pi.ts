@@ -41,6 +41,13 @@ function textOf(p: PiView | null | undefined): PiText {
   };
 }
 
+/** How many leading characters of `text` fit in `width` pixels of `font`. */
+function fitChars(text: string, width: number, font: Font): number {
+  let n = text.length;
+  while (n > 0 && font.width(text.slice(0, n)) > width) n--;
+  return n;
+}
+
 /** The largest font in which the digits fit the width; the small one cuts them with "…". */
 function digitFont(text: string, width: number, choices: Font[]): Font {
   return choices.find((f) => f.width(text) <= width) ?? choices[choices.length - 1];
@@ -72,18 +79,25 @@ function pixels(c: Canvas, { model }: ScreenContext): void {
   }
   const tall = c.height >= 48;
   const big = digitFont(p.corrected, c.width, tall ? [large, medium, small] : [medium, small]);
-  c.text(0, 0, p.corrected, big, { maxWidth: c.width });
+  // Every certified digit is worth showing: on a tall display, digits too long for one line of the small font
+  // take two lines, and the rows below close up to make room.
+  const split = tall && big.width(p.corrected) > c.width ? fitChars(p.corrected, c.width, small) : p.corrected.length;
+  c.text(0, 0, p.corrected.slice(0, split), big, { maxWidth: c.width });
+  if (split < p.corrected.length) c.text(0, small.lineHeight + 1, p.corrected.slice(split), small, { maxWidth: c.width });
   if (tall) {
-    const y = big.lineHeight + 1;
+    const twoLines = split < p.corrected.length;
+    const y = twoLines ? 2 * (small.lineHeight + 1) : big.lineHeight + 1;
+    const row = twoLines ? small.lineHeight + 1 : 9;
     c.text(0, y, `raw ${p.raw}`, small, { maxWidth: c.width });
-    c.bar(0, y + 10, c.width, 7, p.progress);
-    c.text(0, y + 19, p.terms, small);
-    c.text(Math.floor(c.width * 0.55), y + 19, p.rate, small, { align: 'center' });
-    c.text(c.width, y + 19, p.state === 'done' ? 'done' : percent(p.progress), small, { align: 'right' });
+    c.bar(0, y + row + 1, c.width, twoLines ? 5 : 7, p.progress);
+    const y2 = y + row + (twoLines ? 7 : 10);
+    c.text(0, y2, p.terms, small);
+    c.text(Math.floor(c.width * 0.55), y2, p.rate, small, { align: 'center' });
+    c.text(c.width, y2, p.state === 'done' ? 'done' : percent(p.progress), small, { align: 'right' });
     const t = p.tasks;
-    c.text(0, y + 28, `run ${t.running}  done ${t.finished}  fail ${t.failed}`, small, { maxWidth: c.width });
-    c.text(0, y + 37, p.elapsed, small);
-    c.text(c.width, y + 37, p.state === 'done' ? 'finished' : `ETA ${p.eta}`, small, { align: 'right' });
+    c.text(0, y2 + row, `run ${t.running}  done ${t.finished}  fail ${t.failed}`, small, { maxWidth: c.width });
+    c.text(0, y2 + 2 * row, p.elapsed, small);
+    c.text(c.width, y2 + 2 * row, p.state === 'done' ? 'finished' : `ETA ${p.eta}`, small, { align: 'right' });
   } else {
     const barW = Math.floor(c.width * 0.45);
     c.bar(0, 15, barW, 6, p.progress);
