@@ -1,0 +1,40 @@
+// What a finished job must equal: the same chunks summed in this process by the same kernel, added exactly,
+// as a fault-free run would. Chunk sums are cached, since every schedule of a run cuts the same chunks.
+import { scaleResult } from '../../src/pi/exact';
+import { type KernelName, runKernel } from '../../src/pi/kernel';
+import type { Chunk, Ledger } from '../../src/pi/ledger';
+
+export class ReferenceSums {
+  private readonly cache = new Map<string, bigint>();
+
+  /** Σ over the chunks of the exact 2^-200 count of the kernel's result. */
+  sumOf(chunks: readonly Pick<Chunk, 'start' | 'end'>[], kernel: KernelName): bigint {
+    let sum = 0n;
+    for (const c of chunks) {
+      const key = `${kernel}:${c.start}:${c.end}`;
+      let v = this.cache.get(key);
+      if (v === undefined) {
+        const r = runKernel(kernel, c.start, c.end);
+        v = scaleResult(r.hi, r.lo, r.errBound).value;
+        this.cache.set(key, v);
+      }
+      sum += v;
+    }
+    return sum;
+  }
+}
+
+/** Problems with the chunks of a finished job: each term of [0, terms) in exactly one done chunk. */
+export function checkCoverage(ledger: Ledger, terms: number): string[] {
+  const problems: string[] = [];
+  const chunks = [...ledger.data.chunks].sort((a, b) => a.start - b.start);
+  let next = 0;
+  for (const c of chunks) {
+    if (c.start !== next) problems.push(`chunk [${c.start},${c.end}) follows ${next}: ${c.start > next ? 'a gap' : 'an overlap'}`);
+    if (c.state.kind !== 'done') problems.push(`chunk [${c.start},${c.end}) is ${c.state.kind}`);
+    next = Math.max(next, c.end);
+  }
+  if (next !== terms) problems.push(`chunks end at ${next}, not ${terms}`);
+  if (ledger.total().termsDone !== terms) problems.push(`${ledger.total().termsDone} terms done of ${terms}`);
+  return problems;
+}

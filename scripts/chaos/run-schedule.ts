@@ -1,0 +1,282 @@
+// One chaos schedule from start to finish: a fresh simulated cluster (two masters, real executors), the daemon
+// as a real child process with a stateDir, the schedule's faults fired as the job progresses, then the
+// invariants: the job finishes with the fault-free sum bit for bit, every chunk of [0,N) is counted exactly
+// once, the daemon never died unless killed, the ledger file parsed after every kill, and the display drew
+// again once its faults were over.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silenceLimitMs } from '../../src/mesos/scheduler-client';
+import type { KernelName } from '../../src/pi/kernel';
+import type { LedgerOptions } from '../../src/pi/ledger';
+import { LEDGER_FILE } from '../../src/pi/job-persistence';
+import { parseLedger } from '../../src/pi/ledger-store';
+import { executorIdFor, type ExecutorSpec } from '../../src/pi/offers';
+import { type SimCluster, startSimCluster } from '../../src/sim';
+import { type ChildScript, DaemonProcess, describeExit, sleep } from './daemon-process';
+import type { ChildOptions } from './protocol';
+import { checkCoverage, ReferenceSums } from './reference';
+import { type FaultCounts, type FaultStep, noFaults, type Schedule } from './schedule';
+
+export interface ChaosJob {
+  terms: number;
+  /** Every chunk this size (no growth), so every run cuts the same chunks and must give the same bits. */
+  chunkTerms: number;
+  kernel: KernelName;
+}
+
+export interface ChaosEnv {
+  job: ChaosJob;
+  /** The daemon child, compiled. */
+  script: ChildScript;
+  /** The executor file server's URL and the bundle's sha256. */
+  executor: { url: string; sha256: string };
+  agents: number;
+  reference: ReferenceSums;
+  /** Longest a schedule may take before it counts as a job that never finished. */
+  timeoutMs: number;
+}
+
+export interface ScheduleResult {
+  seed: number;
+  faults: FaultCounts;
+  /** Empty when every invariant held. */
+  violations: string[];
+  seconds: number;
+  /** The daemon's log tail when something failed. */
+  log?: string;
+}
+
+// The sim master's heartbeat: short, so a silent master is noticed within a couple of seconds.
+const HEARTBEAT_SECONDS = 0.4;
+
+export function childOptions(env: ChaosEnv, masters: string[], stateDir: string): ChildOptions {
+  const ledger: LedgerOptions = { minChunkTerms: env.job.chunkTerms, targetTaskSeconds: 1, maxGrowth: 1, maxFailuresPerAgent: 3 };
+  const executor: ExecutorSpec = { mode: 'per-agent', nodePath: process.execPath, url: env.executor.url, sha256: env.executor.sha256 };
+  return {
+    service: {
+      masters,
+      framework: { user: 'root', name: 'mesos-panel chaos', role: '*', failoverTimeoutSeconds: 3600, hostname: 'localhost' },
+      job: { terms: env.job.terms, kernel: env.job.kernel, corrections: 2 },
+      resources: { taskCpus: 1, taskMemMb: 32, executorCpus: 0.1, executorMemMb: 64 },
+      executor,
+      refuseSeconds: 1,
+      stateDir,
+      ledgerOptions: ledger,
+      client: { backoffMinMs: 20, backoffMaxMs: 300, requestTimeoutMs: 5000 },
+      implicitReconcileMs: 5000,
+    },
+    autoStart: true,
+    tickMs: 100,
+    pollMs: 300,
+    reportMs: 25,
+  };
+}
+
+class Run {
+  readonly faults = noFaults();
+  readonly violations: string[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly stateDir = mkdtempSync(join(tmpdir(), 'chaos-state-'));
+  private readonly options: ChildOptions;
+  daemon: DaemonProcess;
+  private readonly past: DaemonProcess[] = [];
+  /** Display faults end no earlier than this (ms since epoch). */
+  displayQuietAt = 0;
+
+  constructor(
+    private readonly env: ChaosEnv,
+    private readonly cluster: SimCluster,
+  ) {
+    this.options = childOptions(env, cluster.masters.map((m) => m.url), this.stateDir);
+    this.daemon = new DaemonProcess(env.script, this.options);
+  }
+
+  later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** The daemon must be alive whenever the schedule did not kill it. */
+  checkAlive(when: string): boolean {
+    if (this.daemon.alive) return true;
+    this.violations.push(`daemon died ${when} (${describeExit(this.daemon.exited!)})`);
+    return false;
+  }
+
+  async fire(step: FaultStep): Promise<void> {
+    const { cluster } = this;
+    const f = cluster.faults;
+    const counted = (): void => void this.faults[step.kind]++;
+    switch (step.kind) {
+      case 'dropped-subscription':
+        f.dropSubscription();
+        return counted();
+      case '503':
+        f.unavailable(step.amount);
+        f.dropSubscription();
+        return counted();
+      case 'leader-307':
+        f.redirectTo(cluster.masters.find((m) => m !== cluster.leader())!);
+        return counted();
+      case 'lost-agent': {
+        const agentId = this.busyAgents()[0] ?? cluster.model.registeredAgents()[0]?.id;
+        if (!agentId) return;
+        await f.loseAgent(agentId);
+        counted();
+        // A replacement joins a little later, so the cluster keeps its size over many losses.
+        this.later(300, () => void cluster.addAgent().catch((err: Error) => this.violations.push(`could not add an agent: ${err.message}`)));
+        return;
+      }
+      case 'killed-executor': {
+        const fid = this.frameworkId();
+        const executorId = executorIdFor(this.options.service.executor);
+        // The executor may be between tasks; give it a moment to exist.
+        for (let i = 0; i < 50; i++) {
+          if (fid && f.killExecutor(fid, executorId)) return counted();
+          await sleep(20);
+        }
+        return;
+      }
+      case 'duplicated-updates':
+        f.duplicateUpdates(step.amount);
+        return counted();
+      case 'delayed-updates':
+        f.delayEvents(step.amount);
+        this.later(1500, () => f.delayEvents(0));
+        return counted();
+      case 'silent-master':
+        f.silence(true);
+        this.later(silenceLimitMs(HEARTBEAT_SECONDS) + 500, () => f.silence(false));
+        return counted();
+      case 'daemon-sigkill':
+        return this.killDaemon(counted);
+      case 'display-nack':
+        this.daemon.send({ cmd: 'nack', ms: step.amount });
+        this.displayQuietAt = Math.max(this.displayQuietAt, Date.now() + step.amount);
+        return counted();
+      case 'display-unplug': {
+        const d = this.daemon;
+        d.send({ cmd: 'unplug' });
+        this.later(step.amount, () => d.send({ cmd: 'plug' }));
+        this.displayQuietAt = Math.max(this.displayQuietAt, Date.now() + step.amount);
+        return counted();
+      }
+      case 'button-exit':
+        this.daemon.send({ cmd: 'button-exit' });
+        return counted();
+    }
+  }
+
+  private async killDaemon(counted: () => void): Promise<void> {
+    if (!this.checkAlive('before the schedule killed it')) return this.restart();
+    const e = await this.daemon.kill();
+    if (e.signal !== 'SIGKILL') this.violations.push(`the killed daemon ended with ${describeExit(e)}`);
+    counted();
+    this.checkLedgerFile('after SIGKILL');
+    this.restart();
+  }
+
+  restart(): void {
+    this.past.push(this.daemon);
+    this.daemon = new DaemonProcess(this.env.script, this.options);
+  }
+
+  /** What the process guards of every daemon of this run caught. */
+  unexpected(): string[] {
+    return [...this.past, this.daemon].flatMap((d) => d.unexpected);
+  }
+
+  /** The file must parse whenever it exists; before the first save there is none, which is valid too. */
+  checkLedgerFile(when: string): void {
+    let text: string;
+    try {
+      text = readFileSync(join(this.stateDir, LEDGER_FILE), 'utf8');
+    } catch {
+      return;
+    }
+    try {
+      parseLedger(text, Date.now(), this.options.service.ledgerOptions);
+    } catch (err) {
+      this.violations.push(`ledger file invalid ${when}: ${(err as Error).message}`);
+    }
+  }
+
+  frameworkId(): string | undefined {
+    return [...this.cluster.model.frameworks.values()].find((fw) => !fw.background && fw.name === this.options.service.framework.name)?.id;
+  }
+
+  private busyAgents(): string[] {
+    const fid = this.frameworkId();
+    const fw = fid ? this.cluster.model.frameworks.get(fid) : undefined;
+    return fw ? [...new Set([...fw.tasks.values()].map((t) => t.agentId))] : [];
+  }
+
+  /** After the job: the sum, the chunks, the counters, and no file moved aside as corrupt. */
+  checkFinalLedger(): void {
+    const text = readFileSync(join(this.stateDir, LEDGER_FILE), 'utf8');
+    const ledger = parseLedger(text, Date.now(), this.options.service.ledgerOptions);
+    if (!ledger.isDone()) this.violations.push('the saved job is not done');
+    this.violations.push(...checkCoverage(ledger, this.env.job.terms));
+    const expected = this.env.reference.sumOf(ledger.data.chunks, ledger.kernel);
+    if (ledger.total().sum !== expected) this.violations.push(`sum ${ledger.total().sum} differs from the fault-free ${expected}`);
+    const c = ledger.counters;
+    if (c.finished !== ledger.data.chunks.length) this.violations.push(`${c.finished} results counted for ${ledger.data.chunks.length} chunks`);
+    if (c.mismatches !== 0) this.violations.push(`${c.mismatches} results differed from an earlier copy`);
+    const aside = readdirSync(this.stateDir).filter((f) => f.includes('.corrupt-'));
+    if (aside.length > 0) this.violations.push(`ledger moved aside as corrupt: ${aside.join(', ')}`);
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    if (this.daemon.alive) await this.daemon.kill();
+    rmSync(this.stateDir, { recursive: true, force: true });
+  }
+}
+
+export async function runSchedule(env: ChaosEnv, schedule: Schedule): Promise<ScheduleResult> {
+  const t0 = Date.now();
+  const cluster = await startSimCluster({
+    agents: env.agents,
+    seed: schedule.seed,
+    standbys: 1,
+    background: false,
+    allocationIntervalMs: 50,
+    updateRetryMs: 300,
+    heartbeatIntervalSeconds: HEARTBEAT_SECONDS,
+    tickMs: 50,
+    executorRegistrationTimeoutMs: 20_000,
+  });
+  const run = new Run(env, cluster);
+  const deadline = t0 + env.timeoutMs;
+  const left = () => Math.max(1, deadline - Date.now());
+  try {
+    for (const step of schedule.steps) {
+      // Chunks finished are counted by the job in the ledger; a restarted daemon reports the saved count.
+      await run.daemon.until(`${step.afterChunks} chunks before ${step.kind}`, (p) => p.finished >= step.afterChunks || p.done, left());
+      await sleep(step.jitterMs);
+      if (!run.checkAlive(`before ${step.kind}`)) run.restart();
+      await run.fire(step);
+    }
+    await run.daemon.until('the job to finish', (p) => p.done, left());
+    // The display must draw again once NACKs and unplugs are over.
+    await sleep(Math.max(0, run.displayQuietAt - Date.now()));
+    const drawn = run.daemon.last!.i2cOk;
+    await run.daemon.until('the display to draw again after its faults', (p) => p.i2cOk > drawn, Math.min(left(), 10_000));
+    if (run.checkAlive('before the end of the job')) {
+      const e = await run.daemon.stop();
+      if (e.code !== 0) run.violations.push(`the daemon's stop ended with ${describeExit(e)}`);
+    }
+    run.checkFinalLedger();
+  } catch (err) {
+    run.violations.push((err as Error).message);
+  }
+  for (const line of run.unexpected()) run.violations.push(`daemon log: ${line}`);
+  const log = run.violations.length > 0 ? run.daemon.stderrTail : undefined;
+  await run.close();
+  await cluster.close();
+  return { seed: schedule.seed, faults: run.faults, violations: run.violations, seconds: (Date.now() - t0) / 1000, log };
+}
