@@ -170,7 +170,7 @@ describe('ledger', () => {
   });
 
   test('progress reports the recent rate and an ETA', () => {
-    const led = Ledger.create('job1', 10_000_000, 'fast', 0, { ...OPTS, minChunkTerms: 1_000_000 });
+    const led = Ledger.create('job1', 10_000_000, 'fast', 0, { ...OPTS, minChunkTerms: 1_000_000, maxGrowth: 1 });
     for (let t = 1; t <= 4; t++) {
       const l = led.nextChunk('a1', t * 1000)!;
       led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: resultFor(l, 5) }, t * 1000 + 500);

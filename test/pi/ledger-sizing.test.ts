@@ -1,0 +1,122 @@
+// Chunk sizing (issue 3: tasks of about 5–20 s at each agent's measured speed): full length from the first
+// timed result, and a tail cut so that every task slot ends together. Time here is simulated: each agent
+// computes at a fixed speed and waits a fixed time for its next offer, so the schedule is exact.
+import { DEFAULT_LEDGER_OPTIONS, Ledger, type Launch, type LedgerOptions } from '../../src/pi/ledger';
+import { encodeTaskResult } from '../../src/pi/task-data';
+
+/** A well-formed result without summing (these chunks are up to 1e9 terms); sizing reads only `ms`. */
+function result(l: Launch, ms: number): string {
+  const hi = 8 / ((2 * l.start + 1) * (2 * l.start + 3));
+  return encodeTaskResult({ start: l.start, end: l.end, kernel: 'fast', hi, lo: 0, errBound: 0, terms: l.end - l.start, ms });
+}
+
+interface Slot {
+  agent: string;
+  speed: number;
+  /** When the slot's next offer arrives (s), or when its running chunk ends. */
+  at: number;
+  running: Launch | null;
+  busy: number;
+  lastEnd: number;
+}
+
+/**
+ * Runs a whole job: a slot whose chunk ends reports it at once and gets its next chunk `offerWait` seconds
+ * later, as the next allocation would offer it. Returns the chunks and every slot's busy and last-end times.
+ */
+function simulate(terms: number, speeds: number[], offerWait: number, options: LedgerOptions = DEFAULT_LEDGER_OPTIONS) {
+  const led = Ledger.create('job1', terms, 'fast', 0, options);
+  const slots: Slot[] = speeds.map((speed, i) => ({ agent: `a${i}`, speed, at: 0, running: null, busy: 0, lastEnd: 0 }));
+  const launches: Launch[] = [];
+  for (let step = 0; step < 100_000 && !led.isDone(); step++) {
+    const s = slots.filter((x) => x.at < Infinity).sort((a, b) => a.at - b.at)[0];
+    if (s.running) {
+      const seconds = (s.running.end - s.running.start) / s.speed;
+      expect(led.onUpdate({ taskId: s.running.taskId, state: 'TASK_FINISHED', data: result(s.running, seconds * 1000) }, s.at * 1000).kind).toBe('finished');
+      s.busy += seconds;
+      s.lastEnd = s.at;
+      s.running = null;
+      s.at += offerWait;
+      continue;
+    }
+    const l = led.nextChunk(s.agent, s.at * 1000);
+    if (!l) {
+      s.at = Infinity; // nothing left to carve: this slot is done
+      continue;
+    }
+    launches.push(l);
+    s.running = l;
+    s.at += (l.end - l.start) / s.speed;
+  }
+  return { led, launches, slots, end: Math.max(...slots.map((s) => s.lastEnd)) };
+}
+
+describe('ledger chunk sizing', () => {
+  test('after the first timed result a chunk is sized for targetTaskSeconds (12.5 s, the middle of 5–20 s)', () => {
+    const led = Ledger.create('job1', 1e12, 'fast', 0);
+    const first = led.nextChunk('a1', 0)!;
+    expect(first.end - first.start).toBe(DEFAULT_LEDGER_OPTIONS.minChunkTerms);
+    // 1e6 terms in 20 ms: 5e7 terms/s, so 12.5 s is 6.25e8 terms.
+    led.onUpdate({ taskId: first.taskId, state: 'TASK_FINISHED', data: result(first, 20) }, 100);
+    const second = led.nextChunk('a1', 1000)!;
+    expect(second.end - second.start).toBe(6.25e8);
+    // A full-length result replaces the estimate: now 4e7 terms/s, so 5e8.
+    led.onUpdate({ taskId: second.taskId, state: 'TASK_FINISHED', data: result(second, 15_625) }, 17_000);
+    const third = led.nextChunk('a1', 17_500)!;
+    expect(third.end - third.start).toBe(5e8);
+  });
+
+  test('maxGrowth bounds the step after a suspiciously fast first chunk; maxGrowth 1 keeps chunks fixed', () => {
+    const led = Ledger.create('job1', 1e12, 'fast', 0);
+    const first = led.nextChunk('a1', 0)!;
+    led.onUpdate({ taskId: first.taskId, state: 'TASK_FINISHED', data: result(first, 0.001) }, 1);
+    const second = led.nextChunk('a1', 2)!;
+    expect(second.end - second.start).toBe(1e6 * DEFAULT_LEDGER_OPTIONS.maxGrowth);
+
+    const fixed = simulate(40e6, [1e8, 5e7, 2e7], 0.5, { ...DEFAULT_LEDGER_OPTIONS, minChunkTerms: 4e6, maxGrowth: 1 });
+    expect(fixed.launches.map((l) => l.end - l.start)).toEqual(Array(10).fill(4e6));
+  });
+
+  test('slots free at the same moment share the last of the work equally', () => {
+    const led = Ledger.create('job1', 3e6 + 3e9 + 2, 'fast', 0);
+    const agents = ['a', 'b', 'c'];
+    const firsts = agents.map((a) => led.nextChunk(a, 0)!);
+    // Each agent did its first 1e6 terms at 1e8 terms/s; 3e9 terms are left, 10 s for each of the three.
+    for (const l of firsts) led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: result(l, 10) }, 10);
+    const tail = agents.map((a) => led.nextChunk(a, 10)!);
+    const sizes = tail.map((l) => l.end - l.start);
+    expect(sizes).toEqual([1e9, 1e9, 1e9 + 2]);
+    expect(led.nextChunk('a', 10)).toBeNull();
+    expect(led.hasWaiting()).toBe(false);
+  });
+
+  test.each([
+    ['equal agents', [1e8, 1e8, 1e8, 1e8]],
+    ['uneven agents', [1e8, 8e7, 6e7, 1.3e8]],
+    ['one fast, one slow', [2e8, 2.5e7]],
+  ])('%s: chunks cover [0, N) with even bounds and every slot ends within one offer wait of the others', (_name, speeds) => {
+    const terms = 2e11;
+    const offerWait = 0.5;
+    const { led, launches, slots, end } = simulate(terms, speeds, offerWait);
+    expect(led.isDone()).toBe(true);
+    const sorted = [...launches].sort((a, b) => a.start - b.start);
+    let at = 0;
+    for (const l of sorted) {
+      expect(l.start).toBe(at);
+      expect(l.start % 2).toBe(0);
+      expect(l.end % 2).toBe(0);
+      at = l.end;
+    }
+    expect(at).toBe(terms);
+    // Within the 5–20 s window, except the first (timing) chunk and the tail.
+    const seconds = launches.map((l) => (l.end - l.start) / speeds[Number(l.agentId.slice(1))]);
+    expect(Math.max(...seconds)).toBeLessThanOrEqual(20);
+    expect(seconds.filter((s) => s >= 5).length).toBeGreaterThan(launches.length / 2);
+    // The tail: no slot idles at the end while another still computes for more than an offer wait.
+    for (const s of slots) expect(end - s.lastEnd).toBeLessThanOrEqual(offerWait + 0.01);
+    // So the job runs at the slots' summed speed, less one offer wait per full chunk and a few more for the
+    // first (timing) round and the tail.
+    const ideal = terms / speeds.reduce((a, b) => a + b);
+    expect(end).toBeLessThan(ideal * (1 + offerWait / DEFAULT_LEDGER_OPTIONS.targetTaskSeconds) + 4 * offerWait);
+  });
+});
