@@ -157,23 +157,25 @@ export interface Layer {
 
 /** The config nests 4 levels (display.lcd.customPins.rs); far deeper is garbage that would overflow the stack. */
 const MAX_DEPTH = 16;
+/** The longest list in the config is a handful of masters; validating 100,000 URLs would take seconds. */
+const MAX_LIST = 256;
 
-/** Whether a value nests deeper than `limit` levels, checked without recursion. */
-function tooDeep(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
+/** What makes a layer too big to validate: nesting past MAX_DEPTH or a list past MAX_LIST, found without recursion. */
+function oversized(layer: Plain): string | null {
+  const stack: [unknown, string[]][] = [[layer, []]];
   while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+    const [v, keyPath] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+    if (keyPath.length >= MAX_DEPTH) return `values nested more than ${MAX_DEPTH} levels deep`;
+    if (Array.isArray(v) && v.length > MAX_LIST) return `${keyPath.join('.')} has ${v.length} entries, more than the ${MAX_LIST} allowed`;
+    for (const [k, child] of Object.entries(v)) stack.push([child, [...keyPath, k]]);
   }
-  return false;
+  return null;
 }
 
 function mergeLayer(target: Plain, layer: Plain, source: string, origins: Map<string, string>, prefix: string[] = []): void {
-  if (prefix.length === 0 && tooDeep(layer, MAX_DEPTH)) {
-    throw new ConfigError(`config: values nested more than ${MAX_DEPTH} levels deep (${source}); the config has at most 4, fix the file`);
-  }
+  const tooBig = prefix.length === 0 ? oversized(layer) : null;
+  if (tooBig) throw new ConfigError(`config: ${tooBig} (${source}); the config is small, fix the file`);
   for (const [key, value] of Object.entries(layer)) {
     const keyPath = [...prefix, key];
     // JSON.parse makes "__proto__" an own key; assigning it would replace the object's prototype.
@@ -270,7 +272,8 @@ export function readConfigFile(file: string, required: boolean): Layer | null {
   try {
     values = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`config: ${file} is not valid JSON (${(err as Error).message}); fix the file`);
+    // V8 quotes the text around the error, newlines included: one problem stays one line.
+    throw new ConfigError(`config: ${file} is not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')}); fix the file`);
   }
   if (!isPlain(values)) throw new ConfigError(`config: ${file} must hold a JSON object, not ${Array.isArray(values) ? 'an array' : show(values)}`);
   return { source: file, values };

@@ -32,6 +32,9 @@ export interface FuzzRow {
 
 class Hang extends Error {}
 
+const ACCEPTED = 'accepted';
+const TYPED = 'typed';
+
 function withBudget<T>(value: T | Promise<T>, ms: number): Promise<T> {
   if (!(value instanceof Promise)) return Promise.resolve(value);
   let timer: NodeJS.Timeout | undefined;
@@ -75,23 +78,20 @@ export async function runTarget(target: FuzzTarget, o: RunOptions): Promise<Fuzz
     const fail = (why: string) => row.failures.push({ input: target.name, caseIndex: i, runSeed: o.runSeed, why, ops: m.ops, bytes: m.bytes });
     row.cases++;
     const t0 = Date.now();
+    let outcome: string;
     try {
       const result = await withBudget(target.run(m.bytes, r), budget);
       const wrong = target.check?.(result) ?? null;
-      if (wrong) fail(`accepted, but ${wrong}`);
-      else row.accepted++;
+      outcome = wrong ? `accepted, but ${wrong}` : ACCEPTED;
     } catch (err) {
-      if (err instanceof Hang) {
-        fail(`hang: ${err.message}`);
-        continue;
-      }
-      const problem = refusalProblem(target, err);
-      if (problem) fail(problem);
-      else row.typed++;
+      outcome = err instanceof Hang ? `hang: ${err.message}` : refusalProblem(target, err) ?? TYPED;
     }
     // A synchronous target cannot be interrupted, so its hang shows as a case over budget.
     const took = Date.now() - t0;
-    if (took > budget && !row.failures.some((f) => f.caseIndex === i)) fail(`hang: took ${took} ms`);
+    if (took > budget && (outcome === ACCEPTED || outcome === TYPED)) outcome = `hang: took ${took} ms`;
+    if (outcome === ACCEPTED) row.accepted++;
+    else if (outcome === TYPED) row.typed++;
+    else fail(outcome);
   }
   row.ms = Date.now() - began;
   return row;

@@ -238,7 +238,7 @@ function busyLedger(): Ledger {
   for (let i = 0; i < 3; i++) {
     const l = led.nextChunk('agent-a', 2000 + i)!;
     const s = fast(l.start, l.end);
-    led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: encodeTaskResult({ ...l, ...s, terms: l.end - l.start, ms: 3 }) }, 3000);
+    led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: encodeTaskResult({ ...l, ...s, terms: l.end - l.start, ms: 3000 }) }, 3000);
   }
   const failing = led.nextChunk('agent-b', 4000)!;
   led.onUpdate({ taskId: failing.taskId, state: 'TASK_FAILED' }, 4100);

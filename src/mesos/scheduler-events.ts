@@ -217,7 +217,8 @@ export function parseRecord(record: Uint8Array | string, stream: string): unknow
   try {
     return JSON.parse(text);
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    // V8 quotes the text around the error, newlines included; the message stays one line.
+    const why = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
     throw new EventError(`malformed ${stream} event: not valid JSON (${why.slice(0, 120)})`);
   }
 }

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, envLayer, readConfigFile, resolveConfig } from '../../src/config';
+import { decodeExecutorEvent } from '../../src/mesos/executor-client';
 import { silenceLimitMs } from '../../src/mesos/scheduler-client';
+import { decodeSchedulerEvent, EventError } from '../../src/mesos/scheduler-events';
 import { parseState, StateFormatError } from '../../src/mesos/state-parse';
 import { cleanTree } from '../../scripts/fuzz/targets';
 
@@ -34,7 +36,7 @@ describe('config loader', () => {
   test('a 10,000-level array where a number belongs is a one-line ConfigError', () => {
     const err = configError(`{"maxStateBytes":${deepArray}}`);
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err.message).toBe(`config: values nested more than 16 levels deep (${path.join(dir, 'config.json')}); the config has at most 4, fix the file`);
+    expect(err.message).toBe(`config: values nested more than 16 levels deep (${path.join(dir, 'config.json')}); the config is small, fix the file`);
   });
 
   // config-file, FUZZ_SEED=1 case 13: stack overflow in mergeLayer's structuredClone of a deep object.
@@ -55,6 +57,30 @@ describe('config loader', () => {
   test('a deep JSON value in an environment variable is a ConfigError', () => {
     expect(() => resolveConfig([envLayer({ MESOS_PANEL_DISPLAY__ADDRESS: deepObject })])).toThrow(ConfigError);
     expect(() => resolveConfig([envLayer({ MESOS_PANEL_DISPLAY__ADDRESS: deepObject })])).toThrow(/^config: values nested more than 16 levels deep \(environment\)/);
+  });
+
+  // config-file, FUZZ_SEED=20261124 case 4803 (and config-env case 2243): 100,000 masters took 3 to 13 s to
+  // validate, each one a failed URL parse, and made a 100,000-line error.
+  test('a list of 100,000 masters is refused at once, in one line', () => {
+    const err = configError(JSON.stringify({ masters: new Array(100_000).fill('x') }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe(`config: masters has 100000 entries, more than the 256 allowed (${path.join(dir, 'config.json')}); the config is small, fix the file`);
+    expect(() => resolveConfig([envLayer({ MESOS_PANEL_MASTERS: new Array(1000).fill('x').join(',') })])).toThrow(/^config: masters has 1000 entries/);
+  });
+
+  test('many bad entries under the cap list ten and count the rest', () => {
+    const err = configError(JSON.stringify({ masters: new Array(200).fill('x') }));
+    const lines = err.message.split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines[10]).toBe('config: 190 more problems like these; fix the ones above first');
+  });
+
+  // Found with the executor-event case below: V8's JSON.parse message quotes the text, newlines included.
+  test('invalid JSON across lines is still one line', () => {
+    const err = configError('{\n"masters": [\n},\n{}');
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).not.toMatch(/\n/);
+    expect(err.message).toMatch(/^config: .* is not valid JSON \(.*\); fix the file$/);
   });
 
   test('the real config depth still loads', () => {
@@ -79,6 +105,26 @@ describe('/state parser', () => {
     const s = parseState({ slaves: [agent('a', 1e15), agent('b', 1e15)], frameworks: [] });
     expect(s.cpus.total).toBe(2e15);
     expect(Number.isFinite(s.cpus.free)).toBe(true);
+  });
+});
+
+describe('event decoders', () => {
+  // executor-event, FUZZ_SEED=2800985627 case 204: a truncated record whose JSON error quoted "{},\n}" gave a
+  // two-line EventError.
+  test.each([
+    ['executor', decodeExecutorEvent],
+    ['scheduler', decodeSchedulerEvent],
+  ])('%s: invalid JSON with newlines near the error is one line', (stream, decode) => {
+    const record = Buffer.from('{"type":"SUBSCRIBED","x":[{},{},{},\n},{},{}');
+    let err: unknown;
+    try {
+      decode(record);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EventError);
+    expect((err as Error).message).toMatch(new RegExp(`^malformed ${stream} event: not valid JSON \\(`));
+    expect((err as Error).message).not.toMatch(/\n/);
   });
 });
 
