@@ -1,6 +1,7 @@
 // POST /api/v1/scheduler on the leading simulated master (mesos.md b; Master::Http::scheduler in
 // src/master/http.cpp and scheduler::call::validate in src/master/validation.cpp), plus the master's side of
 // the agents' messages: status updates, executor exits, lost agents, rescinded offers.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MasterLink, SimAgentNode } from './agent';
 import type { ClusterModel, SimAgent, SimFramework, SimOffer, SimTask } from './cluster-model';
@@ -161,8 +162,10 @@ export class SchedulerService implements MasterLink {
     const info = (call.subscribe as Json).framework_info as Json;
     const id = idOf(info.id);
     if (id !== undefined && this.model.removedFrameworkIds.has(id)) {
-      // 200 first, then ERROR and the end of the stream (mesos.md b.2).
-      res.writeHead(200, { 'Content-Type': 'application/json' });
+      // 200 first, then ERROR and the end of the stream (mesos.md b.2). The header comes all the same: the
+      // master sets Mesos-Stream-Id on the streaming response before Master::subscribe validates anything
+      // (Master::Http::scheduler in src/master/http.cpp), so a client sees it and then reads the ERROR.
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Mesos-Stream-Id': randomUUID() });
       res.end(recordioFrame({ type: 'ERROR', error: { message: 'Framework has been removed' } }));
       return;
     }

@@ -1,9 +1,8 @@
 // Failover of the framework itself (reference/mesos.md b.7): the id is saved in stateDir, so a restarted
 // service re-subscribes as the same framework; an id the master has retired gives ERROR "Framework has been
 // removed", after which the service subscribes afresh and re-queues every chunk that had no result.
-// The removal is an operator's teardown while subscribed: the simulated master answers a re-SUBSCRIBE with a
-// retired id without a Mesos-Stream-Id header, which the scheduler client (rightly, for a real master) refuses
-// before it reads the ERROR, so that path cannot be driven end to end here yet.
+// The master retires an id in two ways, both covered: the daemon stays away past its failover timeout and the
+// re-SUBSCRIBE gets ERROR, or an operator tears the framework down while it is subscribed.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +47,36 @@ describe('π framework failover', () => {
     expect(second.job!.counters.mismatches).toBe(0);
   });
 
-  it('after "Framework has been removed" it subscribes anew, saves the new id and re-queues what had no result', async () => {
+  it('a daemon away past its failover timeout gets "Framework has been removed", starts a new framework and re-queues', async () => {
+    const cluster = await scope.cluster();
+    const timeout = { user: 'root', name: 'mesos-panel pi test', role: '*', failoverTimeoutSeconds: 1, hostname: 'localhost' };
+    const first = await service(cluster, { framework: timeout });
+    first.start();
+    await until('results in and chunks in flight', () => (first.job?.counters.finished ?? 0) >= 2 && (first.job?.runningCount() ?? 0) >= 2);
+    const old = first.connection.frameworkId!;
+    await first.stop();
+    scope.forget(first);
+    // Master::removeFramework once the failover timeout has passed: its tasks are killed and the id retired.
+    await until('the master to remove the framework', () => cluster.model.removedFrameworkIds.has(old));
+
+    const log = memoryLogger();
+    const second = await service(cluster, { framework: timeout, logger: log });
+    const running = second.job!.runningCount();
+    expect(running).toBeGreaterThanOrEqual(2);
+    await until('a new framework', () => second.connection.phase === 'subscribed' && second.connection.frameworkId !== old);
+    expect(log.lines.filter((l) => l.includes('was removed by the master'))).toEqual([
+      `warn: framework ${old} was removed by the master; subscribing anew, ${running} chunks re-queued`,
+    ]);
+    await done(second);
+    const fresh = second.connection.frameworkId!;
+    expect(saved()).toBe(fresh);
+    expect(second.job!.total().sum).toBe(expectedSum(second.job!));
+    expect(second.job!.counters.retried).toBeGreaterThanOrEqual(running);
+    expect(second.job!.counters.finished).toBe(25);
+    expect(second.job!.counters.mismatches).toBe(0);
+  });
+
+  it('after an operator\'s teardown it subscribes anew, saves the new id and re-queues what had no result', async () => {
     const cluster = await scope.cluster();
     const log = memoryLogger();
     const s = await service(cluster, { logger: log });

@@ -135,6 +135,8 @@ describe('simulated agents: executor API and fault switches', () => {
     const again = new TestScheduler(cluster.url);
     const res = await again.subscribe({ ...FRAMEWORK, failover_timeout: 0.2 }, id);
     expect(res.status).toBe(200);
+    // As a real master: the stream id is set before Master::subscribe looks at the framework (http.cpp).
+    expect(again.streamId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     await again.untilEnded();
     expect(again.events).toEqual([{ type: 'ERROR', error: { message: 'Framework has been removed' } }]);
     const state = (await (await fetch(`${cluster.url}/master/state`)).json()) as Json;
