@@ -211,6 +211,7 @@ export class SchedulerClient {
     this.leader = endpoint;
     const decoder = new RecordIODecoder({ maxRecordBytes: this.opts.maxRecordBytes });
     let silenceMs = silenceLimitMs();
+    let subscribed = false;
     const arm = () => {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => end(`nothing from ${endpoint} for ${silenceMs / 1000} s (${HEARTBEAT_MISSES} heartbeats); reconnecting`), silenceMs);
@@ -234,7 +235,13 @@ export class SchedulerClient {
         for (const record of decoder.push(chunk.value)) {
           const event = this.decode(record);
           if (!event) continue;
+          // The first record is SUBSCRIBED or ERROR (mesos.md b.2). A stream that lost it, whose heartbeats
+          // would keep the watchdog fed, would leave us connected but never subscribed: start over instead.
+          if (!subscribed && event.type !== 'SUBSCRIBED' && event.type !== 'ERROR') {
+            throw new SchedulerError('temporary', `${endpoint} sent ${event.type} before SUBSCRIBED; subscribing again`);
+          }
           if (event.type === 'SUBSCRIBED') {
+            subscribed = true;
             silenceMs = silenceLimitMs(event.subscribed.heartbeat_interval_seconds);
             arm();
             this.onSubscribed(event.subscribed.framework_id.value, endpoint);
