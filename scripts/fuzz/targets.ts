@@ -148,28 +148,22 @@ const HAND_MADE_EXECUTOR_EVENTS = [
   { type: 'LAUNCH_GROUP', launch_group: { task_group: { tasks: [{ task_id: { value: 't-2' }, name: 'pi', data: 'e30=' }] } } },
 ];
 
-const schedulerTarget = (): FuzzTarget => {
-  const seeds = [...records(read('real-1.12.0/scheduler-stream.recordio')).map((b) => b.toString('utf8')), ...HAND_MADE_SCHEDULER_EVENTS.map((e) => JSON.stringify(e))];
+/** An event decoder fed the recorded stream's records and the hand-made events, mutated. */
+function eventTarget(name: string, stream: string, handMade: object[], decode: (input: Buffer) => unknown, keep: string[] = []): FuzzTarget {
+  const seeds = [...records(read(stream)).map((b) => b.toString('utf8')), ...handMade.map((e) => JSON.stringify(e))];
   return {
-    name: 'scheduler-event',
+    name,
     typed: [EventError],
     mutate: (r) => mutateJson(r.pick(seeds), r),
-    run: (input) => decodeSchedulerEvent(input),
-    check: (e) => cleanTree(e, 'event'),
+    run: decode,
+    check: (e) => cleanTree(e, 'event', new Set(keep)),
   };
-};
+}
 
-const executorTarget = (): FuzzTarget => {
-  const seeds = [...records(read('real-1.12.0/executor-stream.recordio')).map((b) => b.toString('utf8')), ...HAND_MADE_EXECUTOR_EVENTS.map((e) => JSON.stringify(e))];
-  return {
-    name: 'executor-event',
-    typed: [EventError],
-    mutate: (r) => mutateJson(r.pick(seeds), r),
-    run: (input) => decodeExecutorEvent(input),
-    // `raw` is the agent's TaskInfo, kept verbatim to hand back in SUBSCRIBE; it is never read field by field.
-    check: (e) => cleanTree(e, 'event', new Set(['raw'])),
-  };
-};
+const schedulerTarget = () => eventTarget('scheduler-event', 'real-1.12.0/scheduler-stream.recordio', HAND_MADE_SCHEDULER_EVENTS, decodeSchedulerEvent);
+
+// `raw` is the agent's TaskInfo, kept verbatim to hand back in SUBSCRIBE; it is never read field by field.
+const executorTarget = () => eventTarget('executor-event', 'real-1.12.0/executor-stream.recordio', HAND_MADE_EXECUTOR_EVENTS, decodeExecutorEvent, ['raw']);
 
 const recordioTarget = (): FuzzTarget => {
   const streams = [
