@@ -68,7 +68,10 @@ export class SimAgentNode {
     this.updates = new StatusUpdateManager({
       retryMs: opts.updateRetryMs ?? 10_000,
       maxRetryMs: 600_000,
-      forward: (fw, status) => opts.link.forwardUpdate(fw, status),
+      forward: (fw, status, latest) => {
+        this.masterUpdate(fw, status, latest);
+        opts.link.forwardUpdate(fw, status);
+      },
       onTerminalAcked: (fw, taskId) => {
         const task = model.frameworks.get(fw)?.tasks.get(taskId);
         if (task) model.completeTask(task);
@@ -307,14 +310,25 @@ export class SimAgentNode {
     return status;
   }
 
-  /** The master learns the task's latest state at once; the scheduler hears the updates in order. */
+  /** The executor is done with a task once it sent a terminal update. */
   private record(run: ExecutorRun, taskId: string, state: string): void {
     if (TERMINAL_STATES.has(state)) run.live.delete(taskId);
-    const task = this.model.frameworks.get(run.framework.id)?.tasks.get(taskId);
-    if (!task || TERMINAL_STATES.has(task.state) || task.state === state) return;
-    const cs = this.containerStatus(run);
+  }
+
+  /**
+   * The master takes a forwarded update (Master::updateTask, src/master/master.cpp): the task moves to the
+   * agent's latest state, so a task that ended while an earlier update still waits for its acknowledgement is
+   * known as ended when that update is forwarded or resent; and "once the task transitioned to terminal or
+   * unreachable", the master recovers its resources right there (allocator->recoverResources), whether or not
+   * the scheduler has acknowledged anything. The task stays in the master's `tasks` until its terminal update
+   * is acknowledged (onTerminalAcked, Master::removeTask).
+   */
+  private masterUpdate(frameworkId: string, status: TaskStatusJson, latest: string): void {
+    const task = this.model.frameworks.get(frameworkId)?.tasks.get(status.task_id.value);
+    if (!task || TERMINAL_STATES.has(task.state)) return;
+    const cs = { ...(status.container_status as Json | undefined) };
     delete cs.executor_pid;
-    this.model.setTaskState(task, state, cs);
+    this.model.setTaskState(task, latest, cs, status.state);
   }
 
   private onExit(run: ExecutorRun, status: number | undefined, message: string): void {

@@ -276,12 +276,18 @@ export class ClusterModel extends EventEmitter {
     this.emit('frameworkRemoved', fw);
   }
 
-  /** Records a new state for a task; resources are freed as soon as the state is terminal (Master::updateTask). */
-  setTaskState(task: SimTask, state: string, containerStatus?: unknown): void {
+  /**
+   * Records a task's new state and the status that brought it (Master::updateTask): `usedOn` stops counting a
+   * terminal task at once, which is the master recovering its resources. `statusState` is the state of the
+   * status itself when the agent's latest state is ahead of it; a status of the same state as the last one
+   * replaces it, as the master keeps one entry per state in a row.
+   */
+  setTaskState(task: SimTask, state: string, containerStatus?: unknown, statusState = state): void {
     if (TERMINAL_STATES.has(state) && !TERMINAL_STATES.has(task.state)) this.terminalCounts.set(state, (this.terminalCounts.get(state) ?? 0) + 1);
     task.state = state;
-    const entry: TaskStatusEntry = { state, timestamp: this.nowSecs() };
+    const entry: TaskStatusEntry = { state: statusState, timestamp: this.nowSecs() };
     if (containerStatus !== undefined) entry.container_status = containerStatus;
+    if (task.statuses[task.statuses.length - 1]?.state === statusState) task.statuses.pop();
     task.statuses.push(entry);
   }
 

@@ -64,7 +64,11 @@ export function runCall(ctx: CallContext, fw: SimFramework, call: Json): void {
     case 'TEARDOWN':
       return ctx.teardown(fw);
     case 'REVIVE':
-      return ctx.allocator.revive(fw.id);
+      // HierarchicalAllocatorProcess::reviveOffers clears the filters and runs an allocation right away
+      // (generateOffers(), dispatched), not at the next interval.
+      ctx.allocator.revive(fw.id);
+      setImmediate(() => ctx.allocator.allocate());
+      return;
     case 'SUPPRESS':
       return ctx.allocator.suppress(fw.id);
     default:

@@ -12,6 +12,8 @@ export interface TaskStatusJson {
 interface TaskStream {
   frameworkId: string;
   pending: TaskStatusJson[];
+  /** State of the newest update taken: the agent's view of the task, sent along as StatusUpdate.latest_state. */
+  latest: string;
   seen: Set<string>;
   timer?: NodeJS.Timeout;
   backoffMs: number;
@@ -22,7 +24,8 @@ export interface StatusUpdateManagerOptions {
   retryMs: number;
   /** Retry delay cap; Mesos: 10 min. */
   maxRetryMs: number;
-  forward: (frameworkId: string, status: TaskStatusJson) => void;
+  /** Sends the head to the master, with the task's latest state (Slave::forward sets latest_state). */
+  forward: (frameworkId: string, status: TaskStatusJson, latestState: string) => void;
   /** The terminal update of a task was acknowledged: the master may forget the task. */
   onTerminalAcked: (frameworkId: string, taskId: string) => void;
   isTerminal: (state: string) => boolean;
@@ -38,11 +41,12 @@ export class StatusUpdateManager {
     const key = `${frameworkId}/${status.task_id.value}`;
     let stream = this.streams.get(key);
     if (!stream) {
-      stream = { frameworkId, pending: [], seen: new Set(), backoffMs: this.opts.retryMs };
+      stream = { frameworkId, pending: [], latest: status.state, seen: new Set(), backoffMs: this.opts.retryMs };
       this.streams.set(key, stream);
     }
     if (status.uuid && stream.seen.has(status.uuid)) return false;
     if (status.uuid) stream.seen.add(status.uuid);
+    stream.latest = status.state;
     stream.pending.push(status);
     if (stream.pending.length === 1) this.forwardHead(stream);
     return true;
@@ -84,7 +88,7 @@ export class StatusUpdateManager {
 
   private forwardHead(stream: TaskStream): void {
     clearTimeout(stream.timer);
-    this.opts.forward(stream.frameworkId, stream.pending[0]);
+    this.opts.forward(stream.frameworkId, stream.pending[0], stream.latest);
     stream.timer = setTimeout(() => {
       stream.backoffMs = Math.min(stream.backoffMs * 2, this.opts.maxRetryMs);
       if (stream.pending.length > 0) this.forwardHead(stream);
