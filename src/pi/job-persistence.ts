@@ -4,28 +4,50 @@
 //   the save would let a SIGKILL in between lose it; held, the agent resends it to the next daemon;
 // - launches: a task id Mesos has seen must be in the file, or a restarted daemon would carve the same chunk
 //   again under the same task id, and Mesos task ids must never be reused within a framework.
+// A launch holds a task slot idle until its save, so it does not wait out the throttle when the save budget
+// allows: a token bucket of one save per second on average (the SD card's share), with a small burst.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log';
 import type { Ledger, LedgerOptions } from './ledger';
-import { ThrottledSaver, loadLedger, saveLedger } from './ledger-store';
+import { type SaverTimer, ThrottledSaver, loadLedger, realTimer, saveLedger } from './ledger-store';
 
 export const LEDGER_FILE = 'pi-ledger.json';
+/** Saves per second on average, and how many may come back to back. */
+const SAVES_PER_SECOND = 1;
+const BURST = 3;
 
 export class JobPersistence {
   readonly file: string;
   private readonly saver: ThrottledSaver;
   private held: (() => void)[] = [];
+  private tokens = BURST;
+  private tokensAt: number;
+  private readonly timer: SaverTimer;
+  private readonly write: (ledger: Ledger | null) => Promise<void>;
 
+  /** `timer` and `write` (the file writing itself) are for tests. */
   constructor(
     dir: string,
     private readonly current: () => Ledger | null,
     private readonly log: Logger,
+    deps: { timer?: SaverTimer; write?: (ledger: Ledger | null) => Promise<void> } = {},
   ) {
     this.file = join(dir, LEDGER_FILE);
+    this.timer = deps.timer ?? realTimer;
+    this.tokensAt = this.timer.now();
+    this.write = deps.write ?? (async (ledger) => {
+      await fs.mkdir(dir, { recursive: true });
+      // No job (reset) is saved as no file, so a restart does not bring the old job back.
+      if (ledger) await saveLedger(this.file, ledger);
+      else await fs.rm(this.file, { force: true });
+    });
+    const timer = this.timer;
     this.saver = new ThrottledSaver(
-      () => this.save(dir),
+      () => this.save(),
       (err) => this.log.error(`cannot save the π ledger to ${this.file}: ${err.message}; will retry`),
+      timer,
+      1000 / SAVES_PER_SECOND,
     );
   }
 
@@ -38,10 +60,17 @@ export class JobPersistence {
     this.saver.markDirty();
   }
 
-  /** Runs `call` once the ledger as it is now has been saved. */
+  /** Runs `call` once the ledger as it is now has been saved, within the throttle's second. */
   afterSave(call: () => void): void {
     this.held.push(call);
     this.saver.markDirty();
+  }
+
+  /** As afterSave, but saves at once if the budget has a save to spare: a task slot waits for this one. */
+  launchAfterSave(launch: () => void): void {
+    this.held.push(launch);
+    this.saver.markDirty();
+    if (this.refill() >= 1) void this.saver.flush();
   }
 
   /** Saves what changed now, and sends what waited for it. */
@@ -54,15 +83,21 @@ export class JobPersistence {
     this.held = [];
   }
 
-  private async save(dir: string): Promise<void> {
+  private refill(): number {
+    const now = this.timer.now();
+    this.tokens = Math.min(BURST, this.tokens + ((now - this.tokensAt) / 1000) * SAVES_PER_SECOND);
+    this.tokensAt = now;
+    return this.tokens;
+  }
+
+  private async save(): Promise<void> {
+    this.refill();
+    this.tokens -= 1; // throttled saves spend the budget too, so launches only use what they leave
     const calls = this.held;
     this.held = [];
     const ledger = this.current();
     try {
-      await fs.mkdir(dir, { recursive: true });
-      // No job (reset) is saved as no file, so a restart does not bring the old job back.
-      if (ledger) await saveLedger(this.file, ledger);
-      else await fs.rm(this.file, { force: true });
+      await this.write(ledger);
     } catch (err) {
       this.held = [...calls, ...this.held];
       throw err;

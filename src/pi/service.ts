@@ -260,7 +260,7 @@ export class PiService {
         },
       );
     // Written ahead: the task ids are on disk before Mesos sees them.
-    if (this.persistence) this.persistence.afterSave(launch);
+    if (this.persistence) this.persistence.launchAfterSave(launch);
     else launch();
     this.syncOffers(false);
   }

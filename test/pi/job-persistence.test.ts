@@ -1,0 +1,92 @@
+// The π job on disk for the service: calls held until the ledger they follow from is saved, results within the
+// throttle's second, launches at once while the save budget (one a second on average, a burst of three) allows.
+// The clock is manual and the writer records what it was given, so the schedule is exact.
+import { memoryLogger } from '../../src/log';
+import { JobPersistence } from '../../src/pi/job-persistence';
+import { Ledger } from '../../src/pi/ledger';
+import type { SaverTimer } from '../../src/pi/ledger-store';
+
+/** Timers fire only when the test advances time. */
+function manualTimer(): SaverTimer & { advance(ms: number): Promise<void> } {
+  let now = 0;
+  let timers: { at: number; fn: () => void }[] = [];
+  const settle = async () => {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  };
+  return {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      const t = { at: now + ms, fn };
+      timers.push(t);
+      return t;
+    },
+    clearTimeout: (h) => {
+      timers = timers.filter((t) => t !== h);
+    },
+    async advance(ms) {
+      const end = now + ms;
+      await settle();
+      for (;;) {
+        const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
+        if (!due) break;
+        timers = timers.filter((t) => t !== due);
+        now = due.at;
+        due.fn();
+        await settle();
+      }
+      now = end;
+    },
+  };
+}
+
+describe('job persistence', () => {
+  function setup() {
+    const timer = manualTimer();
+    const ledger = Ledger.create('job1', 1e9, 'fast', 0);
+    const writes: { at: number; carved: number }[] = [];
+    const write = async (l: Ledger | null) => void writes.push({ at: timer.now(), carved: l?.data.carved ?? -1 });
+    const p = new JobPersistence('/nonexistent', () => ledger, memoryLogger(), { timer, write });
+    const carvedOnDisk = () => writes[writes.length - 1]?.carved;
+    return { timer, ledger, p, carvedOnDisk, writes };
+  }
+
+  it('a launch right after a save goes out at once, with its chunk on disk; held acks wait for the throttle', async () => {
+    const { timer, ledger, p, carvedOnDisk } = setup();
+    const sent: string[] = [];
+    p.afterSave(() => sent.push('ack'));
+    await timer.advance(0);
+    expect(sent).toEqual(['ack']);
+
+    // 200 ms later a launch: no waiting out the rest of the second.
+    await timer.advance(200);
+    const launch = ledger.nextChunk('a1', 200)!;
+    p.launchAfterSave(() => sent.push(`launch ${launch.end}`));
+    await timer.advance(0);
+    expect(sent).toEqual(['ack', `launch ${launch.end}`]);
+    expect(carvedOnDisk()).toBe(launch.end);
+
+    // An ack held right after is saved on the throttle's clock, one second after the last save.
+    p.afterSave(() => sent.push('ack 2'));
+    await timer.advance(500);
+    expect(sent).toHaveLength(2);
+    await timer.advance(600);
+    expect(sent).toEqual(['ack', `launch ${launch.end}`, 'ack 2']);
+  });
+
+  it('launches back to back spend the burst, then follow the one-a-second budget', async () => {
+    const { timer, ledger, p, carvedOnDisk, writes } = setup();
+    const at: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const l = ledger.nextChunk(`a${i}`, timer.now())!;
+      p.launchAfterSave(() => {
+        expect(carvedOnDisk()).toBeGreaterThanOrEqual(l.end);
+        at.push(timer.now());
+      });
+      await timer.advance(100);
+    }
+    await timer.advance(5000);
+    // The first three at once; the rest wait for the throttle's second after the last save, then go in one.
+    expect(at).toEqual([0, 100, 200, 1200, 1200, 1200, 1200, 1200]);
+    expect(writes.map((w) => w.at)).toEqual([0, 100, 200, 1200]);
+  });
+});
