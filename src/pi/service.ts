@@ -278,6 +278,10 @@ export class PiService {
         this.log.info(`task ${taskId}: [${outcome.start},${outcome.end}) done`);
         if (outcome.supersededTaskId) this.call((fid) => kill(fid, outcome.supersededTaskId!));
         if (l?.isDone()) this.onJobDone(l);
+        // The task's resources are free again (Master::updateTask recovered them before forwarding this); a
+        // REVIVE has the allocator offer them now (reviveOffers runs generateOffers) instead of at the next
+        // allocation interval, so the slot does not idle up to a second per chunk.
+        else this.syncOffers(true);
         break;
       case 'requeued':
         this.log.info(`task ${taskId}: ${outcome.reason}; the chunk waits again`);
