@@ -256,6 +256,60 @@ const ledgerTarget = (): FuzzTarget => {
   };
 };
 
+/**
+ * The π job's event handler: a scheduler UPDATE, decoded as the client does, applied to a ledger with three
+ * chunks running, as the service does (data base64-decoded). Mutated are both the event and, inside it,
+ * the executor's result. Nothing may throw, and after any update the ledger must still add up, save and load.
+ */
+const ledgerUpdateTarget = (): FuzzTarget => {
+  const fresh = () => {
+    const led = Ledger.create('job9', 4_000_000, 'fast', 1000, LEDGER_OPTS);
+    return { led, launches: [led.nextChunk('agent-a', 2000)!, led.nextChunk('agent-b', 2000)!, led.nextChunk('agent-a', 2001)!] };
+  };
+  const { launches } = fresh();
+  const results = launches.map((l) => encodeTaskResult({ ...l, ...fast(l.start, l.end), terms: l.end - l.start, ms: 4000 }));
+  const update = (l: { taskId: string; agentId: string }, state: string, data?: string) =>
+    JSON.stringify({
+      type: 'UPDATE',
+      update: { status: { task_id: { value: l.taskId }, state, source: 'SOURCE_EXECUTOR', agent_id: { value: l.agentId }, uuid: 'AAECAwQFBgcICQoLDA0ODw==', ...(data === undefined ? {} : { data }) } },
+    });
+  const states = ['TASK_FINISHED', 'TASK_FAILED', 'TASK_LOST', 'TASK_RUNNING', 'TASK_KILLED', 'TASK_ERROR', 'TASK_GONE'];
+  return {
+    name: 'ledger-update',
+    typed: [EventError],
+    mutate: (r) => {
+      const i = r.int(launches.length);
+      if (r.chance(0.5)) {
+        const inner = mutateJson(r.pick(results), r, 0.3);
+        return { bytes: Buffer.from(update(launches[i], 'TASK_FINISHED', inner.bytes.toString('base64'))), ops: ['result', ...inner.ops] };
+      }
+      const state = r.pick(states);
+      return mutateJson(update(launches[i], state, state === 'TASK_FINISHED' ? Buffer.from(results[i]).toString('base64') : undefined), r);
+    },
+    run: (input) => {
+      const e = decodeSchedulerEvent(input);
+      const { led } = fresh();
+      if (e.type !== 'UPDATE') return led;
+      const st = e.update.status;
+      led.onUpdate({ taskId: st.task_id.value, state: st.state, agentId: st.agent_id?.value, data: st.data === undefined ? undefined : Buffer.from(st.data, 'base64'), message: st.message }, 5000);
+      return led;
+    },
+    check: (v) => {
+      const led = v as Ledger;
+      const t = led.total();
+      if (t.termsDone < 0 || t.termsDone > led.data.terms) return `termsDone ${t.termsDone} outside the job`;
+      const p = led.progress(6000);
+      if (![p.termsDone, p.termsPerSecond, p.elapsedSeconds].every(Number.isFinite)) return `progress not finite: ${JSON.stringify(p)}`;
+      try {
+        parseLedger(serializeLedger(led), 6000, LEDGER_OPTS);
+      } catch (err) {
+        return `the ledger no longer loads after the update: ${(err as Error).message}`;
+      }
+      return null;
+    },
+  };
+};
+
 /** A temporary directory per target, removed by the runner. */
 export function tempDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `fuzz-${name}-`));
@@ -382,6 +436,7 @@ export function allTargets(dir: string): FuzzTarget[] {
     executorTarget(),
     taskDataTarget(),
     ledgerTarget(),
+    ledgerUpdateTarget(),
     configFileTarget(dir),
     configEnvTarget(),
     credentialsTarget(dir),

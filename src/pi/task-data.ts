@@ -22,6 +22,11 @@ export interface TaskResult extends TaskRequest {
   ms: number;
 }
 
+/** A chunk's compute time in ms: at most the ledger file's bound (31 years). */
+const MAX_TASK_MS = 1e12;
+/** A core sums about 10^6 terms per ms; a thousand times that is no real machine. */
+const MAX_TERMS_PER_MS = 1e9;
+
 export class TaskDataError extends Error {
   override name = 'TaskDataError';
 }
@@ -135,6 +140,11 @@ export function decodeTaskResult(input: Input, expected?: TaskRequest): TaskResu
   const [hi, lo, errBound, terms, ms] = (['hi', 'lo', 'errBound', 'terms', 'ms'] as const).map((k) => finite(obj, k, what));
   if (terms !== end - start) throw new TaskDataError(`${what}: "terms" must be end - start = ${end - start} (got ${terms})`);
   if (ms < 0) throw new TaskDataError(`${what}: "ms" must not be negative (got ${ms})`);
+  if (ms > MAX_TASK_MS) throw new TaskDataError(`${what}: "ms" must be at most ${MAX_TASK_MS} (got ${ms})`);
+  // The ledger turns ms into a speed: 5e-324 ms would make it Infinity, which a saved ledger cannot hold.
+  if (ms > 0 && terms / ms > MAX_TERMS_PER_MS) {
+    throw new TaskDataError(`${what}: "ms" ${ms} means ${terms / ms} terms per ms, beyond any CPU; the executor's clock is wrong`);
+  }
   if (!(hi > 0 && hi <= (4 / (2 * start + 1)) * (1 + 1e-12))) {
     throw new TaskDataError(`${what}: "hi" ${hi} is outside (0, 4/(2·start+1)], so the chunk was not summed correctly`);
   }

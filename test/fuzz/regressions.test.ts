@@ -7,6 +7,10 @@ import { decodeExecutorEvent } from '../../src/mesos/executor-client';
 import { silenceLimitMs } from '../../src/mesos/scheduler-client';
 import { decodeSchedulerEvent, EventError } from '../../src/mesos/scheduler-events';
 import { parseState, StateFormatError } from '../../src/mesos/state-parse';
+import { fast } from '../../src/pi/kernel';
+import { Ledger } from '../../src/pi/ledger';
+import { parseLedger, serializeLedger } from '../../src/pi/ledger-store';
+import { decodeTaskResult, encodeTaskResult, TaskDataError } from '../../src/pi/task-data';
 import { cleanTree } from '../../scripts/fuzz/targets';
 
 const DEEP = 10_000;
@@ -125,6 +129,59 @@ describe('event decoders', () => {
     expect(err).toBeInstanceOf(EventError);
     expect((err as Error).message).toMatch(new RegExp(`^malformed ${stream} event: not valid JSON \\(`));
     expect((err as Error).message).not.toMatch(/\n/);
+  });
+});
+
+describe('base64 fields', () => {
+  const update = (data: string) =>
+    JSON.stringify({ type: 'UPDATE', update: { status: { task_id: { value: 't' }, state: 'TASK_FINISHED', data } } });
+
+  // ledger-update, FUZZ_SEED=5 case 77: a TASK_FINISHED whose data was a 4 MB result (5.6 MB of base64)
+  // overflowed the base64 regexp's backtracking stack: a RangeError, not an EventError, so the client
+  // dropped the subscription, and Mesos resends an unacknowledged update on every reconnect.
+  test('5.6 MB of base64 decodes, and 5.6 MB of almost-base64 is an EventError', () => {
+    const big = Buffer.alloc(4 * 1024 * 1024, 7).toString('base64');
+    const e = decodeSchedulerEvent(update(big));
+    expect(e.type === 'UPDATE' && e.update.status.data?.length).toBe(big.length);
+    expect(() => decodeSchedulerEvent(update(`${big.slice(0, -4)}!AAA`))).toThrow(EventError);
+  });
+
+  test.each([
+    ['', true],
+    ['AAAA', true],
+    ['AAA=', true],
+    ['AA==', true],
+    ['A===', false],
+    ['AAA', false],
+    ['AA=A', false],
+    ['AA-_', false],
+    ['AA\nA', false],
+  ])('%p is base64: %p', (data, ok) => {
+    const decode = () => decodeSchedulerEvent(update(data));
+    if (ok) expect(decode).not.toThrow();
+    else expect(decode).toThrow(/update\.status\.data must be standard base64/);
+  });
+});
+
+describe('task results the ledger must be able to save', () => {
+  const OPTS = { minChunkTerms: 200_000, targetTaskSeconds: 10, maxGrowth: 10, maxFailuresPerAgent: 3 };
+  const chunk = { start: 0, end: 200_000, kernel: 'fast' as const };
+  const result = (ms: number) => encodeTaskResult({ ...chunk, ...fast(chunk.start, chunk.end), terms: 200_000, ms });
+
+  // ledger-update, FUZZ_SEED=5 case 4066: "ms": 5e-324 made the agent's speed Infinity, saved as null, and
+  // the saved ledger failed to load: on the next start the job would have been moved aside as corrupt.
+  test.each([5e-324, 1e-9, 1e13])('ms %p is refused with a TaskDataError', (ms) => {
+    expect(() => decodeTaskResult(result(ms), chunk)).toThrow(TaskDataError);
+    expect(() => decodeTaskResult(result(ms), chunk)).toThrow(/"ms"/);
+  });
+
+  test('what is accepted still saves and loads', () => {
+    for (const ms of [0, 0.5, 4000, 1e12]) {
+      const led = Ledger.create('job9', 4_000_000, 'fast', 1000, OPTS);
+      const l = led.nextChunk('agent-a', 2000)!;
+      led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', agentId: 'agent-a', data: encodeTaskResult({ ...l, ...fast(l.start, l.end), terms: l.end - l.start, ms }) }, 3000);
+      expect(() => parseLedger(serializeLedger(led), 5000, OPTS)).not.toThrow();
+    }
   });
 });
 
