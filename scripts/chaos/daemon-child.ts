@@ -115,7 +115,7 @@ async function main(): Promise<void> {
       case 'memory': {
         (globalThis as { gc?: () => void }).gc?.();
         const m = process.memoryUsage();
-        send({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed, gc: typeof (globalThis as { gc?: unknown }).gc === 'function', p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 });
+        send({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, gc: typeof (globalThis as { gc?: unknown }).gc === 'function', p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 });
         return;
       }
       case 'stop':

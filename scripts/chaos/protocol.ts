@@ -54,6 +54,9 @@ export interface Memory {
   type: 'memory';
   rss: number;
   heapUsed: number;
+  heapTotal: number;
+  /** Memory of Buffers and other objects outside the JS heap. */
+  external: number;
   /** Whether a forced gc ran first. */
   gc: boolean;
   /** Event-loop delay since the last 'gc' command. */

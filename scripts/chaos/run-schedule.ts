@@ -50,14 +50,15 @@ export interface ScheduleResult {
 // The sim master's heartbeat: short, so a silent master is noticed within a couple of seconds.
 const HEARTBEAT_SECONDS = 0.4;
 
-export function childOptions(env: ChaosEnv, masters: string[], stateDir: string): ChildOptions {
-  const ledger: LedgerOptions = { minChunkTerms: env.job.chunkTerms, targetTaskSeconds: 1, maxGrowth: 1, maxFailuresPerAgent: 3 };
-  const executor: ExecutorSpec = { mode: 'per-agent', nodePath: process.execPath, url: env.executor.url, sha256: env.executor.sha256 };
+/** The daemon child's options for a job in fixed chunks, served the executor at `served`. */
+export function childOptions(job: ChaosJob, served: { url: string; sha256: string }, masters: string[], stateDir: string): ChildOptions {
+  const ledger: LedgerOptions = { minChunkTerms: job.chunkTerms, targetTaskSeconds: 1, maxGrowth: 1, maxFailuresPerAgent: 3 };
+  const executor: ExecutorSpec = { mode: 'per-agent', nodePath: process.execPath, url: served.url, sha256: served.sha256 };
   return {
     service: {
       masters,
       framework: { user: 'root', name: 'mesos-panel chaos', role: '*', failoverTimeoutSeconds: 3600, hostname: 'localhost' },
-      job: { terms: env.job.terms, kernel: env.job.kernel, corrections: 2 },
+      job: { terms: job.terms, kernel: job.kernel, corrections: 2 },
       resources: { taskCpus: 1, taskMemMb: 32, executorCpus: 0.1, executorMemMb: 64 },
       executor,
       refuseSeconds: 1,
@@ -88,7 +89,7 @@ class Run {
     private readonly env: ChaosEnv,
     private readonly cluster: SimCluster,
   ) {
-    this.options = childOptions(env, cluster.masters.map((m) => m.url), this.stateDir);
+    this.options = childOptions(env.job, env.executor, cluster.masters.map((m) => m.url), this.stateDir);
     this.daemon = new DaemonProcess(env.script, this.options);
   }
 
