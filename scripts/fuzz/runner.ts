@@ -9,6 +9,8 @@ export const CASE_BUDGET_MS = 2000;
 const MAX_MESSAGE = 600;
 /** For inputs that list one problem per line: more than this is a flood, not a report. */
 const MAX_LINES = 12;
+/** What V8 says for a bug in our code, as opposed to a check naming bad input. */
+const ENGINE_WORDS = /Cannot read properties|Cannot set properties|is not a function|is not iterable|Maximum call stack|Invalid array length|Invalid string length|is not defined/;
 
 export interface FuzzFailure {
   input: string;
@@ -50,6 +52,8 @@ export function refusalProblem(target: FuzzTarget, err: unknown): string | null 
   const head = `${err.name}: ${err.message.slice(0, 200).replace(/\n/g, '\\n')}`;
   if (err instanceof InvariantError) return head;
   if (!target.typed.some((c) => err instanceof c)) return `untyped ${head}`;
+  // A typed error that only rewraps the engine's words hides the same bug (parseLedger wraps what restore throws).
+  if (ENGINE_WORDS.test(err.message)) return `typed error wrapping an internal one: ${head}`;
   const lines = err.message.split('\n');
   if (err.message.trim() === '') return `${err.name} with an empty message`;
   if (lines.length > (target.multiLine ? MAX_LINES : 1)) return `message is ${lines.length} lines: ${head}`;
