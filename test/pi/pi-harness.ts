@@ -6,12 +6,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { memoryLogger } from '../../src/log';
-import { scaleResult } from '../../src/pi/exact';
 import { ExecutorServer } from '../../src/pi/executor-server';
-import { runKernel } from '../../src/pi/kernel';
 import type { Ledger, LedgerOptions } from '../../src/pi/ledger';
 import { PiService, type PiServiceOptions } from '../../src/pi/service';
 import { type SimCluster, type SimClusterOptions, startSimCluster } from '../../src/sim';
+import { ReferenceSums } from '../../scripts/chaos/reference';
 import { buildExecutorBundle } from './executor-harness';
 
 /** Fixed 4e6-term chunks (no growth), so every run of a job cuts the same chunks and must give the same bits. */
@@ -149,10 +148,5 @@ export function done(service: PiService): Promise<void> {
 
 /** The same chunks summed in this process by the same kernel: what the cluster must reproduce bit for bit. */
 export function expectedSum(ledger: Ledger): bigint {
-  let sum = 0n;
-  for (const c of ledger.data.chunks) {
-    const r = runKernel(ledger.kernel, c.start, c.end);
-    sum += scaleResult(r.hi, r.lo, r.errBound).value;
-  }
-  return sum;
+  return new ReferenceSums().sumOf(ledger.data.chunks, ledger.kernel);
 }
