@@ -24,7 +24,8 @@ import type { BenchRow } from './types';
 
 const SECTION = 'soak';
 const SIM_MINUTES = 60;
-/** Wall seconds for the simulated hour; SOAK_SECONDS overrides. */
+/** Wall seconds for the simulated hour; SOAK_SECONDS overrides. SOAK_NODE_ARGS adds node flags for the daemon
+ * (e.g. --max-semi-space-size=2), to compare heap settings side by side. */
 const WALL_SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
 const WARM_MINUTES = 5;
 const MINUTE = 60_000;
@@ -60,7 +61,7 @@ export async function run(): Promise<BenchRow[]> {
   const files = await ExecutorServer.start({ bundle, bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' });
   const stateDir = mkdtempSync(join(tmpdir(), 'soak-state-'));
   const options = { ...childOptions(JOB, { url: files.url, sha256: bundle.sha256 }, [cluster.url], stateDir), autoStart: false, clock: origin, tickMs: 250, pollMs: 1000, reportMs: 200 };
-  const daemon = new DaemonProcess({ path: join(__dirname, '../scripts/chaos/daemon-child.js'), nodeArgs: ['--expose-gc'] }, options);
+  const daemon = new DaemonProcess({ path: join(__dirname, '../scripts/chaos/daemon-child.js'), nodeArgs: ['--expose-gc', ...(process.env.SOAK_NODE_ARGS ?? '').split(' ').filter(Boolean)] }, options);
   const tally: Tally = { jobsStarted: 0, jobsFinished: 0, jobsReset: 0, agentsJoined: 0, agentsLeft: 0 };
   let before: Memory | undefined;
   let after: Memory | undefined;
