@@ -1,9 +1,12 @@
 // Framework efficiency (issue 3, "Done when"): a whole job through the π framework on the simulated cluster
 // (real master API, real agents, the real executor bundle in child processes), as total terms/s divided by
 // executors × the single-process kernel speed measured in this run. The simulated agents get one task slot
-// each and there are as many agents as cores, so a perfect framework scores 1.0. Plus the baseline the issue
-// replaces: one tiny task per term pair (the smallest range the executor accepts), for a fixed few seconds.
-import { mkdtempSync, rmSync } from 'node:fs';
+// each and there are as many agents as cores, so a perfect framework scores 1.0. On a machine shared with
+// other work the executors get less CPU than the single process did, so the split is reported too: the share
+// of wall time the executors computed (the framework's cost) and their speed per wall and per CPU second (the
+// machine's). Plus the baseline the issue replaces: one tiny task per term pair (the smallest range the
+// executor accepts), for a fixed few seconds; and the task slots a 4-cpu Pi offers for two taskCpus values.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,7 +14,8 @@ import { createLogger } from '../src/log';
 import { executorBundle } from '../src/pi/executor-bundle';
 import { ExecutorServer } from '../src/pi/executor-server';
 import { type KernelName, runKernel } from '../src/pi/kernel';
-import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../src/pi/ledger';
+import { DEFAULT_LEDGER_OPTIONS, type Launch, type LedgerOptions } from '../src/pi/ledger';
+import { type TaskResources, tasksForOffer } from '../src/pi/offers';
 import { PiService, type PiServiceOptions } from '../src/pi/service';
 import { startSimCluster } from '../src/sim';
 import type { BenchRow } from './types';
@@ -23,18 +27,38 @@ const BASELINE_SECONDS = 5;
 // One task slot per agent: a 1-cpu task plus the 0.1-cpu executor.
 const AGENT = { cpus: 1.1, mem: 1024, disk: 1024 };
 
-/** Median terms/s of the kernel on this thread, over chunks like the ones the job runs. */
-function kernelSpeed(kernel: KernelName, seconds = 1): number {
+/**
+ * Median terms/s of the kernel on this thread, over chunks like the ones the job runs: per wall second, and
+ * per second of CPU this process got (which other load on the machine does not change).
+ */
+function kernelSpeed(kernel: KernelName, seconds = 1): { wall: number; cpu: number } {
   const size = kernel === 'precise' ? 2e7 : 2e8;
   runKernel(kernel, 0, size / 10); // warm-up: let V8 optimise the loop
-  const rates: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   const end = performance.now() + seconds * 1000;
-  for (let a = 1e9; rates.length < 3 || performance.now() < end; a += size) {
+  for (let a = 1e9; wall.length < 3 || performance.now() < end; a += size) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     runKernel(kernel, a, a + size);
-    rates.push(size / ((performance.now() - t0) / 1000));
+    const c = process.cpuUsage(c0);
+    wall.push(size / ((performance.now() - t0) / 1000));
+    cpu.push(size / ((c.user + c.system) / 1e6));
   }
-  return rates.sort((x, y) => x - y)[Math.floor(rates.length / 2)];
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+/** CPU seconds a process has used (all its threads), from /proc/<pid>/stat; null where there is no /proc. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of proc(5), in USER_HZ ticks (100 on Linux x86 and ARM).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 async function runJob(agents: number, terms: number, ledger: LedgerOptions, taskCpus: number, o: { stopAfterMs?: number; stateDir?: string } = {}) {
@@ -55,23 +79,48 @@ async function runJob(agents: number, terms: number, ledger: LedgerOptions, task
   let finished = (): void => undefined;
   const done = new Promise<void>((resolve) => (finished = resolve));
   const service = new PiService({ ...opts, onDone: () => finished() });
+  // The executors' CPU time, sampled as they run (an executor replaced mid-job keeps its last sample).
+  const cpu = new Map<number, number>();
+  const sample = () => {
+    for (const node of cluster.agents.values()) {
+      for (const pid of node.executorPids()) {
+        const secs = cpuSeconds(pid);
+        if (secs !== null) cpu.set(pid, secs);
+      }
+    }
+  };
+  const sampler = setInterval(sample, 500);
   const t0 = performance.now();
   try {
     await service.open();
     service.start();
     if (o.stopAfterMs) setTimeout(finished, o.stopAfterMs).unref();
     await done;
+    sample();
     const seconds = (performance.now() - t0) / 1000;
+    const executorCpuSeconds = cpu.size > 0 ? [...cpu.values()].reduce((a, b) => a + b, 0) : null;
     const l = service.job!;
     // Time the executors spent in the kernel, from the ms each result reports.
     let busyMs = 0;
     for (const c of l.data.chunks) if (c.state.kind === 'done') busyMs += c.state.result.ms;
-    return { seconds, termsDone: l.total().termsDone, tasks: l.counters.finished, chunks: l.data.chunks.length, busySeconds: busyMs / 1000 };
+    return { seconds, termsDone: l.total().termsDone, tasks: l.counters.finished, chunks: l.data.chunks.length, busySeconds: busyMs / 1000, executorCpuSeconds };
   } finally {
+    clearInterval(sampler);
     await service.teardown();
     await files.close();
     await cluster.close();
   }
+}
+
+/** Tasks that fit at once on a Raspberry Pi agent (4 cpus, 3800 MB offered) with these resources. */
+function slotsOnPi(r: TaskResources, mode: 'per-agent' | 'per-task'): number {
+  const offer = {
+    id: { value: 'o' }, framework_id: { value: 'f' }, agent_id: { value: 'pi' }, hostname: 'pi', executor_ids: [],
+    resources: [{ name: 'cpus', type: 'SCALAR' as const, scalar: { value: 4 } }, { name: 'mem', type: 'SCALAR' as const, scalar: { value: 3800 } }],
+  };
+  let n = 0;
+  const next = (agentId: string): Launch => ({ taskId: `t${n++}`, agentId, start: 0, end: 2, kernel: KERNEL, data: '{}' });
+  return tasksForOffer(offer, { mode, nodePath: '/usr/bin/node', url: 'http://x/executor.js', sha256: '0'.repeat(64) }, r, next).length;
 }
 
 export async function run(): Promise<BenchRow[]> {
@@ -87,19 +136,25 @@ export async function run(): Promise<BenchRow[]> {
     rmSync(stateDir, { recursive: true, force: true });
   }
   const after = kernelSpeed(KERNEL);
-  const single = (before + after) / 2;
+  const single = (before.wall + after.wall) / 2;
+  const singleCpu = (before.cpu + after.cpu) / 2;
   const total = job.termsDone / job.seconds;
   const efficiency = total / (cores * single);
   // efficiency = busy × inside: the share of wall time the executors computed, times their speed while they did.
   const busy = job.busySeconds / (cores * job.seconds);
+  const daemonBusy = daemon.busySeconds / (cores * daemon.seconds);
   const inside = job.termsDone / job.busySeconds / single;
+  // The same split by CPU time: how much CPU the executors got, and their terms per CPU second. On cores with
+  // nothing else to run, efficiency would be about busy × insideCpu.
+  const cpuShare = job.executorCpuSeconds === null ? null : job.executorCpuSeconds / (cores * job.seconds);
+  const insideCpu = job.executorCpuSeconds === null ? null : job.termsDone / job.executorCpuSeconds / singleCpu;
 
   // The original design: a task per term (here per pair, the smallest range the executor takes), many small
   // tasks per offer, run for a fixed time.
   const base = await runJob(cores, 1e6, { minChunkTerms: 2, targetTaskSeconds: 1, maxGrowth: 1, maxFailuresPerAgent: 3 }, 0.1, { stopAfterMs: BASELINE_SECONDS * 1000 });
   const note = `${cores} simulated agents with one 1-cpu task slot each, ${KERNEL} kernel, default chunk sizing`;
   return [
-    { section: SECTION, name: `single-process kernel (${KERNEL})`, value: Math.round(single / 1e6), unit: 'M terms/s', note: `median before ${(before / 1e6).toFixed(0)}, after ${(after / 1e6).toFixed(0)}` },
+    { section: SECTION, name: `single-process kernel (${KERNEL})`, value: Math.round(single / 1e6), unit: 'M terms/s', note: `median before ${(before.wall / 1e6).toFixed(0)}, after ${(after.wall / 1e6).toFixed(0)}` },
     { section: SECTION, name: `job of ${TERMS.toExponential(0)} terms`, value: Number(job.seconds.toFixed(1)), unit: 's', note: `${job.chunks} chunks; ${note}` },
     { section: SECTION, name: 'cluster throughput', value: Math.round(total / 1e6), unit: 'M terms/s', note },
     { section: SECTION, name: 'framework efficiency', value: Number(efficiency.toFixed(3)), unit: 'ratio', note: `throughput ÷ (${cores} executors × single-process speed); target ≥ 0.9` },
@@ -108,10 +163,28 @@ export async function run(): Promise<BenchRow[]> {
       name: 'framework efficiency, daemon mode',
       value: Number((daemon.termsDone / daemon.seconds / (cores * single)).toFixed(3)),
       unit: 'ratio',
-      note: `the same job with the ledger saved in stateDir (${daemon.seconds.toFixed(1)} s): launches and acks wait for the save`,
+      note: `the same job with the ledger saved in stateDir (${daemon.seconds.toFixed(1)} s, ${daemon.chunks} chunks): launches and acks wait for the save`,
     },
     { section: SECTION, name: 'executors busy', value: Number(busy.toFixed(3)), unit: 'ratio', note: 'kernel time in the executors ÷ (executors × wall time); the rest is waiting for offers between chunks' },
-    { section: SECTION, name: 'kernel speed in executors', value: Number(inside.toFixed(3)), unit: 'ratio', note: 'terms ÷ kernel time in the executors, ÷ single-process speed' },
+    { section: SECTION, name: 'executors busy, daemon mode', value: Number(daemonBusy.toFixed(3)), unit: 'ratio', note: 'as above, for the daemon-mode job' },
+    { section: SECTION, name: 'kernel speed in executors', value: Number(inside.toFixed(3)), unit: 'ratio', note: 'terms ÷ kernel time in the executors, ÷ single-process speed; below 1 when the machine has other work' },
+    ...(cpuShare === null || insideCpu === null
+      ? [{ section: SECTION, name: 'executors on CPU', value: '-', unit: '', note: 'needs /proc (Linux) to read the executors\' CPU time' }]
+      : [
+          { section: SECTION, name: 'executors on CPU', value: Number(cpuShare.toFixed(3)), unit: 'ratio', note: 'CPU time of the executor processes ÷ (executors × wall time): what the rest of the machine left them' },
+          { section: SECTION, name: 'kernel speed in executors per CPU second', value: Number(insideCpu.toFixed(3)), unit: 'ratio', note: `terms per executor CPU second ÷ the single process's (${(singleCpu / 1e6).toFixed(0)} M terms per CPU second)` },
+          { section: SECTION, name: 'framework efficiency on idle cores (estimate)', value: Number((busy * insideCpu).toFixed(3)), unit: 'ratio', note: 'executors busy × kernel speed per CPU second: the framework\'s own cost, without the machine\'s other load' },
+        ]),
+    ...[1, 0.9].map((taskCpus) => {
+      const r = { taskCpus, taskMemMb: 32, executorCpus: 0.1, executorMemMb: 64 };
+      return {
+        section: SECTION,
+        name: `task slots on a 4-cpu Pi, taskCpus ${taskCpus}`,
+        value: slotsOnPi(r, 'per-agent'),
+        unit: 'tasks',
+        note: `executorCpus 0.1; ${slotsOnPi(r, 'per-task')} with one executor per task`,
+      };
+    }),
     {
       section: SECTION,
       name: 'baseline: one pair of terms per task',
