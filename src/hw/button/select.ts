@@ -4,6 +4,7 @@ import type { Logger } from '../../log';
 import { NoneBackend, type BackendName, type ButtonBackend, type ButtonError } from './backend';
 import { GpiomonBackend, type GpiomonDeps, type GpiomonOptions } from './gpiomon';
 import { OnoffBackend, type OnoffDeps, type OnoffOptions } from './onoff';
+import { SupervisedButton, type SupervisorOptions } from './supervised';
 
 export type ButtonKind = 'auto' | BackendName;
 
@@ -14,6 +15,8 @@ export interface ButtonSetup {
   logger: Logger;
   gpiomon?: { options?: Omit<GpiomonOptions, 'pin'>; deps?: GpiomonDeps };
   onoff?: { options?: Omit<OnoffOptions, 'pin'>; deps?: OnoffDeps };
+  /** How soon a backend that died is started again. */
+  retry?: SupervisorOptions;
 }
 
 /** gpiomon first: chardev works on every kernel and sets the pull-up; sysfs is the legacy fallback. */
@@ -43,10 +46,7 @@ export async function openButton(setup: ButtonSetup): Promise<ButtonBackend> {
       continue;
     }
     log.info(`button: GPIO${setup.pin} via ${name}${setup.kind === 'auto' ? ' (auto)' : ''}`);
-    backend.on('exit', (err) => {
-      if (err) log.error(`button: ${err.message}; running without the button`);
-    });
-    return backend;
+    return new SupervisedButton(backend, () => create(name, setup), log, setup.retry);
   }
   if (setup.kind === 'none') log.info('button: none configured');
   else log.error('button: no backend could start (see above); running without the button');
