@@ -22,9 +22,12 @@ describe(`fuzz, ${CASES} cases per input, seed ${runSeed}`, () => {
     const row = await runTarget(target, { cases: CASES, runSeed, budgetMs: 5000 });
     rows.push(row);
     expect(row.cases).toBe(CASES);
-    // Both outcomes occur, so the mutations reach past the first check and the refusals are real.
-    expect(row.typed).toBeGreaterThan(0);
-    expect(row.accepted).toBeGreaterThan(0);
+    // Both outcomes occur, so the mutations reach past the first check and the refusals are real. (The
+    // rarest, accepted config-env cases, are about 3%: at 500 cases none would be a 1-in-10^6 event.)
+    if (CASES >= 500) {
+      expect(row.typed).toBeGreaterThan(0);
+      expect(row.accepted).toBeGreaterThan(0);
+    }
     expect(row.failures.map(describeFailure)).toEqual([]);
   });
 });
