@@ -4,40 +4,7 @@
 import { memoryLogger } from '../../src/log';
 import { JobPersistence } from '../../src/pi/job-persistence';
 import { Ledger } from '../../src/pi/ledger';
-import type { SaverTimer } from '../../src/pi/ledger-store';
-
-/** Timers fire only when the test advances time. */
-function manualTimer(): SaverTimer & { advance(ms: number): Promise<void> } {
-  let now = 0;
-  let timers: { at: number; fn: () => void }[] = [];
-  const settle = async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  };
-  return {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const t = { at: now + ms, fn };
-      timers.push(t);
-      return t;
-    },
-    clearTimeout: (h) => {
-      timers = timers.filter((t) => t !== h);
-    },
-    async advance(ms) {
-      const end = now + ms;
-      await settle();
-      for (;;) {
-        const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        timers = timers.filter((t) => t !== due);
-        now = due.at;
-        due.fn();
-        await settle();
-      }
-      now = end;
-    },
-  };
-}
+import { manualTimer } from './manual-timer';
 
 describe('job persistence', () => {
   function setup() {

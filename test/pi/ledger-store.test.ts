@@ -5,9 +5,10 @@ import { memoryLogger } from '../../src/log';
 import { fast } from '../../src/pi/kernel';
 import { Ledger } from '../../src/pi/ledger';
 import {
-  doubleToHex, hexToDouble, loadLedger, parseLedger, saveLedger, serializeLedger, ThrottledSaver, type SaverTimer,
+  doubleToHex, hexToDouble, loadLedger, parseLedger, saveLedger, serializeLedger, ThrottledSaver,
 } from '../../src/pi/ledger-store';
 import { encodeTaskResult } from '../../src/pi/task-data';
+import { manualTimer } from './manual-timer';
 import { rng } from './reference';
 
 const OPTS = { minChunkTerms: 200_000, targetTaskSeconds: 10, maxGrowth: 10, maxFailuresPerAgent: 3 };
@@ -117,35 +118,6 @@ describe('ledger file', () => {
     expect(readdirSync(dir)[0]).toMatch(/corrupt/);
   });
 });
-
-/** A manual clock: timers fire only when the test advances time. */
-function manualTimer(): SaverTimer & { advance(ms: number): Promise<void> } {
-  let now = 0;
-  let timers: { at: number; fn: () => void }[] = [];
-  return {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const t = { at: now + ms, fn };
-      timers.push(t);
-      return t;
-    },
-    clearTimeout: (h) => {
-      timers = timers.filter((t) => t !== h);
-    },
-    async advance(ms) {
-      const end = now + ms;
-      for (;;) {
-        const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        timers = timers.filter((t) => t !== due);
-        now = due.at;
-        due.fn();
-        for (let i = 0; i < 5; i++) await Promise.resolve();
-      }
-      now = end;
-    },
-  };
-}
 
 describe('throttled saver', () => {
   test('many changes within a second give one save; a change after it one more', async () => {
