@@ -107,6 +107,46 @@ describe('the executor against a fake agent', () => {
     expect(agent.statuses.slice(2).map((s) => s.state)).toEqual(['TASK_RUNNING', 'TASK_FINISHED']);
   });
 
+  it('runs consecutive tasks on one kept worker, and on a fresh one after a KILL', async () => {
+    const { agent, logger } = await start({ MESOS_PANEL_EXECUTOR_IDLE_MS: '600000' });
+    await until('subscribe', () => agent.subscribes.length === 1);
+    const finishedOn = (taskId: string): [string, string] => {
+      const line = logger.lines.find((l) => l.includes(`task ${taskId}: `));
+      const m = line?.match(/\(chunk (\d+) on worker (\d+)\)$/);
+      if (!m) throw new Error(`no result line for ${taskId} in:\n${logger.lines.join('\n')}`);
+      return [m[1], m[2]];
+    };
+    const requests = ['{"start":0,"end":2000,"kernel":"fast"}', '{"start":2000,"end":4000,"kernel":"precise"}'];
+    for (const [i, data] of requests.entries()) {
+      agent.launch(`t-${i}`, data);
+      await until(`t-${i} finished`, () => agent.statuses.filter((s) => s.state === 'TASK_FINISHED').length === i + 1);
+    }
+    const [first, second] = [finishedOn('t-0'), finishedOn('t-1')];
+    expect(first[0]).toBe('1');
+    expect(second).toEqual(['2', first[1]]);
+    const [, precise] = agent.statuses.filter((s) => s.state === 'TASK_FINISHED');
+    const result = decodeTaskResult(Buffer.from(precise.data, 'base64'), { start: 2000, end: 4000, kernel: 'precise' });
+    const expected = runKernel('precise', 2000, 4000);
+    expect([result.hi, result.lo, result.errBound]).toEqual([expected.hi, expected.lo, expected.errBound]);
+
+    // The kept worker is the one a KILL ends; the next task must get a new one and still finish.
+    agent.launch('long', '{"start":0,"end":1000000000000000,"kernel":"precise"}');
+    await until('long running', () => agent.statuses.some((s) => s.task_id.value === 'long'));
+    agent.send({ type: 'KILL', kill: { task_id: { value: 'long' } } });
+    await until('TASK_KILLED', () => agent.statuses.some((s) => s.state === 'TASK_KILLED'));
+    agent.launch('after', '{"start":0,"end":2000,"kernel":"fast"}');
+    await until('after finished', () => agent.statuses.filter((s) => s.state === 'TASK_FINISHED').length === 3);
+    const after = finishedOn('after');
+    expect(after[0]).toBe('1');
+    expect(after[1]).not.toBe(first[1]);
+    expect(agent.statuses.map((s) => [s.task_id.value, s.state]).slice(4)).toEqual([
+      ['long', 'TASK_RUNNING'],
+      ['long', 'TASK_KILLED'],
+      ['after', 'TASK_RUNNING'],
+      ['after', 'TASK_FINISHED'],
+    ]);
+  });
+
   it('on SHUTDOWN kills what runs and exits once the agent has the updates', async () => {
     const { agent, exited } = await start({ MESOS_PANEL_EXECUTOR_IDLE_MS: '600000' });
     await until('subscribe', () => agent.subscribes.length === 1);
