@@ -12,9 +12,16 @@ interface ChildReport {
   error?: string;
 }
 
-function runChild(script: string, args: string[]): Promise<ChildReport> {
+/** What systemd/mesos-panel.service sets: glibc malloc arenas and V8's young generation capped. */
+const UNIT = { env: { MALLOC_ARENA_MAX: '2' }, args: ['--max-semi-space-size=2'] };
+
+function runChild(script: string, args: string[], asUnit: boolean): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(script, args, { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(script, args, {
+      execArgv: ['--expose-gc', ...(asUnit ? UNIT.args : [])],
+      env: { ...process.env, ...(asUnit ? UNIT.env : {}) },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     let report: ChildReport | null = null;
     child.on('message', (m) => (report = m as ChildReport));
     child.on('error', reject);
@@ -25,12 +32,14 @@ function runChild(script: string, args: string[]): Promise<ChildReport> {
 export async function run(): Promise<BenchRow[]> {
   const cluster = await startSimCluster({ agents: 8, seed: 3 });
   try {
-    const daemon = await runChild(path.join(__dirname, 'daemon-child.js'), [cluster.url]);
-    if (daemon.error || daemon.rss === undefined) throw new Error(daemon.error ?? 'no report');
+    const daemon = await runChild(path.join(__dirname, 'daemon-child.js'), [cluster.url], true);
+    const defaults = await runChild(path.join(__dirname, 'daemon-child.js'), [cluster.url], false);
+    if (daemon.error || daemon.rss === undefined || defaults.rss === undefined) throw new Error(daemon.error ?? defaults.error ?? 'no report');
     const bare = Number(spawnSync(process.execPath, ['--expose-gc', '-e', 'gc(); console.log(process.memoryUsage().rss)'], { encoding: 'utf8' }).stdout);
     const mb = (b: number) => b / (1024 * 1024);
     const rows: BenchRow[] = [
-      { section: 'daemon', name: `resident memory after ${daemon.polls} polls (8 agents)`, value: mb(daemon.rss), unit: 'MB', note: 'target ≤ 80 MB' },
+      { section: 'daemon', name: `resident memory after ${daemon.polls} polls (8 agents)`, value: mb(daemon.rss), unit: 'MB', note: 'as the systemd unit runs it; target ≤ 80 MB' },
+      { section: 'daemon', name: 'the same with Node\'s default memory settings', value: mb(defaults.rss), unit: 'MB' },
     ];
     if (bare > 0) rows.push({ section: 'daemon', name: 'an empty node process, same measurement', value: mb(bare), unit: 'MB' });
     return rows;

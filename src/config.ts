@@ -37,7 +37,7 @@ const schema = z.strictObject({
     size: z.enum(SIZES),
     bus: int(0, 255),
     address: i2cAddress.nullable(),
-    rotation: z.literal([0, 180]),
+    rotation: z.union([z.literal(0), z.literal(180)]),
     contrast: int(0, 255),
     columnOffset: int(0, 4),
     pngFile: absolutePath,
@@ -125,7 +125,7 @@ export const DEFAULT_CONFIG: Config = {
     role: '*',
     failoverTimeoutSeconds: 7 * 86_400,
     refuseSeconds: 5,
-    taskCpus: 1,
+    taskCpus: 0.9,
     taskMemMb: 32,
     executorCpus: 0.1,
     executorMemMb: 64,
@@ -210,32 +210,35 @@ function originOf(origins: Map<string, string>, keyPath: string): string {
   return 'default';
 }
 
-function describeIssue(issue: z.core.$ZodIssue, merged: unknown, origins: Map<string, string>): string {
+function allowedBy(issue: z.ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_enum_value':
+      return `one of ${issue.options.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_literal':
+      return JSON.stringify(issue.expected);
+    case 'invalid_union': {
+      const literals = issue.unionErrors.flatMap((e) => e.issues).filter((i) => i.code === 'invalid_literal');
+      return literals.length ? `one of ${literals.map(allowedBy).join(', ')}` : issue.message;
+    }
+    case 'invalid_type':
+      return issue.expected === 'integer' ? 'a whole number' : `a ${issue.expected}`;
+    case 'too_small':
+      return issue.type === 'array' ? `at least ${issue.minimum} entries` : issue.type === 'string' ? 'a non-empty string' : `at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.type === 'array' || issue.type === 'string' ? `at most ${issue.maximum} long` : `at most ${issue.maximum}`;
+    default:
+      return issue.message;
+  }
+}
+
+function describeIssue(issue: z.ZodIssue, merged: unknown, origins: Map<string, string>): string {
   const keyPath = issue.path.map(String).join('.') || '(top level)';
   const where = originOf(origins, issue.path.map(String).join('.'));
   if (issue.code === 'unrecognized_keys') {
     const base = issue.path.length ? `${keyPath}.` : '';
     return `config: unknown key ${issue.keys.map((k) => `"${base}${k}"`).join(', ')} (${originOf(origins, base + issue.keys[0])}); check the spelling against the README`;
   }
-  const got = show(valueAt(merged, issue.path));
-  let allowed: string;
-  switch (issue.code) {
-    case 'invalid_value':
-      allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-      break;
-    case 'invalid_type':
-      allowed = issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
-      break;
-    case 'too_small':
-      allowed = issue.origin === 'array' ? `at least ${issue.minimum} entries` : issue.origin === 'string' ? 'a non-empty string' : `at least ${issue.minimum}`;
-      break;
-    case 'too_big':
-      allowed = issue.origin === 'array' || issue.origin === 'string' ? `at most ${issue.maximum} long` : `at most ${issue.maximum}`;
-      break;
-    default:
-      allowed = issue.message;
-  }
-  return `config: ${keyPath} is ${got} (${where}); allowed: ${allowed}`;
+  return `config: ${keyPath} is ${show(valueAt(merged, issue.path))} (${where}); allowed: ${allowedBy(issue)}`;
 }
 
 const MAX_ISSUES = 10;

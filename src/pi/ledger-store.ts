@@ -87,7 +87,9 @@ export function parseLedger(text: string, now: number, options: LedgerOptions = 
   const r = file.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new LedgerFileError(`${issue.path.length ? issue.path.join('.') : 'top level'}: ${issue.message}`);
+    // zod quotes the bad value in some messages; a hostile file must not turn that into a page-long log line.
+    const message = issue.message.length > 160 ? `${issue.message.slice(0, 157)}...` : issue.message;
+    throw new LedgerFileError(`${issue.path.length ? issue.path.join('.') : 'top level'}: ${message}`);
   }
   const f = r.data;
   const chunks = f.chunks.map((c): Chunk => {

@@ -83,7 +83,7 @@ describe('ledger file', () => {
   test.each([
     ['truncated', () => serializeLedger(busyLedger()).slice(0, 200), /not valid JSON/],
     ['wrong version', () => mutate((j) => (j.version = 2)), /version/],
-    ['__proto__ key', () => serializeLedger(busyLedger()).replace('{"format"', '{"__proto__":{"x":1},"format"'), /Unrecognized key: "__proto__"/],
+    ['__proto__ key', () => serializeLedger(busyLedger()).replace('{"format"', '{"__proto__":{"x":1},"format"'), /Unrecognized key.*__proto__/],
     ['overlapping chunks', () => mutate((j) => (j.chunks[1].start -= 2)), /should start at/],
     ['gap', () => mutate((j) => j.chunks.splice(1, 1)), /should start at/],
     ['odd boundary', () => mutate((j) => { j.chunks[0].end += 1; j.chunks[1].start += 1; }), /must be even/],
