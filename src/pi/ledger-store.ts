@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../log';
 import { KERNEL_NAMES } from './kernel';
-import { DEFAULT_LEDGER_OPTIONS, Ledger, type Chunk, type ChunkState, type LedgerData, type LedgerOptions } from './ledger';
+import { DEFAULT_LEDGER_OPTIONS, Ledger, MAX_ID_LENGTH, type Chunk, type ChunkState, type LedgerData, type LedgerOptions } from './ledger';
 
 export const LEDGER_FORMAT = 'mesos-panel/pi-ledger';
 export const LEDGER_VERSION = 1;
@@ -29,7 +29,7 @@ export function hexToDouble(h: string): number {
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const time = z.number().int().min(0).max(8.64e15);
-const id = z.string().min(1).max(255);
+const id = z.string().min(1).max(MAX_ID_LENGTH);
 const hex = z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits of a double');
 const failures = z.array(z.tuple([id, count])).max(10_000);
 const chunkBase = { start: count, end: count, attempts: count, failures };

@@ -8,6 +8,8 @@ import { checkRange, decodeTaskResult, encodeTaskRequest, TaskDataError } from '
 
 export const MIN_JOB_TERMS = 1e6;
 export const MAX_JOB_TERMS = 1e15;
+/** The longest agent or task id the ledger keeps (and its file format accepts). Mesos ids are far shorter. */
+export const MAX_ID_LENGTH = 255;
 
 /** States that put a launched chunk back to pending. TASK_UNKNOWN (a reconciliation answer for a task
  * the master does not know) and TASK_GONE_BY_OPERATOR mean the same for us: the work is gone. */
@@ -241,6 +243,8 @@ export class Ledger {
 
   /** The next task for this agent: a re-queued chunk it may take, or a new one carved from the tail. */
   nextChunk(agentId: string, now: number): Launch | null {
+    // An id the ledger file could not hold back would make the saved job unreadable: such an agent gets no work.
+    if (agentId.length === 0 || agentId.length > MAX_ID_LENGTH) return null;
     let best: Chunk | null = null;
     for (const c of this.pending) {
       if ((c.failures.get(agentId) ?? 0) >= this.options.maxFailuresPerAgent) continue;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { memoryLogger } from '../../src/log';
 import { fast } from '../../src/pi/kernel';
-import { Ledger } from '../../src/pi/ledger';
+import { Ledger, MAX_ID_LENGTH } from '../../src/pi/ledger';
 import {
   doubleToHex, hexToDouble, loadLedger, parseLedger, saveLedger, serializeLedger, ThrottledSaver,
 } from '../../src/pi/ledger-store';
@@ -153,5 +153,14 @@ describe('throttled saver', () => {
     expect(saved).toBe(1);
     await saver.flush();
     expect(saved).toBe(1);
+  });
+});
+
+describe('ids the file cannot hold', () => {
+  it('an agent with an id longer than the file accepts gets no work, so the saved job stays readable', () => {
+    const led = Ledger.create('job1', 2e7, 'fast', 0);
+    expect(led.nextChunk('x'.repeat(MAX_ID_LENGTH + 1), 0)).toBeNull();
+    expect(led.nextChunk('agent-1', 0)).not.toBeNull();
+    expect(() => parseLedger(serializeLedger(led), 1)).not.toThrow();
   });
 });
