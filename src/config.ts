@@ -389,3 +389,25 @@ export function readCredentials(file: string): Credentials {
   if (parts.length !== 2) throw bad();
   return { principal: parts[0], secret: parts[1] };
 }
+
+/** The CA certificate(s) for https masters. Node ignores a file that is not PEM without a word, so say so here. */
+export function readCaFile(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`config: caFile ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix caFile`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`config: caFile ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA that signed the masters' certificates`);
+  }
+  return text;
+}
+
+/** How to talk to the masters: HTTP basic credentials and the CA for https, both read once from their files. */
+export function masterAccess(config: Config): { credentials?: Credentials; ca?: string } {
+  return {
+    credentials: config.credentialsFile ? readCredentials(config.credentialsFile) : undefined,
+    ca: config.caFile ? readCaFile(config.caFile) : undefined,
+  };
+}

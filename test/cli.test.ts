@@ -66,3 +66,46 @@ describe('mesos-panel CLI', () => {
     expect([png.width, png.height]).toEqual([256, 64]);
   });
 });
+
+describe('https masters through config.caFile', () => {
+  const TLS = path.resolve(__dirname, 'fixtures/tls');
+  let server: import('node:https').Server;
+  let url: string;
+  beforeAll(async () => {
+    const https = await import('node:https');
+    const state = fs.readFileSync(path.join(FIXTURES, 'real-1.12.0/master-state-task-running.json'));
+    server = https.createServer({ cert: fs.readFileSync(path.join(TLS, 'master-cert.pem')), key: fs.readFileSync(path.join(TLS, 'master-key.pem')) }, (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(state);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  function config(values: object): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mp-cli-')), 'c.json');
+    fs.writeFileSync(file, JSON.stringify(values));
+    return file;
+  }
+
+  it('reads /state from an https master signed by the configured CA', async () => {
+    const r = await run('--config', config({ caFile: path.join(TLS, 'master-cert.pem') }), 'status', '--master', url, '--json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).leader).toBe('127.0.0.1:5050');
+  });
+
+  it('without the CA, one line names the certificate problem and caFile', async () => {
+    const r = await run('--config', config({}), 'status', '--master', url);
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/caFile/);
+  });
+
+  it('a caFile that is not PEM is a config error', async () => {
+    const r = await run('--config', config({ caFile: path.join(FIXTURES, 'SOURCES.md') }), 'status', '--master', url);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/holds no PEM certificate/);
+  });
+});

@@ -2,7 +2,7 @@
 // address, the master, the button) and prints what to fix, one line each.
 import type { Command } from 'commander';
 import type { Config } from '../config';
-import { readCredentials } from '../config';
+import { masterAccess } from '../config';
 import type { ButtonBackend, ButtonError } from '../hw/button/backend';
 import { GpiomonBackend } from '../hw/button/gpiomon';
 import { OnoffBackend } from '../hw/button/onoff';
@@ -17,7 +17,7 @@ async function checkMaster(config: Config): Promise<Finding> {
       masters: config.masters,
       timeoutMs: config.requestTimeoutMs,
       maxBodyBytes: config.maxStateBytes,
-      credentials: config.credentialsFile ? readCredentials(config.credentialsFile) : undefined,
+      ...masterAccess(config),
     });
     const { snapshot, master } = await client.fetchState();
     return {

@@ -1,7 +1,7 @@
 // Builds the running panel from a resolved config: the state poller, host info, button, display and π job,
 // handed to the Daemon loop. `run` and `demo` both start the panel through here, so the demo is the daemon.
 import type { Config } from '../config';
-import { readCredentials } from '../config';
+import { masterAccess } from '../config';
 import { Daemon, type PiController } from '../daemon';
 import type { ButtonBackend } from '../hw/button/backend';
 import { openButton } from '../hw/button/select';
@@ -32,11 +32,11 @@ export interface PanelHost {
 
 export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const { config, log } = o;
-  const credentials = config.credentialsFile ? readCredentials(config.credentialsFile) : undefined;
+  const access = masterAccess(config);
   const display = o.display ?? displayFromConfig(config, log.child('display'));
   const poller = new StatePoller(
     {
-      source: new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, credentials }),
+      source: new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access }),
       logger: log.child('state'),
     },
     { intervalMs: config.pollIntervalMs },

@@ -3,7 +3,7 @@
 // prints the result (issue 3, "Panel and CLI").
 import type { Command } from 'commander';
 import { UsageError } from '../cli-errors';
-import { readCredentials, type Config } from '../config';
+import { masterAccess, type Config } from '../config';
 import type { PiController } from '../daemon';
 import type { Logger } from '../log';
 import type { PiView } from '../panel/model';
@@ -45,8 +45,8 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
   const { config, log } = o;
   const c = config.pi;
   const bundle = o.bundle ?? executorBundle();
-  // Read before the server starts, so a bad credentials file leaves nothing listening behind it.
-  const credentials = config.credentialsFile ? readCredentials(config.credentialsFile) : undefined;
+  // Read before the server starts, so a bad credentials or CA file leaves nothing listening behind it.
+  const access = masterAccess(config);
   const files = await ExecutorServer.start({
     bundle,
     bind: config.http.bind,
@@ -56,7 +56,7 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
   });
   const options: PiServiceOptions = {
     masters: o.masters ?? config.masters,
-    credentials,
+    ...access,
     framework: {
       user: c.user,
       name: o.oneShot ? `${c.frameworkName} (cli)` : c.frameworkName,

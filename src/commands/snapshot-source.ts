@@ -1,7 +1,7 @@
 // Where a one-shot command (status, render) gets its snapshot: a live master or a saved /state file.
 import * as fs from 'node:fs';
 import type { Config } from '../config';
-import { readCredentials } from '../config';
+import { masterAccess } from '../config';
 import { UsageError } from '../cli-errors';
 import { parseJsonBody } from '../mesos/http';
 import type { ClusterSnapshot } from '../mesos/snapshot';
@@ -37,7 +37,7 @@ export async function loadSnapshot(opts: SnapshotSourceOptions, config: Config):
       masters: [opts.master as string],
       timeoutMs: config.requestTimeoutMs,
       maxBodyBytes: config.maxStateBytes,
-      credentials: config.credentialsFile ? readCredentials(config.credentialsFile) : undefined,
+      ...masterAccess(config),
     });
   } catch (err) {
     throw new UsageError(`--master: ${(err as Error).message}`);

@@ -21,6 +21,8 @@ import { piView, prefixDigits } from './view';
 export interface PiServiceOptions {
   masters: string[];
   credentials?: Credentials;
+  /** CA certificate(s) for https masters (config.caFile). */
+  ca?: string | Buffer;
   framework: { user: string; name: string; role: string; failoverTimeoutSeconds: number; hostname?: string };
   job: { terms: number; kernel: KernelName; corrections: number };
   resources: TaskResources;
@@ -70,6 +72,7 @@ export class PiService {
     this.client = new SchedulerClient({
       masters: o.masters,
       credentials: o.credentials,
+      ca: o.ca,
       logger: o.logger.child('scheduler'),
       framework: {
         user: f.user,
