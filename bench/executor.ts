@@ -1,6 +1,8 @@
 // Executor start-up and the long-lived-vs-per-task choice (issue 3, "Delivery"), measured side by side:
 // the bundled executor is spawned with plain node against a minimal agent on loopback that speaks the
-// v1 executor API, launches small chunks and acknowledges every update.
+// v1 executor API, launches small chunks and acknowledges every update. Then the kept kernel worker: the
+// speed of the first large chunks in one executor, each against the third, which shows what a fresh
+// worker loses before V8 has the kernel optimised on entry (the reason workers are kept across tasks).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
@@ -15,20 +17,22 @@ import type { BenchRow } from './types';
 const SECTION = 'executor';
 const TASKS = 8;
 const CHUNK = JSON.stringify({ start: 0, end: 200_000, kernel: 'fast' });
+/** Long enough (about 0.7 s) that V8 runs the whole call in whichever tier it entered. */
+const LARGE = 2e8;
 
 interface Agent {
   endpoint: string;
   /** Resolves at the next SUBSCRIBE. */
   subscribed(): Promise<void>;
-  /** Launches one task and resolves at its TASK_FINISHED. */
-  run(taskId: string): Promise<void>;
+  /** Launches one task and resolves at its TASK_FINISHED, with the result's data. */
+  run(taskId: string, chunk?: string): Promise<string>;
   close(): Promise<void>;
 }
 
 async function agent(): Promise<Agent> {
   let stream: ServerResponse | undefined;
   let onSubscribe: (() => void) | undefined;
-  const finished = new Map<string, () => void>();
+  const finished = new Map<string, (data: string) => void>();
   const send = (event: object) => stream?.write(encodeRecord(JSON.stringify(event)));
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -46,17 +50,17 @@ async function agent(): Promise<Agent> {
       const status = call.update?.status;
       if (!status) return;
       send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid } });
-      if (status.state === 'TASK_FINISHED') finished.get(status.task_id.value)?.();
+      if (status.state === 'TASK_FINISHED') finished.get(status.task_id.value)?.(Buffer.from(status.data, 'base64').toString());
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     endpoint: `127.0.0.1:${(server.address() as AddressInfo).port}`,
     subscribed: () => new Promise<void>((r) => (onSubscribe = r)),
-    run: (taskId) =>
-      new Promise<void>((r) => {
+    run: (taskId, chunk = CHUNK) =>
+      new Promise<string>((r) => {
         finished.set(taskId, r);
-        send({ type: 'LAUNCH', launch: { task: { task_id: { value: taskId }, data: Buffer.from(CHUNK).toString('base64') } } });
+        send({ type: 'LAUNCH', launch: { task: { task_id: { value: taskId }, data: Buffer.from(chunk).toString('base64') } } });
       }),
     close: () =>
       new Promise<void>((r) => {
@@ -107,6 +111,18 @@ export async function run(): Promise<BenchRow[]> {
     await exited;
     const longMs = performance.now() - longStart;
 
+    // Three large chunks one after another in one executor, so on one kept worker: terms per kernel ms.
+    const warmSubscribed = a.subscribed();
+    const warmExited = start(script, a, 0);
+    await warmSubscribed;
+    const speeds: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const range = { start: 2e9 + i * LARGE, end: 2e9 + (i + 1) * LARGE };
+      const result = JSON.parse(await a.run(`large-${i}`, JSON.stringify({ ...range, kernel: 'precise' }))) as { ms: number };
+      speeds.push(LARGE / result.ms);
+    }
+    await warmExited;
+
     startups.sort((x, y) => x - y);
     const median = startups[Math.floor(startups.length / 2)];
     const note = `${TASKS} chunks of 2e5 terms (fast), run one after another on loopback`;
@@ -115,6 +131,13 @@ export async function run(): Promise<BenchRow[]> {
       { section: SECTION, name: 'start-up, spawn to SUBSCRIBE (median)', value: Math.round(median), unit: 'ms', note: `${TASKS} spawns of the bundle with plain node` },
       { section: SECTION, name: 'one executor per task', value: Math.round(perTaskMs / TASKS), unit: 'ms/task', note },
       { section: SECTION, name: 'one long-lived executor', value: Math.round(longMs / TASKS), unit: 'ms/task', note },
+      ...[0, 1].map((i) => ({
+        section: SECTION,
+        name: `chunk ${i + 1} ÷ chunk 3 speed on one kept worker`,
+        value: Number((speeds[i] / speeds[2]).toFixed(3)),
+        unit: 'ratio',
+        note: `precise chunks of ${LARGE.toExponential(0)} terms, terms per kernel ms; 1 means the fresh worker's kernel was at full speed (chunk 3: ${Math.round(speeds[2] / 1e3)} M terms/s)`,
+      })),
       { section: SECTION, name: 'per-task ÷ long-lived time', value: Number((perTaskMs / longMs).toFixed(2)), unit: 'ratio', note: 'above 1: the long-lived executor is faster' },
     ];
   } finally {
