@@ -278,7 +278,7 @@ export class PiService {
       : { kind: 'unknown' as const, message: `no job is running` };
     switch (outcome.kind) {
       case 'finished':
-        this.log.info(`task ${taskId}: [${outcome.start},${outcome.end}) done`);
+        this.log.debug(`task ${taskId}: [${outcome.start},${outcome.end}) done`);
         if (outcome.supersededTaskId) this.call((fid) => kill(fid, outcome.supersededTaskId!));
         if (l?.isDone()) this.onJobDone(l);
         // The task's resources are free again (Master::updateTask recovered them before forwarding this); a
