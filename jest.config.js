@@ -6,4 +6,5 @@ module.exports = {
   // Type checking is done once by `npm run typecheck`; per-file transpilation keeps jest fast.
   transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
