@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   let program: Command | undefined;
   const ctx: CommandContext = {
     configFile: () => program?.opts<{ config?: string }>().config,
-    config: () => (config ??= loadConfig({ configFile: ctx.configFile() })),
+    config: (flags) => (config ??= loadConfig({ configFile: ctx.configFile(), flags })),
     out: (text) => process.stdout.write(`${text}\n`),
     log: createLogger(),
   };

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SystemdNotifier } from '../hw/notify';
 import { stopReason } from '../hw/system-state';
-import type { Logger } from '../log';
+import { createLogger, type Logger } from '../log';
 import { startPi } from './pi';
 import type { CommandContext } from './context';
 import { startPanel, type PanelHost } from './panel-host';
@@ -33,13 +33,36 @@ export function stopOnSignals(host: PanelHost, log: Logger, leaveOnTerm: () => P
   });
 }
 
+interface RunFlags {
+  master?: string[];
+  display?: string;
+  size?: string;
+  pollInterval?: string;
+  debug?: boolean;
+}
+
+/** The command line as a config layer; its values are checked with the rest, naming "command line" as their source. */
+function runFlags(o: RunFlags): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  if (o.master) flags.masters = o.master;
+  if (o.display || o.size) flags.display = { ...(o.display ? { kind: o.display } : {}), ...(o.size ? { size: o.size } : {}) };
+  if (o.pollInterval !== undefined) flags.pollIntervalMs = Number.isNaN(Number(o.pollInterval)) ? o.pollInterval : Number(o.pollInterval);
+  if (o.debug) flags.log = { debug: true };
+  return flags;
+}
+
 export function registerRun(program: Command, ctx: CommandContext): void {
   program
     .command('run')
     .description('the daemon: poll the master, drive the display and the button (use --config FILE)')
-    .action(async () => {
-      const config = ctx.config();
-      const log = ctx.log;
+    .option('--master <url...>', 'master URLs, overriding masters in the config')
+    .option('--display <kind>', 'display.kind: ssd1306, sh1106, hd44780, terminal, png or none')
+    .option('--size <WxH>', 'display.size: 128x64, 128x32, 20x4 or 16x2')
+    .option('--poll-interval <ms>', 'pollIntervalMs')
+    .option('--debug', 'log debug lines too')
+    .action(async (opts: RunFlags) => {
+      const config = ctx.config(runFlags(opts));
+      const log = config.log.debug ? createLogger({ debug: true }) : ctx.log;
       guardProcess(log);
       const notifier = new SystemdNotifier({ logger: log.child('systemd') });
       let lastProgress: number | null = null;
