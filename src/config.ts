@@ -147,7 +147,7 @@ export class ConfigError extends Error {
 }
 
 type Plain = { [key: string]: unknown };
-const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A partial config from one source, and the words that name the source in errors. */
 export interface Layer {
@@ -344,70 +344,4 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   layers.push(envLayer(opts.env ?? process.env));
   if (opts.flags) layers.push({ source: 'command line', values: opts.flags });
   return resolveConfig(layers);
-}
-
-export interface Credentials {
-  principal: string;
-  secret: string;
-}
-
-/**
- * HTTP basic credentials for the master: JSON {"principal", "secret"}, Mesos' own {"credentials": [...]}
- * format, or the text form "principal secret". A file that group or others can read is refused.
- */
-export function readCredentials(file: string): Credentials {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new ConfigError(`credentials: ${file} does not exist or cannot be read; fix credentialsFile`);
-  }
-  if ((stat.mode & 0o044) !== 0) {
-    throw new ConfigError(`credentials: ${file} can be read by group or others (mode ${(stat.mode & 0o777).toString(8)}); run: chmod 600 ${file}`);
-  }
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    throw new ConfigError(`credentials: ${file} cannot be read by this user; make it owned by the service user`);
-  }
-  const bad = () => new ConfigError(`credentials: ${file} must hold {"principal": "...", "secret": "..."} or "principal secret"`);
-  if (text.startsWith('{')) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch {
-      throw bad();
-    }
-    const entry = isPlain(doc) && Array.isArray(doc.credentials) ? doc.credentials[0] : doc;
-    if (isPlain(entry) && typeof entry.principal === 'string' && typeof entry.secret === 'string' && entry.principal) {
-      return { principal: entry.principal, secret: entry.secret };
-    }
-    throw bad();
-  }
-  const parts = text.split(/\s+/);
-  if (parts.length !== 2) throw bad();
-  return { principal: parts[0], secret: parts[1] };
-}
-
-/** The CA certificate(s) for https masters. Node ignores a file that is not PEM without a word, so say so here. */
-export function readCaFile(file: string): string {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`config: caFile ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix caFile`);
-  }
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigError(`config: caFile ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA that signed the masters' certificates`);
-  }
-  return text;
-}
-
-/** How to talk to the masters: HTTP basic credentials and the CA for https, both read once from their files. */
-export function masterAccess(config: Config): { credentials?: Credentials; ca?: string } {
-  return {
-    credentials: config.credentialsFile ? readCredentials(config.credentialsFile) : undefined,
-    ca: config.caFile ? readCaFile(config.caFile) : undefined,
-  };
 }

@@ -2,7 +2,7 @@
 // address, the master, the button) and prints what to fix, one line each.
 import type { Command } from 'commander';
 import type { Config } from '../config';
-import { masterAccess } from '../config';
+import { masterAccess } from '../master-access';
 import type { ButtonBackend, ButtonError } from '../hw/button/backend';
 import { GpiomonBackend } from '../hw/button/gpiomon';
 import { OnoffBackend } from '../hw/button/onoff';

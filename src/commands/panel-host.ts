@@ -1,7 +1,7 @@
 // Builds the running panel from a resolved config: the state poller, host info, button, display and π job,
 // handed to the Daemon loop. `run` and `demo` both start the panel through here, so the demo is the daemon.
 import type { Config } from '../config';
-import { masterAccess } from '../config';
+import { masterAccess } from '../master-access';
 import { Daemon, type PiController } from '../daemon';
 import type { ButtonBackend } from '../hw/button/backend';
 import { openButton } from '../hw/button/select';

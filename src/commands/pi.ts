@@ -3,7 +3,8 @@
 // prints the result (issue 3, "Panel and CLI").
 import type { Command } from 'commander';
 import { UsageError } from '../cli-errors';
-import { masterAccess, type Config } from '../config';
+import type { Config } from '../config';
+import { masterAccess } from '../master-access';
 import type { PiController } from '../daemon';
 import type { Logger } from '../log';
 import type { PiView } from '../panel/model';

@@ -1,7 +1,7 @@
 // Where a one-shot command (status, render) gets its snapshot: a live master or a saved /state file.
 import * as fs from 'node:fs';
 import type { Config } from '../config';
-import { masterAccess } from '../config';
+import { masterAccess } from '../master-access';
 import { UsageError } from '../cli-errors';
 import { parseJsonBody } from '../mesos/http';
 import type { ClusterSnapshot } from '../mesos/snapshot';

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, envLayer, loadConfig, readCredentials, resolveConfig } from '../../src/config';
+import { ConfigError, DEFAULT_CONFIG, envLayer, loadConfig, resolveConfig } from '../../src/config';
+import { readCredentials } from '../../src/master-access';
 
 function tmp(name: string, content: string, mode = 0o600): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-config-'));
