@@ -1,6 +1,7 @@
 import { fast, precise, runKernel } from '../../src/pi/kernel';
 import { doubleToDecimal } from '../../src/pi/exact';
 import { eulerNumbers } from '../../src/pi/digits';
+import { doubleToHex } from '../../src/pi/ledger-store';
 import { closedChunk, directChunk, D60, rng } from './reference';
 
 const E = eulerNumbers(13);
@@ -71,6 +72,19 @@ describe('chunk kernels', () => {
     expect(fast(0, 2).hi).toBe(8 / 3);
     const p = precise(0, 2);
     expect(doubleToDecimal(p.hi).plus(doubleToDecimal(p.lo)).minus(new D60(8).div(3)).abs().lt('1e-32')).toBe(true);
+  });
+
+  // Bits of precise from the single-loop kernel it replaced (commit d78563c), before it summed in blocks
+  // of 4096 pairs: chunks that end on, just past and across block boundaries must not change by a bit.
+  test.each([
+    [1e6, 1e6 + 2 * 4096, '3e41730183a3c265', 'bae0c73d675a9a4e', '3885c64c35ba0c63'],
+    [1e6, 1e6 + 2 * 4096 + 2, '3e4174166eda0b1c', '3aeb669826b97154', '3885c900f2415042'],
+    [1e6, 1e6 + 2 * 4096 * 3 + 6, '3e59c2ee9d5027ca', 'baf4887e600eacee', '38b7f84fbfa81011'],
+    [1e9, 1e9 + 1e6, '3d719319bc2091db', '3a17d7446c26bd2e', '3824f19a9baa4278'],
+    [999_999_999_000_000, 1e15, '3af357c299fba24d', '3792a977e58f0eca', '35a70f01f8208f93'],
+  ])('precise [%d,%d) is bit-identical to the single-loop kernel', (a, b, hi, lo, errBound) => {
+    const r = precise(a, b);
+    expect([doubleToHex(r.hi), doubleToHex(r.lo), doubleToHex(r.errBound)]).toEqual([hi, lo, errBound]);
   });
 
   test.each([[1, 4], [0, 3], [4, 4], [6, 2], [-2, 2], [0, 1e15 + 2], [0.5, 2]])('rejects chunk [%d,%d)', (a, b) => {
