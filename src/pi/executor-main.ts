@@ -2,9 +2,9 @@
 // sums each launched chunk of the Leibniz series in a worker thread, and returns the result in the
 // TASK_FINISHED status's data. A worker keeps the event loop free, so KILL and SHUTDOWN act at once.
 //
-// Workers are kept and reused across tasks: V8 runs the kernel's first long call in a fresh isolate as
-// on-stack-replaced loop code at about 0.6 of its speed once optimised on entry, which takes two or three
-// large calls, so a worker per task never reached full speed. A finished task returns its worker to an
+// Workers are kept and reused across tasks, and each primes the kernels as it starts (kernel.ts
+// primeKernels: V8 would otherwise run a fresh isolate's first long calls at 0.2–0.6 of full speed).
+// Keeping them also saves a thread start per task. A finished task returns its worker to an
 // idle list and the next task takes it; only a task that runs while every kept worker is busy (several
 // task slots on one agent) starts another. KILL and SHUTDOWN still terminate the running task's worker at
 // once; the next task then starts a fresh one.
@@ -22,7 +22,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { performance } from 'node:perf_hooks';
 import { createLogger, type Logger } from '../log';
 import { ExecutorClient, ExecutorEnvError, readExecutorEnv, type ExecutorEnv, type ExecutorEvent, type LaunchedTask } from '../mesos/executor-client';
-import { runKernel, type ChunkSum } from './kernel';
+import { primeKernels, runKernel, type ChunkSum } from './kernel';
 import { TaskDataError, encodeTaskResult, parseTaskRequest, type TaskRequest } from './task-data';
 
 const WORKER_TAG = 'mesos-panel-leibniz-chunk';
@@ -223,6 +223,8 @@ function readIdleMs(text: string | undefined): number {
 
 /** A kept worker: sums each chunk the executor posts, one at a time, for as long as the executor keeps it. */
 function workerMain(): void {
+  // Before the first task is read (it waits in the port meanwhile), so its chunk runs at full speed.
+  primeKernels();
   parentPort!.on('message', (request: TaskRequest) => {
     const t0 = performance.now();
     const sum = runKernel(request.kernel, request.start, request.end);

@@ -41,12 +41,13 @@ function checkChunk(a: number, b: number): void {
 }
 
 /**
- * Pairs per call of preciseBlock. V8 optimises a function well only when it enters the optimised code
- * at a call: one long loop entered once runs as on-stack-replaced code at about 0.6 of the speed, for
- * the first two or three large chunks of a fresh worker. Short calls reach that point within the first
- * milliseconds; 4096 pairs keep the cost of a call far below 1% (bench/executor.ts shows the effect).
+ * Pairs per call of a kernel's block function. V8 optimises a function well only when it enters the
+ * optimised code at a call: one long loop entered once runs as on-stack-replaced code, measured at 0.6
+ * of full speed for `precise` and 0.2 for `fast`, for the first large chunks of a fresh worker. Short
+ * calls are compiled on entry within the first milliseconds; 4096 pairs keep the cost of a call below
+ * 1% (bench/executor.ts shows the effect).
  */
-const PRECISE_BLOCK = 4096;
+const BLOCK_PAIRS = 4096;
 
 /**
  * About 31 significant digits. Each pair 8/(d(d+2)) is formed in double-double: the product d(d+2)
@@ -67,8 +68,8 @@ export function precise(a: number, b: number): ChunkSum {
   checkChunk(a, b);
   const state = new Float64Array(3); // sh, sl, sumS
   const dLast = 2 * a + 1;
-  for (let d = 2 * b - 3; d >= dLast; d -= 4 * PRECISE_BLOCK) {
-    preciseBlock(d, Math.max(dLast, d - 4 * (PRECISE_BLOCK - 1)), state);
+  for (let d = 2 * b - 3; d >= dLast; d -= 4 * BLOCK_PAIRS) {
+    preciseBlock(d, Math.max(dLast, d - 4 * (BLOCK_PAIRS - 1)), state);
   }
   const sh = state[0];
   const errBound = 2 * U * U * (8 * sh + 5 * state[2]);
@@ -133,10 +134,25 @@ function preciseBlock(dFirst: number, dLast: number, state: Float64Array): void 
  */
 export function fast(a: number, b: number): ChunkSum {
   checkChunk(a, b);
-  let s = 0;
-  let c = 0;
-  let sumAbsC = 0;
-  for (let d = 2 * b - 3; d >= 2 * a + 1; d -= 4) {
+  const state = new Float64Array(3); // s, c, sumAbsC
+  const dLast = 2 * a + 1;
+  for (let d = 2 * b - 3; d >= dLast; d -= 4 * BLOCK_PAIRS) {
+    fastBlock(d, Math.max(dLast, d - 4 * (BLOCK_PAIRS - 1)), state);
+  }
+  const s = state[0];
+  const c = state[1];
+  const hi = s + c;
+  const lo = c - (hi - s);
+  const errBound = 2.0001 * U * hi + 1.1 * U * state[2];
+  return { hi, lo, errBound };
+}
+
+/** fast's loop over the pairs d = dFirst, dFirst − 4, … down to dLast, like preciseBlock. */
+function fastBlock(dFirst: number, dLast: number, state: Float64Array): void {
+  let s = state[0];
+  let c = state[1];
+  let sumAbsC = state[2];
+  for (let d = dFirst; d >= dLast; d -= 4) {
     const q = 8 / (d * (d + 2));
     const t = s + q;
     // Terms are positive, so comparing s and q is comparing magnitudes.
@@ -145,10 +161,21 @@ export function fast(a: number, b: number): ChunkSum {
     sumAbsC += Math.abs(c);
     s = t;
   }
-  const hi = s + c;
-  const lo = c - (hi - s);
-  const errBound = 2.0001 * U * hi + 1.1 * U * sumAbsC;
-  return { hi, lo, errBound };
+  state[0] = s;
+  state[1] = c;
+  state[2] = sumAbsC;
+}
+
+/**
+ * Readies V8 for the first large chunk of a fresh thread; about 6 ms. Blocks alone left `fast` at 0.45
+ * of its speed for the first two large chunks (its driver loop was compiled on-stack with the block
+ * inlined, then deoptimised at the untried code after the loop); a few small calls first let V8 compile
+ * both functions on entry with complete type feedback. Measured (bench/executor.ts and side by side in
+ * fresh workers): with it the first large chunk of either kernel runs at 0.95–1.05 of the third; priming
+ * `precise` as well cost it about 4% of its steady speed, so only `fast` is primed.
+ */
+export function primeKernels(): void {
+  for (let i = 0; i < 5; i++) fast(1e9, 1e9 + 1e5);
 }
 
 export function runKernel(kernel: KernelName, a: number, b: number): ChunkSum {

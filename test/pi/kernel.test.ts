@@ -87,6 +87,17 @@ describe('chunk kernels', () => {
     expect([doubleToHex(r.hi), doubleToHex(r.lo), doubleToHex(r.errBound)]).toEqual([hi, lo, errBound]);
   });
 
+  test.each([
+    [1e6, 1e6 + 2 * 4096, '3e41730183a3c265', 'bae14c0000000000', '3b01733ab120087b'],
+    [1e6, 1e6 + 2 * 4096 + 2, '3e4174166eda0b1c', '3aeae00000000000', '3b01744f9fe1bb27'],
+    [1e6, 1e6 + 2 * 4096 * 3 + 6, '3e59c2ee9d5027ca', 'baf4880000000000', '3b19c3430796ded1'],
+    [1e9, 1e9 + 1e6, '3d719319bc2091db', '3a16d74800000000', '3a3193535312f6d0'],
+    [999_999_999_000_000, 1e15, '3af357c299fba24d', '3792a90800000000', '37b3580202bfbcd3'],
+  ])('fast [%d,%d) is bit-identical to the single-loop kernel', (a, b, hi, lo, errBound) => {
+    const r = fast(a, b);
+    expect([doubleToHex(r.hi), doubleToHex(r.lo), doubleToHex(r.errBound)]).toEqual([hi, lo, errBound]);
+  });
+
   test.each([[1, 4], [0, 3], [4, 4], [6, 2], [-2, 2], [0, 1e15 + 2], [0.5, 2]])('rejects chunk [%d,%d)', (a, b) => {
     expect(() => precise(a, b)).toThrow(/chunk .* is invalid/);
     expect(() => fast(a, b)).toThrow(/chunk .* is invalid/);
