@@ -4,6 +4,7 @@ import type { Frame, Geometry } from '../../panel/frame';
 import type { Level, PanelDriver } from './driver';
 import type { I2cTransport } from './transport';
 import { changedWindows, packPages, Window } from './oled-pages';
+import { OLED_COMMANDS } from './oled-commands';
 
 export interface OledOptions {
   rotation: 0 | 180;
@@ -27,9 +28,7 @@ export interface OledController {
   writeWindow(t: I2cTransport, ram: Uint8Array, w: Window): Promise<void>;
 }
 
-const DISPLAY_OFF = 0xae;
-const DISPLAY_ON = 0xaf;
-const SET_CONTRAST = 0x81;
+const { DISPLAY_OFF, DISPLAY_ON, SET_CONTRAST } = OLED_COMMANDS;
 
 export class OledDriver implements PanelDriver {
   readonly name: string;

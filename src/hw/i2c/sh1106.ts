@@ -1,29 +1,15 @@
 // SH1106 command bytes and init table (SH1106 V2.2 command table; hardware.md 3.2). Page addressing only: each
 // window is `B0+page, column low, column high` then the data. The 128-pixel glass sits in a 132-column RAM.
+import { OLED_COMMANDS } from './oled-commands';
 import type { I2cTransport } from './transport';
 import { Window } from './oled-pages';
 import type { OledController, OledOptions } from './oled-driver';
 
 export const SH1106 = {
-  DISPLAY_OFF: 0xae,
-  SET_CLOCK_DIV: 0xd5,
-  SET_MULTIPLEX: 0xa8,
-  SET_DISPLAY_OFFSET: 0xd3,
-  SET_START_LINE_0: 0x40,
+  ...OLED_COMMANDS,
   DCDC: 0xad,
   DCDC_ON: 0x8b,
   PUMP_8V: 0x32,
-  SEG_REMAP_OFF: 0xa0,
-  SEG_REMAP_ON: 0xa1,
-  COM_SCAN_INC: 0xc0,
-  COM_SCAN_DEC: 0xc8,
-  SET_COM_PINS: 0xda,
-  SET_CONTRAST: 0x81,
-  SET_PRECHARGE: 0xd9,
-  SET_VCOM: 0xdb,
-  RESUME_RAM: 0xa4,
-  NORMAL: 0xa6,
-  INVERT: 0xa7,
   PAGE: 0xb0,
   COLUMN_LOW: 0x00,
   COLUMN_HIGH: 0x10,

@@ -1,32 +1,17 @@
 // SSD1306 command bytes and init tables (SSD1306 Rev 1.1 §9 command table and the application note's
 // "Software Initialization" flow; per-geometry values from hardware.md 3.1 / luma.oled).
+import { OLED_COMMANDS } from './oled-commands';
 import type { I2cTransport } from './transport';
 import { Window, windowBytes } from './oled-pages';
 import type { OledController, OledOptions } from './oled-driver';
 
 export const SSD1306 = {
-  DISPLAY_OFF: 0xae,
-  DISPLAY_ON: 0xaf,
-  SET_CLOCK_DIV: 0xd5,
-  SET_MULTIPLEX: 0xa8,
-  SET_DISPLAY_OFFSET: 0xd3,
-  SET_START_LINE_0: 0x40,
+  ...OLED_COMMANDS,
   CHARGE_PUMP: 0x8d,
   CHARGE_PUMP_ON: 0x14,
   MEMORY_MODE: 0x20,
   HORIZONTAL: 0x00,
   DEACTIVATE_SCROLL: 0x2e,
-  SEG_REMAP_OFF: 0xa0,
-  SEG_REMAP_ON: 0xa1,
-  COM_SCAN_INC: 0xc0,
-  COM_SCAN_DEC: 0xc8,
-  SET_COM_PINS: 0xda,
-  SET_CONTRAST: 0x81,
-  SET_PRECHARGE: 0xd9,
-  SET_VCOMH: 0xdb,
-  RESUME_RAM: 0xa4,
-  NORMAL: 0xa6,
-  INVERT: 0xa7,
   COLUMN_ADDR: 0x21,
   PAGE_ADDR: 0x22,
 } as const;
@@ -57,7 +42,7 @@ export function ssd1306Init(size: Ssd1306Size, o: OledOptions): number[] {
     c.SET_COM_PINS, g.comPins,
     c.SET_CONTRAST, o.contrast ?? g.contrast,
     c.SET_PRECHARGE, 0xf1,
-    c.SET_VCOMH, 0x40,
+    c.SET_VCOM, 0x40,
     c.RESUME_RAM,
     o.invert ? c.INVERT : c.NORMAL,
   ];
