@@ -83,3 +83,10 @@ export function glassBitmap(r: OledRegisters, module: OledModule): Bitmap {
 export function brightness(r: OledRegisters): number {
   return r.on ? 0.25 + (0.75 * r.contrast) / 255 : 0;
 }
+
+/** The status byte both chips return on a read: D6 set while the display is off, BUSY (D7) never set here. */
+export function statusRead(r: OledRegisters, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  out[0] = r.on ? 0x00 : 0x40;
+  return out;
+}

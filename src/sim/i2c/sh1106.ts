@@ -4,7 +4,7 @@
 // (8D 14 sets the upper column nibble, which the next page write overrides).
 import type { Bitmap } from '../../panel/frame';
 import type { I2cDeviceModel } from './bus';
-import { brightness, glassBitmap, OledModule, OledRegisters } from './oled-glass';
+import { brightness, glassBitmap, OledModule, OledRegisters, statusRead } from './oled-glass';
 import { CommandDecoder, feedControlled } from './oled-control';
 
 const RAM_COLS = 132;
@@ -47,9 +47,7 @@ export class Sh1106Model implements I2cDeviceModel {
 
   /** Status read: BUSY (D7, never here), ON/OFF (D6, 1 = off). */
   read(length: number): Uint8Array {
-    const out = new Uint8Array(length);
-    out[0] = this.regs.on ? 0x00 : 0x40;
-    return out;
+    return statusRead(this.regs, length);
   }
 
   private execute([cmd, p1]: number[]): void {

@@ -3,7 +3,7 @@
 // `[00 8F]` and the second byte is still the contrast parameter.
 import type { Bitmap } from '../../panel/frame';
 import type { I2cDeviceModel } from './bus';
-import { brightness, glassBitmap, OledModule, OledRegisters } from './oled-glass';
+import { brightness, glassBitmap, OledModule, OledRegisters, statusRead } from './oled-glass';
 import { CommandDecoder, feedControlled } from './oled-control';
 
 /** Parameter bytes per command, hardware.md 3.1 table (23 fade and D6 zoom from later revisions take one). */
@@ -61,9 +61,7 @@ export class Ssd1306Model implements I2cDeviceModel {
 
   /** Status byte as on the parallel interfaces (D6 = display off); the I2C read is undocumented (hardware.md 3.1). */
   read(length: number): Uint8Array {
-    const out = new Uint8Array(length);
-    out[0] = this.regs.on ? 0x00 : 0x40;
-    return out;
+    return statusRead(this.regs, length);
   }
 
   private execute([cmd, p1, p2]: number[]): void {
