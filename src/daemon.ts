@@ -55,10 +55,13 @@ const SLOT_OF_SCREEN: Record<Config['screens']['enabled'][number], CycleEntry['s
   host: 'host',
 };
 
+/** A Buffer over the same memory: Buffer.from(typedArray) would copy both frames on every tick. */
+const viewOf = (p: Uint8Array): Buffer => Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+
 function sameFrame(a: Frame | null, b: Frame): boolean {
   if (!a || a.kind !== b.kind) return false;
   if (a.kind === 'chars' && b.kind === 'chars') return a.grid.lines.join('\n') === b.grid.lines.join('\n');
-  if (a.kind === 'pixels' && b.kind === 'pixels') return Buffer.compare(Buffer.from(a.bitmap.pixels), Buffer.from(b.bitmap.pixels)) === 0;
+  if (a.kind === 'pixels' && b.kind === 'pixels') return viewOf(a.bitmap.pixels).equals(viewOf(b.bitmap.pixels));
   return false;
 }
 
