@@ -31,6 +31,8 @@ const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const time = z.number().int().min(0).max(8.64e15);
 const id = z.string().min(1).max(MAX_ID_LENGTH);
 const hex = z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits of a double');
+const speed = z.number().min(0).max(1e15);
+const sampleMs = z.number().min(0).max(1e12);
 const failures = z.array(z.tuple([id, count])).max(10_000);
 const chunkBase = { start: count, end: count, attempts: count, failures };
 const chunk = z.discriminatedUnion('state', [
@@ -50,7 +52,8 @@ const file = z.strictObject({
   finishedAt: time.nullable(),
   carved: count,
   counters: z.strictObject({ launched: count, finished: count, failed: count, lost: count, retried: count, mismatches: count }),
-  speeds: z.array(z.tuple([id, z.number().min(0).max(1e15), count])).max(100_000),
+  // [agent, terms/s, last chunk, sample ms]; files written before the sample time was kept have three.
+  speeds: z.array(z.union([z.tuple([id, speed, count, sampleMs]), z.tuple([id, speed, count])])).max(100_000),
   chunks: z.array(chunk).max(10_000_000),
 });
 type ChunkJson = z.infer<typeof chunk>;
@@ -72,7 +75,7 @@ export function serializeLedger(ledger: Ledger): string {
   return JSON.stringify({
     format: LEDGER_FORMAT, version: LEDGER_VERSION, jobId: d.jobId, terms: d.terms, kernel: d.kernel,
     startedAt: d.startedAt, finishedAt: d.finishedAt, carved: d.carved, counters: d.counters,
-    speeds: [...d.speeds].map(([agent, s]) => [agent, s.termsPerSecond, s.lastChunk]), chunks,
+    speeds: [...d.speeds].map(([agent, s]) => [agent, s.termsPerSecond, s.lastChunk, s.sampleMs]), chunks,
   });
 }
 
@@ -108,7 +111,7 @@ export function parseLedger(text: string, now: number, options: LedgerOptions = 
   const data: LedgerData = {
     jobId: f.jobId, terms: f.terms, kernel: f.kernel as LedgerData['kernel'], startedAt: f.startedAt, finishedAt: f.finishedAt,
     carved: f.carved, chunks, counters: { ...f.counters },
-    speeds: new Map(f.speeds.map(([agent, tps, last]) => [agent, { termsPerSecond: tps, lastChunk: last }])),
+    speeds: new Map(f.speeds.map(([agent, tps, last, ms]) => [agent, { termsPerSecond: tps, lastChunk: last, sampleMs: ms ?? 0 }])),
   };
   try {
     return Ledger.restore(data, now, options);

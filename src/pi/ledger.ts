@@ -76,10 +76,12 @@ export interface Counters {
 }
 
 export interface AgentSpeed {
-  /** Per-task (per-core) kernel speed, terms/s, smoothed over finished results. */
+  /** Per-task (per-core) kernel speed, terms/s: finished results averaged by their compute time. */
   termsPerSecond: number;
   /** Size of the last chunk carved for this agent. */
   lastChunk: number;
+  /** Compute time behind termsPerSecond, ms, decayed as newer results arrive (0: no result yet). */
+  sampleMs: number;
 }
 
 /** Everything the ledger is; ledger-store.ts persists exactly this. */
@@ -281,7 +283,7 @@ export class Ledger {
     this.d.carved = chunk.end;
     this.d.chunks.push(chunk);
     this.byStart.set(chunk.start, chunk);
-    this.d.speeds.set(agentId, { termsPerSecond: speed?.termsPerSecond ?? 0, lastChunk: size });
+    this.d.speeds.set(agentId, { termsPerSecond: speed?.termsPerSecond ?? 0, lastChunk: size, sampleMs: speed?.sampleMs ?? 0 });
     return chunk;
   }
 
@@ -420,11 +422,13 @@ export class Ledger {
     if (!agentId || ms <= 0) return;
     const measured = terms / (ms / 1000);
     const old = this.d.speeds.get(agentId);
-    // A full-length task replaces the estimate; a short one (the first, timed while V8 still optimises, or a
-    // tail chunk) moves it in proportion to its length.
-    const weight = Math.min(1, ms / (this.options.targetTaskSeconds * 1000));
-    const tps = old && old.termsPerSecond > 0 ? old.termsPerSecond + weight * (measured - old.termsPerSecond) : measured;
-    this.d.speeds.set(agentId, { termsPerSecond: tps, lastChunk: old?.lastChunk ?? terms });
+    // Results weigh by their compute time: the first chunk, a few ms timed while the worker is still cold, must
+    // not pull down the estimate a 3 s chunk gives (it did, by a quarter, which sized the tail wrong and left a
+    // slot idle for 5 s at the end of a 20 s job). Older time halves every targetTaskSeconds of newer time, so
+    // an agent that slows down (a Pi throttling when hot) is followed within a chunk or two.
+    const prior = old && old.termsPerSecond > 0 ? old.sampleMs * 0.5 ** (ms / (this.options.targetTaskSeconds * 1000)) : 0;
+    const tps = (prior * (old?.termsPerSecond ?? 0) + ms * measured) / (prior + ms);
+    this.d.speeds.set(agentId, { termsPerSecond: tps, lastChunk: old?.lastChunk ?? terms, sampleMs: prior + ms });
   }
 
   private measureOverhead(agentId: string, now: number): void {

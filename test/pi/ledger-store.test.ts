@@ -56,6 +56,18 @@ describe('ledger file', () => {
     expect(back.nextChunk('agent-a', 9002)).toEqual(led.nextChunk('agent-a', 9002));
   });
 
+  test('a file from before speeds kept their sample time still loads, with the speeds it holds', () => {
+    const led = busyLedger();
+    const json = JSON.parse(serializeLedger(led)) as { speeds: unknown[][] };
+    expect(json.speeds.map((s) => [s[0], s.length])).toEqual([['agent-a', 4], ['agent-b', 4]]);
+    expect(json.speeds[0][3]).toBeGreaterThan(0);
+    json.speeds = json.speeds.map((s) => s.slice(0, 3));
+    const back = parseLedger(JSON.stringify(json), 9000, OPTS);
+    expect(back.data.speeds.get('agent-a')).toEqual({ ...led.data.speeds.get('agent-a'), sampleMs: 0 });
+    // Chunks are sized from the speed alone: the same as from a file of today's format.
+    expect(back.nextChunk('agent-a', 9001)).toEqual(parseLedger(serializeLedger(led), 9000, OPTS).nextChunk('agent-a', 9001));
+  });
+
   test('atomic save leaves only the file, and load resumes it', async () => {
     const file = path.join(dir, 'pi-ledger.json');
     const led = busyLedger();
