@@ -50,6 +50,17 @@ function checkChunk(a: number, b: number): void {
 const BLOCK_PAIRS = 4096;
 
 /**
+ * precise's running state (sh, sl, sumS) between blocks. Module variables rather than an array passed to
+ * each block: with a Float64Array, the code V8 compiles on-stack for precise's driver loop, which is what a
+ * fresh worker runs for its first two large chunks, was 4–5% slower than the code it compiles later for
+ * entry; with these both run at full speed (measured side by side in fresh processes, Node 20). Kernels are
+ * synchronous, so no two calls can ever interleave on them.
+ */
+let accSh = 0;
+let accSl = 0;
+let accSumS = 0;
+
+/**
  * About 31 significant digits. Each pair 8/(d(d+2)) is formed in double-double: the product d(d+2)
  * exactly by Dekker's product, the quotient corrected by its residual; the sum is accumulated with
  * TwoSum.
@@ -66,25 +77,26 @@ const BLOCK_PAIRS = 4096;
  */
 export function precise(a: number, b: number): ChunkSum {
   checkChunk(a, b);
-  const state = new Float64Array(3); // sh, sl, sumS
+  accSh = 0;
+  accSl = 0;
+  accSumS = 0;
   const dLast = 2 * a + 1;
   for (let d = 2 * b - 3; d >= dLast; d -= 4 * BLOCK_PAIRS) {
-    preciseBlock(d, Math.max(dLast, d - 4 * (BLOCK_PAIRS - 1)), state);
+    preciseBlock(d, Math.max(dLast, d - 4 * (BLOCK_PAIRS - 1)));
   }
-  const sh = state[0];
-  const errBound = 2 * U * U * (8 * sh + 5 * state[2]);
-  return { hi: sh, lo: state[1], errBound };
+  const errBound = 2 * U * U * (8 * accSh + 5 * accSumS);
+  return { hi: accSh, lo: accSl, errBound };
 }
 
 /**
- * Adds the pairs d = dFirst, dFirst − 4, … down to dLast (inclusive) to the running state
- * [sh, sl, sumS], in the same order and with the same operations as one loop over the whole chunk, so
- * the blocks change the speed, never a bit of the result.
+ * Adds the pairs d = dFirst, dFirst − 4, … down to dLast (inclusive) to the running state, in the same
+ * order and with the same operations as one loop over the whole chunk, so the blocks change the speed,
+ * never a bit of the result.
  */
-function preciseBlock(dFirst: number, dLast: number, state: Float64Array): void {
-  let sh = state[0];
-  let sl = state[1];
-  let sumS = state[2];
+function preciseBlock(dFirst: number, dLast: number): void {
+  let sh = accSh;
+  let sl = accSl;
+  let sumS = accSumS;
   for (let d = dFirst; d >= dLast; d -= 4) {
     const e = d + 2;
     // Dekker: ph + pl = d·e exactly (Veltkamp split of both factors).
@@ -116,9 +128,9 @@ function preciseBlock(dFirst: number, dLast: number, state: Float64Array): void 
     sl = v - (sh - s);
     sumS += sh;
   }
-  state[0] = sh;
-  state[1] = sl;
-  state[2] = sumS;
+  accSh = sh;
+  accSl = sl;
+  accSumS = sumS;
 }
 
 /**
@@ -167,15 +179,19 @@ function fastBlock(dFirst: number, dLast: number, state: Float64Array): void {
 }
 
 /**
- * Readies V8 for the first large chunk of a fresh thread; about 6 ms. Blocks alone left `fast` at 0.45
- * of its speed for the first two large chunks (its driver loop was compiled on-stack with the block
- * inlined, then deoptimised at the untried code after the loop); a few small calls first let V8 compile
- * both functions on entry with complete type feedback. Measured (bench/executor.ts and side by side in
- * fresh workers): with it the first large chunk of either kernel runs at 0.95–1.05 of the third; priming
- * `precise` as well cost it about 4% of its steady speed, so only `fast` is primed.
+ * Readies V8 for the first chunks of a fresh thread; about 10 ms. Blocks alone left `fast` at 0.45 of its
+ * speed for the first two large chunks (its driver loop was compiled on-stack with the block inlined, then
+ * deoptimised at the untried code after the loop); a few small calls first let V8 compile both functions
+ * on entry with complete type feedback. `precise` is primed too, so that the ledger's first timed chunk
+ * (1e6 terms) runs at full speed rather than at 0.45 of it and the next chunk is sized right. Measured side
+ * by side in fresh workers (bench/executor.ts): with it the first chunk of either kernel runs at 0.95–1.05
+ * of the third.
  */
 export function primeKernels(): void {
-  for (let i = 0; i < 5; i++) fast(1e9, 1e9 + 1e5);
+  for (let i = 0; i < 5; i++) {
+    fast(1e9, 1e9 + 1e5);
+    precise(1e9, 1e9 + 1e5);
+  }
 }
 
 export function runKernel(kernel: KernelName, a: number, b: number): ChunkSum {
