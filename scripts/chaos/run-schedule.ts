@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silenceLimitMs } from '../../src/mesos/scheduler-client';
 import type { KernelName } from '../../src/pi/kernel';
-import type { LedgerOptions } from '../../src/pi/ledger';
+import type { LedgerOptions } from '../../src/pi/chunk-sizing';
 import { LEDGER_FILE } from '../../src/pi/job-persistence';
 import { parseLedger } from '../../src/pi/ledger-store';
 import { executorIdFor, type ExecutorSpec } from '../../src/pi/offers';

@@ -9,7 +9,8 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log';
-import type { Ledger, LedgerOptions } from './ledger';
+import type { LedgerOptions } from './chunk-sizing';
+import type { Ledger } from './ledger';
 import { type SaverTimer, ThrottledSaver, loadLedger, realTimer, saveLedger } from './ledger-store';
 
 export const LEDGER_FILE = 'pi-ledger.json';

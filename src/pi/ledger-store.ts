@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../log';
 import { KERNEL_NAMES } from './kernel';
-import { DEFAULT_LEDGER_OPTIONS, Ledger, MAX_ID_LENGTH, type Chunk, type ChunkState, type LedgerData, type LedgerOptions } from './ledger';
+import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
+import { Ledger, MAX_ID_LENGTH, type Chunk, type ChunkState, type LedgerData } from './ledger';
 
 export const LEDGER_FORMAT = 'mesos-panel/pi-ledger';
 export const LEDGER_VERSION = 1;

@@ -1,7 +1,8 @@
 // The job ledger: which ranges of the series are waiting, running where, or done with which result.
 // Pure: no I/O, the clock comes in as `now` arguments. Results are kept per chunk and summed as BigInt
 // counts of 2^-200 (exact.ts), so duplicates are idempotent and the total does not depend on the
-// order in which chunks finish.
+// order in which chunks finish. How long a chunk to carve for an agent is chunk-sizing.ts's question.
+import { type AgentSpeed, ChunkSizer, DEFAULT_LEDGER_OPTIONS, type LedgerOptions, type RunningChunk } from './chunk-sizing';
 import { scaleResult } from './exact';
 import type { KernelName } from './kernel';
 import { checkRange, decodeTaskResult, encodeTaskRequest, TaskDataError } from './task-data';
@@ -15,31 +16,6 @@ export const MAX_ID_LENGTH = 255;
  * the master does not know) and TASK_GONE_BY_OPERATOR mean the same for us: the work is gone. */
 const LOST_STATES = new Set(['TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_UNREACHABLE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
 const FAILED_STATES = new Set(['TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR']);
-
-export interface LedgerOptions {
-  /** First chunk for an agent of unknown speed, and the smallest chunk carved. */
-  minChunkTerms: number;
-  /** Aimed-for task length at the agent's measured speed; issue 3 asks for 5–20 s. */
-  targetTaskSeconds: number;
-  /**
-   * A new chunk is at most this many times the agent's previous one: a guard against a speed timed on a chunk
-   * of a few milliseconds. 1 gives chunks of exactly minChunkTerms (tests that need the same cut every run).
-   */
-  maxGrowth: number;
-  /** Failures of one chunk on one agent after which the chunk avoids that agent. */
-  maxFailuresPerAgent: number;
-}
-
-export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = {
-  minChunkTerms: 1e6,
-  // The middle of issue 3's 5–20 s window: long enough that the wait for the next offer (up to one allocation
-  // interval, 1 s) costs little, short enough that a lost task costs little and the panel moves.
-  targetTaskSeconds: 12.5,
-  // One timed first chunk sizes the next at full length: 1e6 terms × 1000 covers 80 M terms/s per core over
-  // 12.5 s, well above a Raspberry Pi's; a faster machine gets there in two steps.
-  maxGrowth: 1000,
-  maxFailuresPerAgent: 3,
-};
 
 export interface StoredResult {
   hi: number;
@@ -73,15 +49,6 @@ export interface Counters {
   retried: number;
   /** Duplicate results that were not bit-identical to the stored one. */
   mismatches: number;
-}
-
-export interface AgentSpeed {
-  /** Per-task (per-core) kernel speed, terms/s: finished results averaged by their compute time. */
-  termsPerSecond: number;
-  /** Size of the last chunk carved for this agent. */
-  lastChunk: number;
-  /** Compute time behind termsPerSecond, ms, decayed as newer results arrive (0: no result yet). */
-  sampleMs: number;
 }
 
 /** Everything the ledger is; ledger-store.ts persists exactly this. */
@@ -164,15 +131,7 @@ export class Ledger {
   private prefixEps = 0n;
   private readonly recent: { at: number; terms: number }[] = [];
   private readonly sessionStart: number;
-  /** Per agent, the most chunks it ran at once in this session: its task slots. */
-  private readonly slots = new Map<string, number>();
-  /** Per agent, when its last finished chunk would have let it take the next (launch time + compute time). */
-  private readonly freedAt = new Map<string, number>();
-  /**
-   * Smoothed time a slot spends between chunks, not computing: result, acknowledgement, the wait for the next
-   * offer (up to one allocation interval), launch. Measured from launch to launch, less the compute time.
-   */
-  private cycleOverheadMs = 0;
+  private readonly sizer: ChunkSizer;
 
   private constructor(data: LedgerData, options: LedgerOptions, now: number) {
     this.d = data;
@@ -192,7 +151,7 @@ export class Ledger {
     if (expect !== data.carved || data.carved > data.terms) {
       throw new LedgerError(`ledger chunks end at ${expect} but carved is ${data.carved} of ${data.terms}`);
     }
-    for (const [agentId, n] of this.runningPerAgent()) this.slots.set(agentId, n);
+    this.sizer = new ChunkSizer(options, data.speeds, this.running());
     this.advancePrefix();
   }
 
@@ -259,10 +218,9 @@ export class Ledger {
     chunk.attempts++;
     this.d.counters.launched++;
     const taskId = taskIdFor(this.d.jobId, chunk.start, chunk.end, chunk.attempts);
-    this.measureOverhead(agentId, now);
     chunk.state = { kind: 'launched', taskId, agentId, launchedAt: now };
     this.launched.set(taskId, chunk);
-    this.slots.set(agentId, Math.max(this.slots.get(agentId) ?? 0, this.runningPerAgent().get(agentId) ?? 0));
+    this.sizer.launched(agentId, now, this.running().filter((c) => c.agentId === agentId).length);
     const req = { start: chunk.start, end: chunk.end, kernel: this.d.kernel };
     return { taskId, agentId, ...req, data: encodeTaskRequest(req) };
   }
@@ -270,65 +228,21 @@ export class Ledger {
   private carve(agentId: string, now: number): Chunk | null {
     const remaining = this.d.terms - this.d.carved;
     if (remaining <= 0) return null;
-    const { minChunkTerms, targetTaskSeconds, maxGrowth } = this.options;
-    const speed = this.d.speeds.get(agentId);
-    let size = minChunkTerms;
-    if (speed && speed.termsPerSecond > 0) {
-      const v = speed.termsPerSecond;
-      size = Math.min(v * targetTaskSeconds, v * this.finishTogetherSeconds(agentId, v, now), speed.lastChunk * maxGrowth);
-    }
-    size = Math.max(minChunkTerms, 2 * Math.floor(size / 2));
-    if (remaining - size < minChunkTerms) size = remaining; // no sliver at the end
+    let waiting = remaining;
+    for (const c of this.pending) waiting += c.end - c.start;
+    const size = this.sizer.nextSize(agentId, now, remaining, waiting, this.running());
     const chunk: Chunk = { start: this.d.carved, end: this.d.carved + size, attempts: 0, failures: new Map(), state: { kind: 'pending' } };
     this.d.carved = chunk.end;
     this.d.chunks.push(chunk);
     this.byStart.set(chunk.start, chunk);
-    this.d.speeds.set(agentId, { termsPerSecond: speed?.termsPerSecond ?? 0, lastChunk: size, sampleMs: speed?.sampleMs ?? 0 });
     return chunk;
   }
 
-  /**
-   * Seconds of work for a slot free now (speed v) such that every task slot ends at the same moment once all
-   * the work left (uncarved and re-queued) is shared out: a running chunk frees its slot when it should end at
-   * its agent's speed plus the measured time between chunks, and a slot seen busy before but idle now is free
-   * when its agent's last chunk ended plus that time. Water-filling over the slots in the order they free up.
-   * Far from the end this is more than targetTaskSeconds and the target wins; near the end it cuts the rest
-   * so that no slot idles while another still has a long chunk to go.
-   */
-  private finishTogetherSeconds(agentId: string, v: number, now: number): number {
-    let work = this.d.terms - this.d.carved;
-    for (const c of this.pending) work += c.end - c.start;
-    const speedOf = (agent: string) => this.d.speeds.get(agent)?.termsPerSecond || v;
-    const slots: { at: number; v: number }[] = [{ at: 0, v }];
-    for (const c of this.launched.values()) {
+  private running(): RunningChunk[] {
+    return [...this.launched.values()].map((c) => {
       const s = c.state as { agentId: string; launchedAt: number };
-      const cv = speedOf(s.agentId);
-      slots.push({ at: Math.max(0, (s.launchedAt + this.cycleOverheadMs - now) / 1000 + (c.end - c.start) / cv), v: cv });
-    }
-    const running = this.runningPerAgent();
-    for (const [agent, n] of this.slots) {
-      const freed = this.freedAt.get(agent);
-      const at = freed === undefined ? 0 : Math.max(0, (freed + this.cycleOverheadMs - now) / 1000);
-      for (let i = (running.get(agent) ?? 0) + (agent === agentId ? 1 : 0); i < n; i++) slots.push({ at, v: speedOf(agent) });
-    }
-    slots.sort((a, b) => a.at - b.at);
-    let rate = 0;
-    for (let i = 0; i < slots.length; i++) {
-      rate += slots[i].v;
-      const span = (i + 1 < slots.length ? slots[i + 1].at : Infinity) - slots[i].at;
-      if (work <= rate * span) return slots[i].at + work / rate;
-      work -= rate * span;
-    }
-    return Infinity; // unreachable: the last span is infinite
-  }
-
-  private runningPerAgent(): Map<string, number> {
-    const n = new Map<string, number>();
-    for (const c of this.launched.values()) {
-      const agent = (c.state as { agentId: string }).agentId;
-      n.set(agent, (n.get(agent) ?? 0) + 1);
-    }
-    return n;
+      return { agentId: s.agentId, launchedAt: s.launchedAt, terms: c.end - c.start };
+    });
   }
 
   /** A launch that never reached Mesos (the LAUNCH call failed): back to pending, no failure counted. */
@@ -410,35 +324,11 @@ export class Ledger {
     chunk.state = { kind: 'done', result: { hi: r.hi, lo: r.lo, errBound: r.errBound, ms: r.ms, agentId, taskId: u.taskId } };
     this.index(chunk);
     this.d.counters.finished++;
-    this.measure(agentId, chunk.end - chunk.start, r.ms);
-    if (current && agentId && r.ms > 0) this.freedAt.set(agentId, current.launchedAt + r.ms);
+    this.sizer.finished(agentId, chunk.end - chunk.start, r.ms, current ? current.launchedAt : null);
     this.recent.push({ at: now, terms: chunk.end - chunk.start });
     this.advancePrefix();
     if (this.isDone()) this.d.finishedAt = now;
     return { kind: 'finished', start: chunk.start, end: chunk.end, supersededTaskId };
-  }
-
-  private measure(agentId: string, terms: number, ms: number): void {
-    if (!agentId || ms <= 0) return;
-    const measured = terms / (ms / 1000);
-    const old = this.d.speeds.get(agentId);
-    // Results weigh by their compute time: the first chunk, a few ms timed while the worker is still cold, must
-    // not pull down the estimate a 3 s chunk gives (it did, by a quarter, which sized the tail wrong and left a
-    // slot idle for 5 s at the end of a 20 s job). Older time halves every targetTaskSeconds of newer time, so
-    // an agent that slows down (a Pi throttling when hot) is followed within a chunk or two.
-    const prior = old && old.termsPerSecond > 0 ? old.sampleMs * 0.5 ** (ms / (this.options.targetTaskSeconds * 1000)) : 0;
-    const tps = (prior * (old?.termsPerSecond ?? 0) + ms * measured) / (prior + ms);
-    this.d.speeds.set(agentId, { termsPerSecond: tps, lastChunk: old?.lastChunk ?? terms, sampleMs: prior + ms });
-  }
-
-  private measureOverhead(agentId: string, now: number): void {
-    const freed = this.freedAt.get(agentId);
-    if (freed === undefined) return;
-    this.freedAt.delete(agentId);
-    // A pause longer than a whole task is no cycle (offers suppressed, a job resumed) and is not counted.
-    const gap = now - freed;
-    if (gap < 0 || gap > this.options.targetTaskSeconds * 1000) return;
-    this.cycleOverheadMs += (gap - this.cycleOverheadMs) / 4;
   }
 
   private advancePrefix(): void {

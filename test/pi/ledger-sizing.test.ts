@@ -1,7 +1,8 @@
 // Chunk sizing (issue 3: tasks of about 5–20 s at each agent's measured speed): full length from the first
 // timed result, and a tail cut so that every task slot ends together. Time here is simulated: each agent
 // computes at a fixed speed and waits a fixed time for its next offer, so the schedule is exact.
-import { DEFAULT_LEDGER_OPTIONS, Ledger, type Launch, type LedgerOptions } from '../../src/pi/ledger';
+import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../../src/pi/chunk-sizing';
+import { Ledger, type Launch } from '../../src/pi/ledger';
 import { encodeTaskResult } from '../../src/pi/task-data';
 
 /** A well-formed result without summing (these chunks are up to 1e9 terms); sizing reads only `ms`. */
