@@ -79,7 +79,8 @@ export type UpdateOutcome =
   | { kind: 'finished'; start: number; end: number; supersededTaskId: string | null }
   | { kind: 'duplicate' }
   | { kind: 'mismatch'; message: string }
-  | { kind: 'requeued'; reason: string }
+  /** `avoids`: the agent this chunk has now failed on maxFailuresPerAgent times, and will not be sent to again. */
+  | { kind: 'requeued'; reason: string; avoids?: string }
   | { kind: 'invalid'; message: string }
   | { kind: 'running' }
   | { kind: 'stale' }
@@ -277,17 +278,30 @@ export class Ledger {
     const lost = LOST_STATES.has(u.state);
     if (lost || FAILED_STATES.has(u.state)) {
       if (!current) return { kind: 'stale' };
-      this.fail(chunk, u.taskId, current.agentId, lost);
-      return { kind: 'requeued', reason: `${u.state}${u.message ? `: ${u.message}` : ''}` };
+      const reason = `${u.state}${u.message ? `: ${u.message}` : ''}`;
+      return this.fail(chunk, u.taskId, current.agentId, lost) ? { kind: 'requeued', reason, avoids: current.agentId } : { kind: 'requeued', reason };
     }
     return current ? { kind: 'running' } : { kind: 'stale' };
   }
 
-  private fail(chunk: Chunk, taskId: string, agentId: string, lost: boolean): void {
+  /** Counts a failure; true when it is the one after which the chunk avoids this agent. */
+  private fail(chunk: Chunk, taskId: string, agentId: string, lost: boolean): boolean {
     if (lost) this.d.counters.lost++;
     else this.d.counters.failed++;
-    chunk.failures.set(agentId, (chunk.failures.get(agentId) ?? 0) + 1);
+    const n = (chunk.failures.get(agentId) ?? 0) + 1;
+    chunk.failures.set(agentId, n);
     this.toPending(chunk, taskId);
+    return n === this.options.maxFailuresPerAgent;
+  }
+
+  /** The first waiting chunk that some agent will no longer take: when nothing runs, the likely reason why. */
+  avoidedChunk(): { start: number; end: number } | null {
+    let first: Chunk | null = null;
+    for (const c of this.pending) {
+      if (first && c.start > first.start) continue;
+      for (const n of c.failures.values()) if (n >= this.options.maxFailuresPerAgent) first = c;
+    }
+    return first && { start: first.start, end: first.end };
   }
 
   private finish(chunk: Chunk, u: { taskId: string; agentId?: string; data?: Uint8Array | string }, now: number): UpdateOutcome {

@@ -43,8 +43,8 @@ export interface PiServiceOptions {
   onDone?: () => void;
 }
 
-/** Waiting chunks but no offer for this long, with nothing running: say so on the panel. */
-const NO_OFFERS_MS = 30_000;
+/** Waiting chunks and nothing launched for this long, with nothing running: say why on the panel. */
+const IDLE_PROBLEM_MS = 30_000;
 
 export class PiService {
   private readonly log: Logger;
@@ -58,6 +58,8 @@ export class PiService {
   private suppressed = false;
   private subscribedAt = 0;
   private lastOfferAt = 0;
+  /** When a job last started or launched a task. */
+  private lastLaunchAt = 0;
   private implicitTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -118,6 +120,7 @@ export class PiService {
     const jobId = randomBytes(6).readUIntBE(0, 6).toString(36);
     this.ledger = Ledger.create(jobId, terms, kernel, this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
     this.log.info(`π job ${jobId}: ${terms} terms, kernel ${kernel}`);
+    this.lastLaunchAt = this.now();
     this.persistence?.changed();
     this.syncOffers(true);
   }
@@ -171,12 +174,18 @@ export class PiService {
     const s = this.client.state;
     if (s.phase !== 'subscribed') return s.lastError ? `cannot subscribe: ${s.lastError}` : null;
     const l = this.ledger;
-    const since = Math.max(this.subscribedAt, this.lastOfferAt);
-    if (l && l.hasWaiting() && l.runningCount() === 0 && now - since > NO_OFFERS_MS) {
-      const r = this.o.resources;
-      return `no offers for ${Math.round((now - since) / 1000)} s: no agent has ${r.taskCpus} cpus and ${r.taskMemMb} MB free for role ${this.o.framework.role}`;
+    if (!l || !l.hasWaiting() || l.runningCount() > 0) return null;
+    const idleSince = Math.max(this.subscribedAt, this.lastLaunchAt);
+    if (now - idleSince <= IDLE_PROBLEM_MS) return null;
+    const r = this.o.resources;
+    const offerSince = Math.max(idleSince, this.lastOfferAt);
+    if (now - offerSince > IDLE_PROBLEM_MS) {
+      return `no offers for ${Math.round((now - offerSince) / 1000)} s: no agent has ${r.taskCpus} cpus and ${r.taskMemMb} MB free for role ${this.o.framework.role}`;
     }
-    return null;
+    // Offers come but are declined: every waiting chunk avoids the agents that offer, or the offers are too small.
+    const stuck = l.avoidedChunk();
+    if (stuck) return `chunk [${stuck.start},${stuck.end}) failed on every agent that offers; see the log, fix the agents, then hold the button to reset`;
+    return `offers too small: a task needs ${r.taskCpus} cpus and ${r.taskMemMb} MB, plus ${r.executorCpus} cpus and ${r.executorMemMb} MB per agent for the executor`;
   }
 
   private onEvent(e: SchedulerEvent): void {
@@ -252,6 +261,7 @@ export class PiService {
       this.syncOffers(false);
       return;
     }
+    this.lastLaunchAt = this.now();
     this.log.debug(`offer ${offer.id.value} on ${offer.hostname}: launching ${tasks.map((t) => t.task_id.value).join(', ')}`);
     const launch = () =>
       this.call(
@@ -288,7 +298,9 @@ export class PiService {
         else this.syncOffers(true);
         break;
       case 'requeued':
-        this.log.info(`task ${taskId}: ${outcome.reason}; the chunk waits again`);
+        if (outcome.avoids) {
+          this.log.warn(`task ${taskId}: ${outcome.reason}; the chunk failed ${l!.options.maxFailuresPerAgent} times on agent ${outcome.avoids} and will not run there again`);
+        } else this.log.info(`task ${taskId}: ${outcome.reason}; the chunk waits again`);
         this.syncOffers(true);
         break;
       case 'invalid':

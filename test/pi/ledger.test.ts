@@ -119,16 +119,25 @@ describe('ledger', () => {
     expect(led.onUpdate({ taskId: 'something', state: 'TASK_LOST' }, 1).kind).toBe('unknown');
   });
 
-  test('a chunk that failed 3 times on an agent avoids it', () => {
+  test('a chunk that failed 3 times on an agent avoids it, says so on the third, and is named as avoided', () => {
     const led = Ledger.create('job1', 1_000_000, 'fast', 0, { ...OPTS, minChunkTerms: 1_000_000 });
+    const outcomes = [];
     for (let i = 0; i < 3; i++) {
+      expect(led.avoidedChunk()).toBeNull();
       const l = led.nextChunk('bad', i)!;
       expect(l.start).toBe(0);
-      led.onUpdate({ taskId: l.taskId, state: 'TASK_FAILED' }, i);
+      outcomes.push(led.onUpdate({ taskId: l.taskId, state: 'TASK_FAILED', message: 'no node' }, i));
     }
+    expect(outcomes.map((o) => o.kind === 'requeued' && o.avoids)).toEqual([undefined, undefined, 'bad']);
+    expect(led.avoidedChunk()).toEqual({ start: 0, end: 1_000_000 });
     expect(led.nextChunk('bad', 10)).toBeNull();
     expect(led.hasWaiting()).toBe(true);
-    expect(led.nextChunk('good', 10)!.start).toBe(0);
+    const l = led.nextChunk('good', 10)!;
+    expect(l.start).toBe(0);
+    // Running somewhere, it no longer waits.
+    expect(led.avoidedChunk()).toBeNull();
+    finish(led, l);
+    expect(led.isDone()).toBe(true);
   });
 
   test('chunks start small and grow with the measured speed, staying even, to ~targetTaskSeconds', () => {

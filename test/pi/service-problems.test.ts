@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memoryLogger } from '../../src/log';
 import { LEDGER_FILE } from '../../src/pi/job-persistence';
 import { until, useRig } from './pi-harness';
 
@@ -38,6 +39,50 @@ describe('π framework problems and reset', () => {
     await until('the subscription', () => service.connection.phase === 'subscribed');
     expect(service.view(Date.now()).problem).toBeNull();
     expect(service.view(Date.now() + 31_000).problem).toBe('no offers for 31 s: no agent has 1 cpus and 32 MB free for role *');
+  });
+
+  /** A service clock that a test can move ahead, so that the 30 s before a problem shows need not pass. */
+  function clock() {
+    let offset = 0;
+    const now = () => Date.now() + offset;
+    return { now, skip: (ms: number) => void (offset += ms) };
+  }
+
+  it('names the chunk when every agent that offers failed it three times', async () => {
+    const cluster = await scope.cluster({ agents: 2 });
+    const c = clock();
+    // An executor the agents cannot fetch: every launch fails (mesos.md d: TASK_FAILED, container launch failed).
+    const broken = { mode: 'per-agent' as const, nodePath: process.execPath, url: `${scope.files.url}.missing`, sha256: scope.rig.bundle.sha256 };
+    const logger = memoryLogger();
+    const service = await scope.service([cluster.url], { now: c.now, logger, executor: broken, job: { terms: 8e6, kernel: 'precise', corrections: 2 } });
+    service.start();
+    // Two chunks of 4e6, each failing three times on each of the two agents.
+    await until('every chunk avoided everywhere', () => service.job!.counters.failed === 12);
+    expect(service.job!.avoidedChunk()).toEqual({ start: 0, end: 4e6 });
+    expect(service.view(c.now()).problem).toBeNull();
+    c.skip(31_000);
+    // The next offer, declined, shows that agents are there but refused.
+    await until('an offer declined after the skip', () => /^chunk/.test(service.view(c.now()).problem ?? ''), 10_000);
+    expect(service.view(c.now())).toMatchObject({
+      state: 'error',
+      problem: 'chunk [0,4000000) failed on every agent that offers; see the log, fix the agents, then hold the button to reset',
+    });
+    // The log says where and why, once per chunk and agent.
+    const avoided = logger.lines.filter((l) => /will not run there again/.test(l));
+    expect(avoided).toHaveLength(4);
+    expect(avoided[0]).toMatch(/^warn: task pi-\w+-0-4000000-\d: TASK_FAILED: Failed to launch container: .*; the chunk failed 3 times on agent \S+ and will not run there again$/);
+  });
+
+  it('says when offers come but are too small for a task', async () => {
+    const cluster = await scope.cluster({ agents: 1, agentResources: { cpus: 0.5, mem: 1024, disk: 1024 } });
+    const c = clock();
+    const service = await scope.service([cluster.url], { now: c.now });
+    service.start();
+    await until('the subscription', () => service.connection.phase === 'subscribed');
+    c.skip(31_000);
+    await until('an offer declined after the skip', () => service.view(c.now()).problem?.startsWith('offers too small') ?? false, 10_000);
+    expect(service.view(c.now()).problem).toBe('offers too small: a task needs 1 cpus and 32 MB, plus 0.1 cpus and 64 MB per agent for the executor');
+    expect(service.job!.runningCount()).toBe(0);
   });
 
   it('reset kills the running tasks, forgets the job and its saved ledger', async () => {
