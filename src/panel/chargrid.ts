@@ -3,16 +3,11 @@
 import { PARTIAL_CELLS, type CharFrame } from './frame';
 
 /**
- * The non-ASCII characters the grid may emit and their ROM A00 codes (HD44780U datasheet, table 4).
- * The driver writes these codes; everything else it receives is printable ASCII or a PARTIAL_CELLS glyph.
+ * The non-ASCII characters the grid may emit: ones the screens use that ROM A00 has (HD44780U datasheet,
+ * table 4; the driver's hw/i2c/hd44780-rom.ts maps them to codes, and a test checks it has each). Everything
+ * else the grid holds is printable ASCII or a PARTIAL_CELLS glyph.
  */
-export const A00_CODES: ReadonlyMap<string, number> = new Map([
-  ['°', 0xdf],
-  ['π', 0xf7],
-  ['µ', 0xe4],
-  ['→', 0x7e],
-  ['←', 0x7f],
-]);
+export const A00_EXTRAS: ReadonlySet<string> = new Set(['°', 'π', 'µ', '→', '←']);
 
 /** A00 has ¥ at 0x5C and arrows at 0x7E/0x7F, so backslash and tilde would show as something else. */
 const REPLACE: Record<string, string> = {
@@ -37,7 +32,7 @@ export const FULL_CELL = PARTIAL_CELLS[4];
 
 /** Maps one character to what A00 can show: itself, a lookalike, or "?". */
 export function toA00(ch: string): string {
-  if (PARTIAL.has(ch) || A00_CODES.has(ch)) return ch;
+  if (PARTIAL.has(ch) || A00_EXTRAS.has(ch)) return ch;
   const code = ch.codePointAt(0) as number;
   if (code >= 0x20 && code <= 0x7d && ch !== '\\') return ch;
   return REPLACE[ch] ?? '?';

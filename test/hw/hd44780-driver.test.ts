@@ -6,6 +6,8 @@ import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
 import { Hd44780Model } from '../../src/sim/i2c/hd44780';
 import { barCellName } from '../../src/sim/i2c/render-through';
 import type { Frame } from '../../src/panel/frame';
+import { A00_EXTRAS } from '../../src/panel/chargrid';
+import { ROM_A00 } from '../../src/hw/i2c/hd44780-rom';
 
 const opened: { close(leave: 'keep'): Promise<void> }[] = [];
 afterEach(async () => {
@@ -73,6 +75,12 @@ describe('HD44780 behind a PCF8574', () => {
     expect(lcdCode('A')).toBe(0x41);
     expect(lcdCode('█')).toBe(0xff);
     expect(lcdCode('▏')).toBe(1);
+  });
+
+  it("has a ROM code for every non-ASCII character the panel's grid may emit", () => {
+    expect([...A00_EXTRAS].map((ch) => [ch, lcdCode(ch) === PLACEHOLDER])).toEqual([...A00_EXTRAS].map((ch) => [ch, false]));
+    // And they show as themselves on the emulated glass.
+    expect([...A00_EXTRAS].map((ch) => ROM_A00[lcdCode(ch)])).toEqual([...A00_EXTRAS]);
   });
 
   it('comes back after an unplug with the 3-3-3-2 init and the current frame', async () => {

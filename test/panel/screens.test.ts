@@ -3,7 +3,7 @@ import { fonts } from '../../src/panel/font';
 import { pagesOf, renderScreen, SCREEN_NAMES, SHIFT_MARGIN } from '../../src/panel/render';
 import type { PanelModel } from '../../src/panel/model';
 import { PARTIAL_CELLS } from '../../src/panel/frame';
-import { A00_CODES } from '../../src/panel/chargrid';
+import { A00_EXTRAS } from '../../src/panel/chargrid';
 import { emptyModel, fixtureSnapshot, fullModel, NOW, partialModel, RUNNING_PI } from './fixture-model';
 import { findText, litCount } from './bitmap-text';
 
@@ -33,7 +33,7 @@ function bitmap(f: Frame): Bitmap {
   return f.bitmap;
 }
 const text = (f: Frame): string => chars(f).lines.join('\n');
-const ALLOWED = new Set<string>([...PARTIAL_CELLS, ...A00_CODES.keys()]);
+const ALLOWED = new Set<string>([...PARTIAL_CELLS, ...A00_EXTRAS]);
 
 describe.each(SIZES)('every screen at %s', (size) => {
   const g = geometryOf(size);
