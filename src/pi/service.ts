@@ -183,9 +183,9 @@ export class PiService {
       return `no offers for ${Math.round((now - offerSince) / 1000)} s: no agent has ${r.taskCpus} cpus and ${r.taskMemMb} MB free for role ${this.o.framework.role}`;
     }
     // Offers come but are declined: every waiting chunk avoids the agents that offer, or the offers are too small.
-    const stuck = l.avoidedChunk();
-    if (stuck) return `chunk [${stuck.start},${stuck.end}) failed on every agent that offers; see the log, fix the agents, then hold the button to reset`;
-    return `offers too small: a task needs ${r.taskCpus} cpus and ${r.taskMemMb} MB, plus ${r.executorCpus} cpus and ${r.executorMemMb} MB per agent for the executor`;
+    // Short enough for a 20x4 LCD's three lines; the log names the chunk, the agents and the failures.
+    if (l.avoidedChunk()) return 'every agent failed a chunk: see the log; hold to reset';
+    return `offers too small: task ${r.taskCpus}cpu/${r.taskMemMb}MB, executor ${r.executorCpus}cpu/${r.executorMemMb}MB`;
   }
 
   private onEvent(e: SchedulerEvent): void {

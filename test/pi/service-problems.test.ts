@@ -48,7 +48,7 @@ describe('π framework problems and reset', () => {
     return { now, skip: (ms: number) => void (offset += ms) };
   }
 
-  it('names the chunk when every agent that offers failed it three times', async () => {
+  it('says so when every agent that offers failed a chunk three times, and the log names them', async () => {
     const cluster = await scope.cluster({ agents: 2 });
     const c = clock();
     // An executor the agents cannot fetch: every launch fails (mesos.md d: TASK_FAILED, container launch failed).
@@ -62,11 +62,8 @@ describe('π framework problems and reset', () => {
     expect(service.view(c.now()).problem).toBeNull();
     c.skip(31_000);
     // The next offer, declined, shows that agents are there but refused.
-    await until('an offer declined after the skip', () => /^chunk/.test(service.view(c.now()).problem ?? ''), 10_000);
-    expect(service.view(c.now())).toMatchObject({
-      state: 'error',
-      problem: 'chunk [0,4000000) failed on every agent that offers; see the log, fix the agents, then hold the button to reset',
-    });
+    await until('an offer declined after the skip', () => /^every agent/.test(service.view(c.now()).problem ?? ''), 10_000);
+    expect(service.view(c.now())).toMatchObject({ state: 'error', problem: 'every agent failed a chunk: see the log; hold to reset' });
     // The log says where and why, once per chunk and agent.
     const avoided = logger.lines.filter((l) => /will not run there again/.test(l));
     expect(avoided).toHaveLength(4);
@@ -81,7 +78,7 @@ describe('π framework problems and reset', () => {
     await until('the subscription', () => service.connection.phase === 'subscribed');
     c.skip(31_000);
     await until('an offer declined after the skip', () => service.view(c.now()).problem?.startsWith('offers too small') ?? false, 10_000);
-    expect(service.view(c.now()).problem).toBe('offers too small: a task needs 1 cpus and 32 MB, plus 0.1 cpus and 64 MB per agent for the executor');
+    expect(service.view(c.now()).problem).toBe('offers too small: task 1cpu/32MB, executor 0.1cpu/64MB');
     expect(service.job!.runningCount()).toBe(0);
   });
 
