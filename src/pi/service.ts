@@ -15,7 +15,7 @@ import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
 import { Ledger } from './ledger';
-import { type ExecutorSpec, type TaskResources, tasksForOffer } from './offers';
+import { type ExecutorSpec, offered, type TaskResources, tasksForOffer } from './offers';
 import { Reconciler } from './reconciler';
 import { piView, prefixDigits } from './view';
 
@@ -60,6 +60,8 @@ export class PiService {
   private lastOfferAt = 0;
   /** When a job last started or launched a task. */
   private lastLaunchAt = 0;
+  /** Agents already said to offer too little, with the job it was said for. */
+  private readonly smallOffers = new Map<string, string>();
   private implicitTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -257,6 +259,7 @@ export class PiService {
     const l = this.ledger;
     const tasks = l && l.hasWaiting() ? tasksForOffer(offer, this.o.executor, this.o.resources, (agentId) => l.nextChunk(agentId, this.now())) : [];
     if (tasks.length === 0) {
+      if (l?.hasWaiting()) this.noteSmallOffer(l, offer);
       this.call((fid) => decline(fid, [offer.id.value], this.o.refuseSeconds));
       this.syncOffers(false);
       return;
@@ -277,6 +280,17 @@ export class PiService {
     if (this.persistence) this.persistence.launchAfterSave(launch);
     else launch();
     this.syncOffers(false);
+  }
+
+  /** Says once per job and agent that its offers cannot hold a task: other frameworks' load, or the config. */
+  private noteSmallOffer(l: Ledger, offer: Offer): void {
+    const { cpus, mem } = offered(offer.resources);
+    const r = this.o.resources;
+    if ((cpus >= r.taskCpus && mem >= r.taskMemMb) || this.smallOffers.get(offer.agent_id.value) === l.jobId) return;
+    this.smallOffers.set(offer.agent_id.value, l.jobId);
+    this.log.info(
+      `agent ${offer.hostname} offers ${cpus} cpus and ${mem} MB, too little for a π task (${r.taskCpus} cpus, ${r.taskMemMb} MB, and ${r.executorCpus} cpus, ${r.executorMemMb} MB once for the executor); lower pi.taskCpus or pi.taskMemMb if it stays so`,
+    );
   }
 
   private onUpdate(s: TaskStatus): void {

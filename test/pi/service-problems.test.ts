@@ -73,9 +73,16 @@ describe('π framework problems and reset', () => {
   it('says when offers come but are too small for a task', async () => {
     const cluster = await scope.cluster({ agents: 1, agentResources: { cpus: 0.5, mem: 1024, disk: 1024 } });
     const c = clock();
-    const service = await scope.service([cluster.url], { now: c.now });
+    const logger = memoryLogger();
+    const service = await scope.service([cluster.url], { now: c.now, logger });
     service.start();
     await until('the subscription', () => service.connection.phase === 'subscribed');
+    const said = () => logger.lines.filter((l) => l.includes('too little for a π task'));
+    await until('the offer noted', () => said().length > 0);
+    expect(said()[0]).toMatch(/^agent \S+ offers 0\.5 cpus and \d+ MB, too little for a π task \(1 cpus, 32 MB, and 0\.1 cpus, 64 MB once for the executor\); lower pi\.taskCpus or pi\.taskMemMb if it stays so$/);
+    // Offers keep coming (refuse_seconds 1), the line does not.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(said()).toHaveLength(1);
     c.skip(31_000);
     await until('an offer declined after the skip', () => service.view(c.now()).problem?.startsWith('offers too small') ?? false, 10_000);
     expect(service.view(c.now()).problem).toBe('offers too small: task 1cpu/32MB, executor 0.1cpu/64MB');
