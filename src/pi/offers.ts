@@ -65,24 +65,42 @@ export function offered(resources: Resource[]): { cpus: number; mem: number } {
   return { cpus, mem };
 }
 
+/** What the next task in an offer takes: its own resources, plus the executor's when this task starts it. */
+function needs(spec: ExecutorSpec, r: TaskResources, startsExecutor: boolean): { cpus: number; mem: number } {
+  const withExecutor = spec.mode === 'per-task' || startsExecutor;
+  return { cpus: r.taskCpus + (withExecutor ? r.executorCpus : 0), mem: r.taskMemMb + (withExecutor ? r.executorMemMb : 0) };
+}
+
+/** Whether our executor runs on the offer's agent (the master then charges it no more: it is counted once). */
+function executorRunning(offer: Offer, spec: ExecutorSpec): boolean {
+  return offer.executor_ids.some((e) => e.value === executorIdFor(spec));
+}
+
+function fits(have: { cpus: number; mem: number }, need: { cpus: number; mem: number }): boolean {
+  return have.cpus + EPS >= need.cpus && have.mem + EPS >= need.mem;
+}
+
+/** Whether the offer has room for one task, by the rules tasksForOffer applies. */
+export function roomForATask(offer: Offer, spec: ExecutorSpec, r: TaskResources): boolean {
+  return fits(offered(offer.resources), needs(spec, r, !executorRunning(offer, spec)));
+}
+
 /**
  * As many tasks as fit in one offer. The executor's resources are counted once, and only when the offer
  * does not already list our executor as running on that agent (the master charges it once per agent).
  */
 export function tasksForOffer(offer: Offer, spec: ExecutorSpec, r: TaskResources, next: (agentId: string) => Launch | null): TaskInfo[] {
   const agentId = offer.agent_id.value;
-  let { cpus, mem } = offered(offer.resources);
-  const running = new Set(offer.executor_ids.map((e) => e.value));
+  const have = offered(offer.resources);
+  const running = executorRunning(offer, spec);
   const tasks: TaskInfo[] = [];
   for (;;) {
-    const needsExecutor = spec.mode === 'per-task' || (!running.has(executorIdFor(spec)) && tasks.length === 0);
-    const needCpus = r.taskCpus + (needsExecutor ? r.executorCpus : 0);
-    const needMem = r.taskMemMb + (needsExecutor ? r.executorMemMb : 0);
-    if (cpus + EPS < needCpus || mem + EPS < needMem) break;
+    const need = needs(spec, r, !running && tasks.length === 0);
+    if (!fits(have, need)) break;
     const launch = next(agentId);
     if (!launch) break;
-    cpus -= needCpus;
-    mem -= needMem;
+    have.cpus -= need.cpus;
+    have.mem -= need.mem;
     tasks.push(taskInfo(launch, executorInfo(spec, r, launch.taskId), r));
   }
   return tasks;

@@ -15,7 +15,7 @@ import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
 import { Ledger } from './ledger';
-import { type ExecutorSpec, offered, type TaskResources, tasksForOffer } from './offers';
+import { type ExecutorSpec, offered, roomForATask, type TaskResources, tasksForOffer } from './offers';
 import { Reconciler } from './reconciler';
 import { piView, prefixDigits } from './view';
 
@@ -257,9 +257,10 @@ export class PiService {
 
   private onOffer(offer: Offer): void {
     const l = this.ledger;
-    const tasks = l && l.hasWaiting() ? tasksForOffer(offer, this.o.executor, this.o.resources, (agentId) => l.nextChunk(agentId, this.now())) : [];
+    const waiting = l?.hasWaiting() ?? false;
+    const tasks = l && waiting ? tasksForOffer(offer, this.o.executor, this.o.resources, (agentId) => l.nextChunk(agentId, this.now())) : [];
     if (tasks.length === 0) {
-      if (l?.hasWaiting()) this.noteSmallOffer(l, offer);
+      if (l && waiting) this.noteSmallOffer(l, offer);
       this.call((fid) => decline(fid, [offer.id.value], this.o.refuseSeconds));
       this.syncOffers(false);
       return;
@@ -284,10 +285,10 @@ export class PiService {
 
   /** Says once per job and agent that its offers cannot hold a task: other frameworks' load, or the config. */
   private noteSmallOffer(l: Ledger, offer: Offer): void {
-    const { cpus, mem } = offered(offer.resources);
     const r = this.o.resources;
-    if ((cpus >= r.taskCpus && mem >= r.taskMemMb) || this.smallOffers.get(offer.agent_id.value) === l.jobId) return;
+    if (roomForATask(offer, this.o.executor, r) || this.smallOffers.get(offer.agent_id.value) === l.jobId) return;
     this.smallOffers.set(offer.agent_id.value, l.jobId);
+    const { cpus, mem } = offered(offer.resources);
     this.log.info(
       `agent ${offer.hostname} offers ${cpus} cpus and ${mem} MB, too little for a π task (${r.taskCpus} cpus, ${r.taskMemMb} MB, and ${r.executorCpus} cpus, ${r.executorMemMb} MB once for the executor); lower pi.taskCpus or pi.taskMemMb if it stays so`,
     );
