@@ -12,7 +12,7 @@ const FRAMES = 300;
 
 function model(): PanelModel {
   // The 6-agent dcos-ui capture, so the list screens have real names and numbers to lay out.
-  const candidates = [path.resolve(__dirname, '../../shared/fixtures/mesos'), path.resolve(__dirname, '../../../shared/fixtures/mesos')];
+  const candidates = [path.resolve(__dirname, '../test/fixtures/mesos'), path.resolve(__dirname, '../../test/fixtures/mesos')];
   const dir = candidates.find((d) => fs.existsSync(d)) ?? candidates[0];
   const file = path.join(dir, 'master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json');
   const now = Date.now();

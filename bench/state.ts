@@ -10,13 +10,13 @@ const FIXTURE = 'master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json';
 const RUNS = 21;
 const WARMUP = 5;
 
-/** The fixtures sit in ../shared next to the repo; this file runs from bench/ or dist/bench/. */
+/** The fixtures sit in the repo's test/fixtures; this file runs from bench/ or dist/bench/. */
 function fixturePath(): string {
-  for (const up of ['../..', '../../..']) {
-    const p = path.resolve(__dirname, up, 'shared/fixtures/mesos', FIXTURE);
+  for (const up of ['..', '../..']) {
+    const p = path.resolve(__dirname, up, 'test/fixtures/mesos', FIXTURE);
     if (existsSync(p)) return p;
   }
-  throw new Error(`bench/state: ${FIXTURE} not found in ../shared/fixtures/mesos next to the repo`);
+  throw new Error(`bench/state: ${FIXTURE} not found in test/fixtures/mesos`);
 }
 
 function median(xs: number[]): number {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates the README's screen pictures with `mesos-panel render`, from the fixtures in ../shared.
+# Regenerates the README's screen pictures with `mesos-panel render`, from the fixtures in test/fixtures/mesos.
 # Run after `npm run build`; the pictures are committed, so CI does not run this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-F=../shared/fixtures/mesos
+F=test/fixtures/mesos
 OUT=docs/screens
 CLI="node dist/src/cli.js"
 DCOS=$F/master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { main } from '../src/cli';
 
-const FIXTURES = path.resolve(__dirname, '../../shared/fixtures/mesos');
+const FIXTURES = path.resolve(__dirname, 'fixtures/mesos');
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

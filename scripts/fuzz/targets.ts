@@ -43,7 +43,7 @@ export class InvariantError extends Error {
   override readonly name = 'InvariantError';
 }
 
-/** The fixtures: FUZZ_FIXTURES, else ../shared/fixtures/mesos next to the checkout, as the tests find them. */
+/** The fixtures: FUZZ_FIXTURES, else the checkout's test/fixtures/mesos, as the tests find them. */
 export function fixturesDir(): string {
   if (process.env.FUZZ_FIXTURES) return process.env.FUZZ_FIXTURES;
   let dir = __dirname;
@@ -52,7 +52,7 @@ export function fixturesDir(): string {
     if (up === dir) throw new Error('cannot find the checkout (package.json) above the fuzz scripts');
     dir = up;
   }
-  return path.resolve(dir, '../shared/fixtures/mesos');
+  return path.resolve(dir, 'test/fixtures/mesos');
 }
 
 const read = (f: string) => fs.readFileSync(path.join(fixturesDir(), f));

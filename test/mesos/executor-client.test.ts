@@ -4,7 +4,7 @@ import { RecordIODecoder } from '../../src/mesos/recordio';
 import { EventError } from '../../src/mesos/scheduler-events';
 import { ExecutorEnvError, decodeExecutorEvent, newUuid, parseDuration, readExecutorEnv } from '../../src/mesos/executor-client';
 
-const REAL = join(__dirname, '../../../shared/fixtures/mesos/real-1.12.0');
+const REAL = join(__dirname, '../fixtures/mesos/real-1.12.0');
 const RECORDED_ENV: Record<string, string> = JSON.parse(readFileSync(join(REAL, 'executor-env.json'), 'utf8'));
 
 function envError(env: Record<string, string>): string {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordIODecoder, RecordIOError, encodeRecord, encodeRecords } from '../../src/mesos/recordio';
 
-const FIXTURES = join(__dirname, '../../../shared/fixtures/mesos');
+const FIXTURES = join(__dirname, '../fixtures/mesos');
 const PROTOBUF_STREAM = readFileSync(
   join(FIXTURES, 'scheduler-event-stream__recordio-protobuf_42events_SUBSCRIBED-HEARTBEAT-OFFERS__mesosphere-mesos-rxjava.bin'),
 );

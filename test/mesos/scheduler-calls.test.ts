@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as calls from '../../src/mesos/scheduler-calls';
 import { RecordIODecoder } from '../../src/mesos/recordio';
 
-const REAL = join(__dirname, '../../../shared/fixtures/mesos/real-1.12.0');
+const REAL = join(__dirname, '../fixtures/mesos/real-1.12.0');
 const recorded: { call: unknown; status: number }[] = readFileSync(join(REAL, 'scheduler-calls.jsonl'), 'utf8')
   .trim()
   .split('\n')

@@ -8,7 +8,7 @@ import * as calls from '../../src/mesos/scheduler-calls';
 import { SchedulerClient, SchedulerError, type ConnectionState, type SchedulerClientOptions } from '../../src/mesos/scheduler-client';
 import { decodeSchedulerEvent, type SchedulerEvent } from '../../src/mesos/scheduler-events';
 
-const REAL = join(__dirname, '../../../shared/fixtures/mesos/real-1.12.0');
+const REAL = join(__dirname, '../fixtures/mesos/real-1.12.0');
 const STREAM = readFileSync(join(REAL, 'scheduler-stream.recordio'));
 const RECORDED = new RecordIODecoder().push(STREAM).map((r) => decodeSchedulerEvent(r));
 const FW = '8764bf41-b9a6-46da-a458-0fd7e65f2641-0000';

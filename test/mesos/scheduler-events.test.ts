@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { RecordIODecoder } from '../../src/mesos/recordio';
 import { EventError, decodeSchedulerEvent, exitCode } from '../../src/mesos/scheduler-events';
 
-const REAL = join(__dirname, '../../../shared/fixtures/mesos/real-1.12.0');
+const REAL = join(__dirname, '../fixtures/mesos/real-1.12.0');
 const records = new RecordIODecoder().push(readFileSync(join(REAL, 'scheduler-stream.recordio')));
 const recorded: Record<string, any>[] = JSON.parse(readFileSync(join(REAL, 'scheduler-events.json'), 'utf8'));
 

@@ -6,7 +6,7 @@ import { basicAuthHeader, HttpError } from '../../src/mesos/http';
 import { StateClient, type StateClientOptions } from '../../src/mesos/state-client';
 import { StateFormatError } from '../../src/mesos/state-parse';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/mesos');
+const FIXTURES = path.resolve(__dirname, '../fixtures/mesos');
 const fixture = (file: string): string => readFileSync(path.join(FIXTURES, file), 'utf8');
 const REAL = fixture('real-1.12.0/master-state-task-running.json');
 const V022 = fixture('master-state__v0.22.0_1agent__datadog-dd-agent.json');

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { masterRole, parseState, StateFormatError } from '../../src/mesos/state-parse';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/mesos');
+const FIXTURES = path.resolve(__dirname, '../fixtures/mesos');
 const load = (file: string): unknown => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));
 
 /*

@@ -8,7 +8,7 @@ import { StateClient, type StateResult } from '../../src/mesos/state-client';
 import { parseState } from '../../src/mesos/state-parse';
 import { StatePoller, type StateSource, type StateView } from '../../src/mesos/state-poller';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/mesos');
+const FIXTURES = path.resolve(__dirname, '../fixtures/mesos');
 const REAL = readFileSync(path.join(FIXTURES, 'real-1.12.0/master-state-task-running.json'), 'utf8');
 const SNAPSHOT = parseState(JSON.parse(REAL));
 

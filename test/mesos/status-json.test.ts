@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseState } from '../../src/mesos/state-parse';
 import { toStatusJson } from '../../src/mesos/status-json';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/mesos');
+const FIXTURES = path.resolve(__dirname, '../fixtures/mesos');
 const load = (file: string): unknown => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));
 
 describe('toStatusJson', () => {

@@ -8,7 +8,7 @@ import { parseState } from '../../src/mesos/state-parse';
 
 export const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/mesos');
+const FIXTURES = path.resolve(__dirname, '../fixtures/mesos');
 
 export function fixtureSnapshot(file = 'real-1.12.0/master-state-task-running.json'): ClusterSnapshot {
   return parseState(JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')));

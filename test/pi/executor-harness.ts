@@ -9,7 +9,7 @@ import { encodeRecord, RecordIODecoder } from '../../src/mesos/recordio';
 import { bundleModules } from '../../src/pi/executor-bundle';
 
 const REPO = resolve(__dirname, '../..');
-export const REAL = join(REPO, '../shared/fixtures/mesos/real-1.12.0');
+export const REAL = join(REPO, 'test/fixtures/mesos/real-1.12.0');
 /** SUBSCRIBED and LAUNCH as a real 1.12.0 agent sent them. */
 export const [RECORDED_SUBSCRIBED, RECORDED_LAUNCH] = new RecordIODecoder()
   .push(readFileSync(join(REAL, 'executor-stream.recordio')))

@@ -18,7 +18,7 @@ import { StateClient } from '../../src/mesos/state-client';
 
 const PRINCIPAL = 'panel';
 const SECRET = 's3cr3t-XYZ';
-const STATE = fs.readFileSync(path.join(__dirname, '../../../shared/fixtures/mesos/real-1.12.0/master-state-task-running.json'));
+const STATE = fs.readFileSync(path.join(__dirname, '../fixtures/mesos/real-1.12.0/master-state-task-running.json'));
 
 /** The secret as text and in every base64 alignment (alone, after "principal:", inside a longer value). */
 function forms(secret: string): string[] {

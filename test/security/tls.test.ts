@@ -14,7 +14,7 @@ import { StateClient } from '../../src/mesos/state-client';
 const TLS = join(__dirname, '../fixtures/tls');
 const cert = readFileSync(join(TLS, 'master-cert.pem'));
 const key = readFileSync(join(TLS, 'master-key.pem'));
-const REAL = join(__dirname, '../../../shared/fixtures/mesos/real-1.12.0');
+const REAL = join(__dirname, '../fixtures/mesos/real-1.12.0');
 const STATE = readFileSync(join(REAL, 'master-state-task-running.json'));
 const STREAM = readFileSync(join(REAL, 'scheduler-stream.recordio'));
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type SimCluster, manualClock, startSimCluster } from '../../src/sim';
 import { parseState } from '../../src/mesos/state-parse';
 
-const REAL = join(__dirname, '../../../shared/fixtures/mesos/real-1.12.0');
+const REAL = join(__dirname, '../fixtures/mesos/real-1.12.0');
 const recorded = JSON.parse(readFileSync(join(REAL, 'master-state-task-running.json'), 'utf8'));
 
 type Json = Record<string, unknown>;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type SimCluster, startSimCluster } from '../../src/sim';
 import { JSON_HEADERS, type Json, TestScheduler, executorInfo, launch, startFileServer, taskInfo } from './test-scheduler';
 
-const REAL = join(__dirname, '../../../shared/fixtures/mesos/real-1.12.0');
+const REAL = join(__dirname, '../fixtures/mesos/real-1.12.0');
 const recordedEvents = JSON.parse(readFileSync(join(REAL, 'scheduler-events.json'), 'utf8')) as Json[];
 const recordedCalls = readFileSync(join(REAL, 'scheduler-calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Json);
 const FRAMEWORK = { user: 'root', name: 'sim-test', checkpoint: true, failover_timeout: 3600, capabilities: [{ type: 'MULTI_ROLE' }], roles: ['*'] };
