@@ -133,14 +133,12 @@ export function planUninstall(opts: { purge: boolean; layout?: Partial<Layout>; 
     steps.push({ kind: 'remove', why: 'remove the unit', path: unitPath });
     steps.push({ kind: 'run', why: 'make systemd forget the unit', argv: ['systemctl', 'daemon-reload'] });
   }
-  if (!opts.purge) {
-    steps.push({ kind: 'keep', why: 'keep the configuration (--purge removes it)', path: l.configDir });
-    steps.push({ kind: 'keep', why: 'keep the π job state (--purge removes it)', path: l.stateDir });
-    return steps;
+  // Only what is there can be kept or removed: "keep /etc/mesos-panel" on a machine without it would be untrue.
+  for (const [what, p] of [['the configuration', l.configDir], ['the π job state', l.stateDir]] as const) {
+    if (!probe.exists(p)) continue;
+    steps.push(opts.purge ? { kind: 'remove', why: `remove ${what}`, path: p } : { kind: 'keep', why: `keep ${what} (--purge removes it)`, path: p });
   }
-  for (const [why, p] of [['remove the configuration', l.configDir], ['remove the π job state', l.stateDir]] as const) {
-    if (probe.exists(p)) steps.push({ kind: 'remove', why, path: p });
-  }
+  if (!opts.purge) return steps;
   if (probe.userExists(l.user)) steps.push({ kind: 'run', why: `remove the user ${l.user}`, argv: ['userdel', l.user] });
   return steps;
 }
@@ -173,8 +171,13 @@ export interface RunInstallOptions {
 export async function runInstall(steps: InstallStep[], opts: RunInstallOptions): Promise<void> {
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const command = opts.command ?? 'install';
+  // Only uninstall can find nothing to do, on a machine where nothing of mesos-panel is left.
+  if (steps.length === 0) {
+    out(`mesos-panel ${command}: nothing to do, no service, configuration or π state is installed`);
+    return;
+  }
   if (opts.dryRun) {
-    out(`mesos-panel ${command} would do ${steps.length} steps (dry run: nothing is changed):`);
+    out(`mesos-panel ${command} would do ${steps.length} step${steps.length === 1 ? '' : 's'} (dry run: nothing is changed):`);
     steps.forEach((s, i) => out(`${i + 1}. ${describeStep(s)}`));
     return;
   }

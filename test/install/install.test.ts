@@ -99,6 +99,17 @@ describe('uninstall plan', () => {
     ]);
   });
 
+  test('keeps or removes only what exists: no "keep /etc/mesos-panel" where there is none', () => {
+    const unitOnly = probe({ files: ['/etc/systemd/system/mesos-panel.service'] });
+    expect(actions(planUninstall({ purge: false, probe: unitOnly }))).toEqual([
+      'systemctl disable --now mesos-panel.service',
+      'remove /etc/systemd/system/mesos-panel.service',
+      'systemctl daemon-reload',
+    ]);
+    expect(actions(planUninstall({ purge: false, probe: probe({ files: ['/var/lib/mesos-panel'] }) }))).toEqual(['keep /var/lib/mesos-panel']);
+    expect(actions(planUninstall({ purge: true, probe: probe() }))).toEqual([]);
+  });
+
   test('--purge removes them and the user', () => {
     expect(actions(planUninstall({ purge: true, probe: installed })).slice(3)).toEqual(['remove /etc/mesos-panel', 'remove /var/lib/mesos-panel', 'userdel mesos-panel']);
   });
@@ -129,6 +140,16 @@ describe('running a plan', () => {
     expect(text).toContain('write /etc/mesos-panel/config.json (mode 0640, 38 bytes)');
     expect(text).toContain('install the unit (ExecStart=/usr/bin/node /opt/mesos-panel/dist/src/cli.js run --config /etc/mesos-panel/config.json)');
     expect(text).toContain('7. start now and at boot\n   $ systemctl enable --now mesos-panel.service');
+  });
+
+  test('one step is "1 step"; nothing to do says so, even when not root', async () => {
+    const lines: string[] = [];
+    const out = (l: string) => lines.push(l);
+    await runInstall(planUninstall({ purge: false, probe: probe({ files: ['/etc/mesos-panel'] }) }), { dryRun: true, command: 'uninstall', out, isRoot: false });
+    expect(lines).toEqual(['mesos-panel uninstall would do 1 step (dry run: nothing is changed):', '1. keep the configuration (--purge removes it)\n   keep /etc/mesos-panel']);
+    lines.length = 0;
+    await runInstall(planUninstall({ purge: true, probe: probe() }), { dryRun: false, command: 'uninstall', out, isRoot: false });
+    expect(lines).toEqual(['mesos-panel uninstall: nothing to do, no service, configuration or π state is installed']);
   });
 
   test('not as root: one line, nothing done', async () => {
