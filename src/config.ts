@@ -206,7 +206,7 @@ function show(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-export function originOf(origins: Map<string, string>, keyPath: string): string {
+export function originOf(origins: ReadonlyMap<string, string>, keyPath: string): string {
   for (let p = keyPath; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
     const o = origins.get(p);
     if (o) return o;
