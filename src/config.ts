@@ -150,6 +150,12 @@ export class ConfigError extends Error {
 type Plain = { [key: string]: unknown };
 export const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Every leaf of a config (lists and nulls are leaves) as [key, value], e.g. ["display.kind", "ssd1306"]. */
+export function leaves(value: unknown, prefix = ''): [string, unknown][] {
+  if (!isPlain(value)) return [[prefix, value]];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+}
+
 /** A partial config from one source, and the words that name the source in errors. */
 export interface Layer {
   source: string;

@@ -2,7 +2,7 @@
 // (default, the file, a MESOS_PANEL_ variable, the command line), and `config --check FILE` to validate a file
 // before it is installed.
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_FILE, isPlain, loadLayers, originOf, readConfigFile, resolveWithOrigins, type Config } from '../config';
+import { DEFAULT_CONFIG_FILE, leaves, loadLayers, originOf, readConfigFile, resolveWithOrigins, type Config } from '../config';
 import type { CommandContext } from './context';
 
 /** A master URL with its password replaced: the effective config is for reading and pasting, not for secrets. */
@@ -20,12 +20,6 @@ function masked(url: string): string {
 /** The config with anything secret masked; today only passwords inside master URLs can be. */
 export function maskSecrets(config: Config): Config {
   return { ...config, masters: config.masters.map(masked) };
-}
-
-/** Every leaf of the config (lists and nulls are leaves) as [key, value], in the schema's order. */
-function leaves(value: unknown, prefix = ''): [string, unknown][] {
-  if (!isPlain(value)) return [[prefix, value]];
-  return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
 }
 
 export function describeConfig(config: Config, origins: ReadonlyMap<string, string>): string[] {

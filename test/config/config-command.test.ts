@@ -69,6 +69,11 @@ describe('mesos-panel config', () => {
     expect((await run({}, 'config', '--check', path.join(dir, 'missing.json'))).code).toBe(2);
   });
 
+  it('--check accepts the repository\'s config.example.json', async () => {
+    const example = path.resolve(__dirname, '../../config.example.json');
+    expect(await run({}, 'config', '--check', example)).toEqual({ code: 0, out: `${example}: ok\n`, err: '' });
+  });
+
   it('--check takes the file alone, not the environment', async () => {
     const good = file('good2.json', {});
     expect((await run({ MESOS_PANEL_POLL_INTERVAL_MS: '1' }, 'config', '--check', good)).code).toBe(0);
