@@ -310,15 +310,15 @@ export function resolveConfig(layers: readonly Layer[]): Config {
   return resolveWithOrigins(layers).config;
 }
 
-/** Read the JSON config file. A missing default file is fine; a missing file named by --config is not. */
-export function readConfigFile(file: string, required: boolean): Layer | null {
+/** Read the JSON config file. A missing default file is fine; a missing file named by `flag` is not. */
+export function readConfigFile(file: string, required: boolean, flag = '--config'): Layer | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !required) return null;
-    if (code === 'ENOENT') throw new ConfigError(`config: ${file} does not exist; create it (mesos-panel install writes one) or fix --config`);
+    if (code === 'ENOENT') throw new ConfigError(`config: ${file} does not exist; create it (mesos-panel install writes one) or fix ${flag}`);
     if (code === 'EACCES') throw new ConfigError(`config: ${file} is not readable by this user; fix its permissions`);
     throw new ConfigError(`config: cannot read ${file}: ${(err as Error).message}`);
   }

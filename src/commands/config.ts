@@ -37,7 +37,7 @@ export function registerConfig(program: Command, ctx: CommandContext): void {
     .option('--json', 'print the effective configuration as one JSON object')
     .action((opts: { check?: string; master?: string[]; json?: boolean }) => {
       if (opts.check) {
-        const layer = readConfigFile(opts.check, true);
+        const layer = readConfigFile(opts.check, true, '--check');
         resolveWithOrigins(layer ? [layer] : []);
         ctx.out(`${opts.check}: ok`);
         return;

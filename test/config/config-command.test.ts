@@ -66,7 +66,9 @@ describe('mesos-panel config', () => {
       `config: pollIntervalMs is 10 (${bad}); allowed: at least 500`,
       `config: unknown key "dispaly" (${bad}); did you mean "display"?`,
     ]);
-    expect((await run({}, 'config', '--check', path.join(dir, 'missing.json'))).code).toBe(2);
+    const missing = await run({}, 'config', '--check', path.join(dir, 'missing.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe(`mesos-panel: config: ${path.join(dir, 'missing.json')} does not exist; create it (mesos-panel install writes one) or fix --check\n`);
   });
 
   it('--check accepts the repository\'s config.example.json', async () => {
