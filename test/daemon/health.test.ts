@@ -11,6 +11,10 @@ import type { PanelModel } from '../../src/panel/model';
 import { startPanel, type PanelHost } from '../../src/commands/panel-host';
 import { startPi, type PiHost } from '../../src/commands/pi';
 import { startSimCluster, type SimCluster } from '../../src/sim';
+import { openDisplay } from '../../src/hw/i2c/open';
+import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
+import { Ssd1306Model } from '../../src/sim/i2c/ssd1306';
+import { checkerboard, pixels } from '../../src/sim/i2c/synthetic';
 
 const bytes = Buffer.from('// a stand-in executor: no job runs in these tests\n');
 const bundle = { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -99,5 +103,27 @@ describe('panelHealth', () => {
     expect(panelHealth(model(1000, 1000 + stale), display, stale).ok).toBe(true);
     expect(panelHealth(model(1000, 1001 + stale), display, stale).ok).toBe(false);
     expect(panelHealth(model(null, 5), display, stale)).toMatchObject({ ok: false, report: { master: { lastAnswerAt: null, secondsSinceAnswer: null }, display, pi: null } });
+  });
+});
+
+describe('the display in /health', () => {
+  it('an unplugged I2C display reports why frames do not reach it, and null once it answers again', async () => {
+    const bus = new EmulatedI2cBus();
+    bus.attach(0x3c, new Ssd1306Model('128x64'));
+    const display = openDisplay({ kind: 'ssd1306', size: '128x64', logger: memoryLogger(), i2c: bus.promisified(), backoff: { initialMs: 1, maxMs: 4 } });
+    try {
+      display.show(pixels(checkerboard(128, 64)));
+      await display.idle();
+      expect(display.problem?.()).toBeNull();
+      bus.unplug(0x3c);
+      display.show(pixels(checkerboard(128, 64, 2)));
+      await waitFor('the lost device', () => display.problem?.() != null);
+      expect(display.problem?.()).toMatch(/nothing answers at 0x3c on \/dev\/i2c-1/);
+      bus.plug(0x3c);
+      await display.idle();
+      expect(display.problem?.()).toBeNull();
+    } finally {
+      await display.close('keep');
+    }
   });
 });
