@@ -268,7 +268,13 @@ function describeUnknown(issue: z.ZodIssue & { code: 'unrecognized_keys' }, orig
   const known = keysAt(issue.path);
   return issue.keys.map((k) => {
     const near = closest(k, known);
-    const hint = near ? `did you mean "${base}${near}"?` : `the keys ${base ? `of ${base.slice(0, -1)}` : 'at the top level'} are ${known.join(', ')}`;
+    // A key put at the wrong level ("kind" at the top) is found where it belongs.
+    const elsewhere = near ? null : leaves(DEFAULT_CONFIG).find(([key]) => key.split('.').pop()?.toLowerCase() === k.toLowerCase())?.[0];
+    const hint = near
+      ? `did you mean "${base}${near}"?`
+      : elsewhere
+        ? `did you mean "${elsewhere}"?`
+        : `the keys ${base ? `of ${base.slice(0, -1)}` : 'at the top level'} are ${known.join(', ')}`;
     return `config: unknown key "${base}${k}" (${originOf(origins, base + k)}); ${hint}`;
   });
 }

@@ -73,6 +73,7 @@ describe('config', () => {
     expect(errorOf(() => resolveConfig([{ source: 'x.json', values: { display: { lcd: { pinMap: 'custom', customPins: { rs: 0, rw: 1, e: 2, backlight: 3, d4: 4, d5: 5, d6: 6, d7: 7, d8: 0 } } } } }]))).toBe(
       'config: unknown key "display.lcd.customPins.d8" (x.json); did you mean "display.lcd.customPins.d4"?',
     );
+    expect(errorOf(() => resolveConfig([{ source: 'x.json', values: { kind: 'sh1106' } }]))).toBe('config: unknown key "kind" (x.json); did you mean "display.kind"?');
     expect(errorOf(() => resolveConfig([{ source: 'x.json', values: { button: { colour: 'red' } } }]))).toBe(
       'config: unknown key "button.colour" (x.json); the keys of button are backend, pin, debounceMs, longPressMs',
     );
