@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../src/cli';
+import { runCli } from './run-cli';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-config-cmd-'))));
@@ -14,20 +14,7 @@ function file(name: string, values: unknown): string {
   return p;
 }
 
-async function run(env: Record<string, string>, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  Object.assign(process.env, env);
-  try {
-    return { code: await main(['node', 'mesos-panel', ...args]), out, err };
-  } finally {
-    for (const k of Object.keys(env)) delete process.env[k];
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (env: Record<string, string>, ...args: string[]) => runCli(args, env);
 
 const row = (out: string, key: string) => out.split('\n').find((l) => l.startsWith(`${key} `))?.split(/\s{2,}/);
 

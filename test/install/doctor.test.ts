@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../src/cli';
+import { runCli } from '../config/run-cli';
 import { startSimCluster, type SimCluster } from '../../src/sim';
 
 let dir: string;
@@ -23,18 +23,7 @@ function config(name: string, values: object): string {
   return file;
 }
 
-async function doctor(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'mesos-panel', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const doctor = (...args: string[]) => runCli(args);
 
 describe('mesos-panel doctor', () => {
   it('a credentials file others can read: the fix is chmod 600, not the masters', async () => {
