@@ -112,7 +112,7 @@ export function diagnose(kind: FailureKind, message: string, stderrLine: string 
     const host = hostOf(s.executorUrl);
     return {
       key: 'fetch',
-      short: `agents cannot fetch ${host}`,
+      short: `cannot fetch ${host}`,
       detail,
       fix: `make ${s.executorUrl} reachable from the agents: set http.advertiseHost to an address they resolve and open port ${portOf(s.executorUrl)}`,
     };

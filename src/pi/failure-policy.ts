@@ -114,6 +114,8 @@ function pauseOf(t: CauseTally, failedTasks: number, everywhere: boolean): Pause
     agents,
     failedTasks,
     line: `π job paused after ${failedTasks} failed tasks with no success: ${d.detail} (${where}); fix: ${fix}; then hold the button to resume`,
-    short: `paused: ${d.short}${agents.length === 1 ? ` on ${agents[0]}` : ''}; hold to resume`,
+    // The agents are in the log line; three LCD lines hold the cause and the way out, not hostnames too. The dash
+    // is a word of its own, so that a path or address can end a 20-column line.
+    short: `paused: ${d.short} - hold to resume`,
   };
 }

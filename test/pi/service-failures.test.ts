@@ -39,7 +39,7 @@ describe('π job pauses on a wrong setting', () => {
     const executor = { mode: 'per-agent' as const, nodePath: '/opt/nowhere/bin/node', url: scope.files.url, sha256: scope.rig.bundle.sha256 };
     const r = await pausedRun({ executor });
     expect(r.line).toMatch(/^π job paused after \d+ failed tasks with no success: Failed to execute '\/opt\/nowhere\/bin\/node': No such file or directory \(on every agent that offers .*\); fix: install Node\.js 18 or newer at \/opt\/nowhere\/bin\/node on .*or set pi\.nodePath/);
-    expect(r.view).toMatchObject({ state: 'idle', problem: 'paused: no node at /opt/nowhere/bin/node; hold to resume' });
+    expect(r.view).toMatchObject({ state: 'idle', problem: 'paused: no node at /opt/nowhere/bin/node - hold to resume' });
     expect(r.logLine).toBe(`warn: ${r.line}`);
   });
 
@@ -48,7 +48,7 @@ describe('π job pauses on a wrong setting', () => {
       for (const a of c.agents.values()) a.host = { ...a.host, users: new Set(['pi']) };
     });
     expect(r.line).toMatch(/No such user 'root'.*fix: create the user root on every agent, or set pi\.user/);
-    expect(r.view.problem).toBe('paused: no user root; hold to resume');
+    expect(r.view.problem).toBe('paused: no user root - hold to resume');
   });
 
   it('names an executor URL the agents cannot reach', async () => {
@@ -62,7 +62,7 @@ describe('π job pauses on a wrong setting', () => {
     const r = await pausedRun({ executor });
     expect(r.line).toContain(`Failed to fetch '${url}': Error downloading resource: Couldn't connect to server (`);
     expect(r.line).toContain(`fix: make ${url} reachable from the agents: set http.advertiseHost to an address they resolve and open port ${port};`);
-    expect(r.view.problem).toBe(`paused: agents cannot fetch 127.0.0.1:${port}; hold to resume`);
+    expect(r.view.problem).toBe(`paused: cannot fetch 127.0.0.1:${port} - hold to resume`);
   });
 
   it('names a sandbox the task user cannot write', async () => {
@@ -70,7 +70,7 @@ describe('π job pauses on a wrong setting', () => {
       for (const a of c.agents.values()) a.host = { ...a.host, sandboxWritable: false };
     });
     expect(r.line).toMatch(/Failed to open file handle of '.*executor\.js': Permission denied .*fix: let user root write the agent's work_dir/);
-    expect(r.view.problem).toBe('paused: sandbox not writable; hold to resume');
+    expect(r.view.problem).toBe('paused: sandbox not writable - hold to resume');
   });
 
   it('resumes with a long press once the cause is fixed, and finishes the job it kept', async () => {
