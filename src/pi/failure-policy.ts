@@ -22,7 +22,7 @@ export interface Pause {
   agents: string[];
   /** Failed tasks since the last success when the job paused. */
   failedTasks: number;
-  /** One line for the log and `mesos-panel pi`'s error. */
+  /** One line for the log and `mesos-panel pi`'s error: the cause, where, and the fix. */
   line: string;
   /** A few words for the π screen (a 20x4 LCD shows 3 lines of 20 below its title). */
   short: string;
@@ -113,7 +113,7 @@ function pauseOf(t: CauseTally, failedTasks: number, everywhere: boolean): Pause
     diagnosis: d,
     agents,
     failedTasks,
-    line: `π job paused after ${failedTasks} failed tasks with no success: ${d.detail} (${where}); fix: ${fix}; then hold the button to resume`,
+    line: `π job paused after ${failedTasks} failed tasks with no success: ${d.detail} (${where}); fix: ${fix}`,
     // The agents are in the log line; three LCD lines hold the cause and the way out, not hostnames too. The dash
     // is a word of its own, so that a path or address can end a 20-column line.
     short: `paused: ${d.short} - hold to resume`,

@@ -105,7 +105,7 @@ export class PiService {
       readStderr: o.readStderr,
       credentials: o.credentials,
       ca: o.ca,
-      onPause: (p) => this.log.warn(p.line),
+      onPause: (p) => this.log.warn(`${p.line}; a long press resumes the job, and so does a task that succeeds`),
     });
     this.reconciler = new Reconciler((tasks) => this.call((fid) => reconcile(fid, tasks)), () => this.ledger?.launchedTasks() ?? []);
   }

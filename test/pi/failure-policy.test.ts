@@ -68,7 +68,7 @@ describe('FailurePolicy', () => {
     const pause = p.failed('a3', 'pi-3', NODE, 0);
     expect(pause).toMatchObject({ failedTasks: 4, agents: ['pi-1', 'pi-2', 'pi-3'], short: 'paused: no node at /usr/local/bin/node - hold to resume' });
     expect(pause!.line).toBe(
-      "π job paused after 4 failed tasks with no success: Failed to execute '/usr/local/bin/node': No such file or directory (on every agent that offers (pi-1, pi-2, pi-3)); fix: install Node.js 18 or newer at /usr/local/bin/node on pi-2, or set pi.nodePath to where node is on the agents; then hold the button to resume",
+      "π job paused after 4 failed tasks with no success: Failed to execute '/usr/local/bin/node': No such file or directory (on every agent that offers (pi-1, pi-2, pi-3)); fix: install Node.js 18 or newer at /usr/local/bin/node on pi-2, or set pi.nodePath to where node is on the agents",
     );
     expect(p.paused).toBe(pause);
     // Said once: more failures while paused start no second pause.

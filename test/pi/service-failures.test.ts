@@ -40,7 +40,7 @@ describe('π job pauses on a wrong setting', () => {
     const r = await pausedRun({ executor });
     expect(r.line).toMatch(/^π job paused after \d+ failed tasks with no success: Failed to execute '\/opt\/nowhere\/bin\/node': No such file or directory \(on every agent that offers .*\); fix: install Node\.js 18 or newer at \/opt\/nowhere\/bin\/node on .*or set pi\.nodePath/);
     expect(r.view).toMatchObject({ state: 'idle', problem: 'paused: no node at /opt/nowhere/bin/node - hold to resume' });
-    expect(r.logLine).toBe(`warn: ${r.line}`);
+    expect(r.logLine).toBe(`warn: ${r.line}; a long press resumes the job, and so does a task that succeeds`);
   });
 
   it('names a user the agents lack', async () => {
@@ -61,7 +61,7 @@ describe('π job pauses on a wrong setting', () => {
     const executor = { mode: 'per-agent' as const, nodePath: process.execPath, url, sha256: scope.rig.bundle.sha256 };
     const r = await pausedRun({ executor });
     expect(r.line).toContain(`Failed to fetch '${url}': Error downloading resource: Couldn't connect to server (`);
-    expect(r.line).toContain(`fix: make ${url} reachable from the agents: set http.advertiseHost to an address they resolve and open port ${port};`);
+    expect(r.line).toContain(`fix: make ${url} reachable from the agents: set http.advertiseHost to an address they resolve and open port ${port}`);
     expect(r.view.problem).toBe(`paused: cannot fetch 127.0.0.1:${port} - hold to resume`);
   });
 
