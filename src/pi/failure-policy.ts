@@ -41,6 +41,8 @@ export class FailurePolicy {
   private sinceSuccess = 0;
   private pause: Pause | null = null;
   private lastProbe = 0;
+  /** Per agent: failures with a known fix since its last success, and when it was last let try again. */
+  private readonly broken = new Map<string, { count: number; lastProbe: number }>();
 
   constructor(private readonly o: FailurePolicyOptions = DEFAULT_FAILURE_POLICY) {}
 
@@ -58,15 +60,29 @@ export class FailurePolicy {
   }
 
   /** A task finished: whatever failed before is not a cause that fails everything. Returns the pause it ends. */
-  succeeded(): Pause | null {
+  succeeded(agentId: string): Pause | null {
     const ended = this.pause;
+    this.broken.delete(agentId);
     this.clear();
     return ended;
   }
 
-  /** The button: try again, with a fresh budget. */
+  /** The button: try again, with a fresh budget, on every agent. */
   resume(): void {
+    this.broken.clear();
     this.clear();
+  }
+
+  /**
+   * Whether the job skips this agent's offer: a setting of its own (no node, no user, …) failed there again and
+   * again while other agents work. One task is let through per probe period, so that a fix is noticed.
+   */
+  avoids(agentId: string, now: number): boolean {
+    const b = this.broken.get(agentId);
+    if (!b || b.count < this.o.minSameCause) return false;
+    if (now - b.lastProbe < this.o.probeMs) return true;
+    b.lastProbe = now;
+    return false;
   }
 
   /** A counted failure on an agent, diagnosed; returns the pause it starts, if it does. */
@@ -80,11 +96,18 @@ export class FailurePolicy {
     }
     tally.count++;
     tally.agents.set(agentId, agentName);
+    if (d.fix !== null) {
+      const b = this.broken.get(agentId) ?? { count: 0, lastProbe: now };
+      b.count++;
+      this.broken.set(agentId, b);
+    }
     if (this.pause) return null;
     const everywhere = tally.count >= this.o.minSameCause && [...this.offering].every((a) => tally!.agents.has(a));
-    if (!everywhere && this.sinceSuccess < this.o.budget) return null;
+    // Each agent broken by a setting of its own (one lacks node, another the user): nothing is left to run on.
+    const allAvoided = [...this.offering].every((a) => (this.broken.get(a)?.count ?? 0) >= this.o.minSameCause);
+    if (!everywhere && !allAvoided && this.sinceSuccess < this.o.budget) return null;
     const worst = everywhere ? tally : [...this.causes.values()].reduce((a, b) => (b.count > a.count ? b : a));
-    this.pause = pauseOf(worst, this.sinceSuccess, everywhere);
+    this.pause = pauseOf(worst, this.sinceSuccess, everywhere, allAvoided);
     this.lastProbe = now;
     return this.pause;
   }
@@ -104,10 +127,14 @@ export class FailurePolicy {
   }
 }
 
-function pauseOf(t: CauseTally, failedTasks: number, everywhere: boolean): Pause {
+function pauseOf(t: CauseTally, failedTasks: number, everywhere: boolean, allAvoided: boolean): Pause {
   const d = t.diagnosis;
   const agents = [...t.agents.values()].sort();
-  const where = everywhere ? `on every agent that offers (${agents.join(', ')})` : `${failedTasks} failures in a row, most on ${agents.join(', ')}`;
+  const where = everywhere
+    ? `on every agent that offers (${agents.join(', ')})`
+    : allAvoided
+      ? `on ${agents.join(', ')}; every other agent that offers fails on a setting of its own, see the log`
+      : `${failedTasks} failures in a row, most on ${agents.join(', ')}`;
   const fix = d.fix ?? "read the executor's stderr in the sandbox on those agents";
   return {
     diagnosis: d,

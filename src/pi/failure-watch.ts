@@ -53,8 +53,8 @@ export class FailureWatch {
     this.policy.agentGone(agentId);
   }
 
-  succeeded(): void {
-    const ended = this.policy.succeeded();
+  succeeded(agentId: string | undefined): void {
+    const ended = this.policy.succeeded(agentId ?? '');
     if (ended) this.o.logger.info(`π job resumes: a task finished, so "${ended.diagnosis.detail}" no longer fails everything`);
   }
 
@@ -63,8 +63,10 @@ export class FailureWatch {
     this.policy.resume();
   }
 
-  mayProbe(now: number): boolean {
-    return this.policy.mayProbe(now);
+  /** How many tasks an offer of this agent may carry now: none while paused or while the agent is avoided, but a probe. */
+  room(agentId: string, now: number): number {
+    if (this.policy.paused) return this.policy.mayProbe(now) ? 1 : 0;
+    return this.policy.avoids(agentId, now) ? 0 : Infinity;
   }
 
   /** A task failed or was lost; `kind` overrides the update's own class (a result that is not valid data). */

@@ -284,8 +284,8 @@ export class PiService {
     const l = this.ledger;
     const waiting = l?.hasWaiting() ?? false;
     this.failures.offer(offer);
-    // A paused job launches nothing but, now and then, one probe task: its success resumes the job.
-    let room = this.failures.paused ? (this.failures.mayProbe(this.now()) ? 1 : 0) : Infinity;
+    // A paused job, or an agent that fails on its own setting, gets nothing but, now and then, one probe task.
+    let room = this.failures.room(offer.agent_id.value, this.now());
     const next = (agentId: string) => (room-- > 0 ? l!.nextChunk(agentId, this.now()) : null);
     const tasks = l && waiting ? tasksForOffer(offer, this.o.executor, this.o.resources, next) : [];
     if (tasks.length === 0) {
@@ -334,7 +334,7 @@ export class PiService {
     switch (outcome.kind) {
       case 'finished':
         this.log.debug(`task ${taskId}: [${outcome.start},${outcome.end}) done`);
-        this.failures.succeeded();
+        this.failures.succeeded(s.agent_id?.value);
         if (outcome.supersededTaskId) this.call((fid) => kill(fid, outcome.supersededTaskId!));
         if (l?.isDone()) this.onJobDone(l);
         // The task's resources are free again (Master::updateTask recovered them before forwarding this); a

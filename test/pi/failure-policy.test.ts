@@ -89,7 +89,7 @@ describe('FailurePolicy', () => {
     p.offered('healthy');
     const varied = (i: number) => diagnose('executor', 'Executor terminated', `crash number ${'x'.repeat(i)}`, S, 'a');
     for (let i = 0; i < 29; i++) expect(p.failed('a1', 'pi-1', varied(i), 0)).toBeNull();
-    expect(p.succeeded()).toBeNull();
+    expect(p.succeeded('a1')).toBeNull();
     for (let i = 0; i < 29; i++) expect(p.failed('a1', 'pi-1', varied(i), 0)).toBeNull();
     expect(p.failed('a1', 'pi-1', varied(0), 0)?.line).toMatch(/^π job paused after 30 failed tasks with no success: crash number {2}\(30 failures in a row, most on pi-1\); fix: read the executor's stderr/);
   });
@@ -102,12 +102,41 @@ describe('FailurePolicy', () => {
     expect(p.mayProbe(30_000)).toBe(false);
     expect(p.mayProbe(61_000)).toBe(true);
     expect(p.mayProbe(62_000)).toBe(false);
-    expect(p.succeeded()?.diagnosis.key).toBe('node-missing');
+    expect(p.succeeded('a1')?.diagnosis.key).toBe('node-missing');
     expect(p.paused).toBeNull();
     for (let i = 0; i < 3; i++) p.failed('a1', 'pi-1', NODE, 0);
     p.resume();
     expect(p.paused).toBeNull();
     expect(p.mayProbe(1e9)).toBe(false);
+  });
+
+  it('avoids an agent that fails on a setting of its own, letting one probe through per period, until it succeeds', () => {
+    const p = new FailurePolicy(OPTS);
+    for (const a of ['a1', 'a2']) p.offered(a);
+    for (let i = 0; i < 3; i++) p.failed('a1', 'pi-1', NODE, 1000);
+    expect(p.paused).toBeNull();
+    expect(p.avoids('a1', 2000)).toBe(true);
+    expect(p.avoids('a2', 2000)).toBe(false);
+    expect(p.avoids('a1', 61_000)).toBe(false);
+    expect(p.avoids('a1', 62_000)).toBe(true);
+    // A success elsewhere does not clear it; one there does.
+    p.succeeded('a2');
+    expect(p.avoids('a1', 63_000)).toBe(true);
+    p.succeeded('a1');
+    expect(p.avoids('a1', 63_000)).toBe(false);
+    // Unknown causes (a crash, a kill) never make an agent avoided.
+    const crash = diagnose('executor', 'Executor terminated', 'Killed', S, 'pi-2');
+    for (let i = 0; i < 5; i++) p.failed('a2', 'pi-2', crash, 0);
+    expect(p.avoids('a2', 1)).toBe(false);
+  });
+
+  it('pauses when every agent that offers fails on a setting of its own, each a different one', () => {
+    const p = new FailurePolicy(OPTS);
+    for (const a of ['a1', 'a2']) p.offered(a);
+    const user = diagnose('launch', "No such user 'pi'", null, S, 'pi-2');
+    for (let i = 0; i < 3; i++) expect(p.failed('a1', 'pi-1', NODE, 0)).toBeNull();
+    for (let i = 0; i < 2; i++) expect(p.failed('a2', 'pi-2', user, 0)).toBeNull();
+    expect(p.failed('a2', 'pi-2', user, 0)?.line).toMatch(/^π job paused after 6 failed tasks with no success: .* \(on pi-\d; every other agent that offers fails on a setting of its own, see the log\)/);
   });
 
   it("fits every pause's screen line on a 20x4 LCD", () => {

@@ -85,4 +85,24 @@ describe('π job pauses on a wrong setting', () => {
     expect(r.service.job!.jobId).toBe(jobId);
     expect(r.service.job!.total().sum).toBe(expectedSum(r.service.job!));
   });
+
+  it('skips one agent that lacks the user and does not pause for it, nor for an agent that is lost: the job finishes on the others', async () => {
+    const cluster = await scope.cluster({ agents: 3 });
+    const [first, second] = [...cluster.agents.keys()];
+    const one = cluster.agents.get(first)!;
+    one.host = { ...one.host, users: new Set(['pi']) };
+    const logger = memoryLogger();
+    const service = await scope.service([cluster.url], { logger });
+    service.start();
+    await until('a chunk done on the healthy agents', () => (service.job?.counters.finished ?? 0) >= 2);
+    await cluster.faults.loseAgent(second);
+    await done(service);
+    expect(service.paused).toBeNull();
+    expect(service.job!.total().sum).toBe(expectedSum(service.job!));
+    // The bad agent is named once, with its fix, and then skipped: a few failed tasks, not one per chunk.
+    const named = logger.lines.filter((l) => l.startsWith('warn: agent ') && l.includes("No such user 'root'"));
+    expect(named).toHaveLength(1);
+    expect(service.job!.counters.lost).toBeLessThanOrEqual(10);
+    expect(named[0]).toMatch(/^warn: agent \S+: launch failure: .*; fix: create the user root on every agent, or set pi\.user/);
+  });
 });
