@@ -10,6 +10,7 @@ import type { Finding } from '../hw/finding';
 import { checkI2c } from '../hw/i2c-doctor';
 import { StateClient } from '../mesos/state-client';
 import type { CommandContext } from './context';
+import { checkCluster } from './doctor-cluster';
 
 async function checkMaster(config: Config): Promise<Finding> {
   try {
@@ -69,9 +70,12 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
   program
     .command('doctor')
     .description('check I2C, the display, the master and the button, and say what to fix')
-    .action(async () => {
+    .option('--cluster', 'instead, launch one tiny π task per agent and say what each needs (node, user, executor URL, sandbox)')
+    .action(async (opts: { cluster?: boolean }) => {
       const config = ctx.config();
-      const findings = [...(await checkDisplay(config)), await checkMaster(config), await checkButton(config)];
+      const findings = opts.cluster
+        ? await checkCluster(config, { log: ctx.log })
+        : [...(await checkDisplay(config)), await checkMaster(config), await checkButton(config)];
       for (const f of findings) ctx.out(formatFinding(f));
       const failed = findings.filter((f) => !f.ok).length;
       if (failed) throw new Error(`${failed} problem${failed > 1 ? 's' : ''} found (see the fixes above)`);
