@@ -1,11 +1,14 @@
-// Two read-only endpoints of a simulated agent that a framework uses to find out why an executor failed:
-// `/state`, whose executors carry their sandbox `directory` (ExecutorWriter and FrameworkWriter in
-// src/slave/http.cpp), and `/files/read`, which reads a window of a file in an attached sandbox
-// (FilesProcess::__read and _read in src/files/files.cpp).
-import type { ServerResponse } from 'node:http';
+// What a simulated agent says about executors that failed: its read-only endpoints `/state`, whose executors
+// carry their sandbox `directory` (ExecutorWriter and FrameworkWriter in src/slave/http.cpp), and `/files/read`,
+// which reads a window of a file in an attached sandbox (FilesProcess::__read and _read in src/files/files.cpp);
+// and the update for a task whose user the machine lacks.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { open, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import type { Json } from './http-call';
+import type { SimFramework } from './cluster-model';
+import { answer, type Json } from './http-call';
+import type { TaskStatusJson } from './status-updates';
+import { randomUuidBytes } from './uuid-bytes';
 
 export interface SandboxEntry {
   frameworkId: string;
@@ -18,8 +21,41 @@ export interface SandboxEntry {
   live: boolean;
 }
 
+/** GET /state and /files/read; false for any other request. */
+export function serveReadOnly(path: string, req: IncomingMessage, res: ServerResponse, agent: { id: string; hostname: string; endpoint: string }, sandboxes: () => SandboxEntry[]): boolean {
+  if (req.method !== 'GET') return false;
+  if (path === '/state' || path === '/slave(1)/state') {
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(agentState(agent, sandboxes())));
+    return true;
+  }
+  if (path !== '/files/read') return false;
+  const roots = sandboxes().map((s) => s.directory);
+  filesRead(new URL(req.url ?? '/', 'http://agent').searchParams, roots, res).catch(() => answer(res, 500));
+  return true;
+}
+
+/**
+ * Framework::addExecutor fails in paths::createExecutorDirectory when os::chown finds no such user
+ * (3rdparty/stout/include/stout/os/posix/chown.hpp); Slave::run then sends TASK_LOST (TASK_DROPPED if
+ * partition-aware) from the agent with REASON_EXECUTOR_TERMINATED, and an ExitedExecutorMessage with status -1
+ * (src/slave/slave.cpp). The sandbox is removed again, so nothing is left to read.
+ */
+export function noSuchUserStatus(fw: SimFramework, taskId: string, at: { agentId: string; executorId: string; dir: string; now: number }): TaskStatusJson {
+  return {
+    task_id: { value: taskId },
+    state: fw.capabilities.includes('PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST',
+    source: 'SOURCE_AGENT',
+    message: `Failed to create executor directory '${at.dir}': Failed to chown directory to '${fw.user}': No such user '${fw.user}'`,
+    reason: 'REASON_EXECUTOR_TERMINATED',
+    agent_id: { value: at.agentId },
+    executor_id: { value: at.executorId },
+    timestamp: at.now,
+    uuid: randomUuidBytes(),
+  };
+}
+
 /** The agent's /state, with what a framework needs of it: frameworks, executors and their sandboxes. */
-export function agentState(agent: { id: string; hostname: string; endpoint: string }, sandboxes: SandboxEntry[]): Json {
+function agentState(agent: { id: string; hostname: string; endpoint: string }, sandboxes: SandboxEntry[]): Json {
   const frameworks = new Map<string, { fw: Json; live: boolean }>();
   for (const s of sandboxes) {
     let entry = frameworks.get(s.frameworkId);
@@ -47,7 +83,7 @@ export function agentState(agent: { id: string; hostname: string; endpoint: stri
 const MAX_READ = 16 * 4096;
 
 /** GET /files/read?path=…&offset=…&length=…: {data, offset}; offset -1 (or none) asks for the file's size. */
-export async function filesRead(query: URLSearchParams, roots: string[], res: ServerResponse): Promise<void> {
+async function filesRead(query: URLSearchParams, roots: string[], res: ServerResponse): Promise<void> {
   const path = query.get('path');
   if (path === null) return text(res, 400, "Expecting 'path=value' in query.\n");
   const offset = query.has('offset') ? Number(query.get('offset')) : -1;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ClusterModel, SimFramework } from './cluster-model';
 import { TERMINAL_STATES } from './cluster-model';
-import { agentState, filesRead, type SandboxEntry } from './agent-endpoints';
+import { noSuchUserStatus, type SandboxEntry, serveReadOnly } from './agent-endpoints';
 import { handleExecutorCall } from './executor-api';
 import { type CommandJson, graceDuration, spawnExecutor, waitStatus } from './executor-launch';
 import { fetchUris, type UriJson } from './fetcher';
@@ -213,17 +213,9 @@ export class SimAgentNode {
       );
     }
     if (path === '/health' || path === '/slave(1)/health') return answer(res, 200);
-    if (req.method === 'GET' && (path === '/state' || path === '/slave(1)/state')) {
-      const agent = this.model.requireAgent(this.agentId);
-      const body = agentState({ id: this.agentId, hostname: agent.hostname, endpoint: this.endpoint }, [...[...this.runs.values()].map((r) => sandboxOf(r, true)), ...this.completed]);
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-      return;
-    }
-    if (req.method === 'GET' && path === '/files/read') {
-      const roots = [...this.runs.values(), ...this.completed].map((r) => ('sandbox' in r ? r.sandbox : r.directory));
-      filesRead(new URL(req.url ?? '/', 'http://agent').searchParams, roots, res).catch(() => answer(res, 500));
-      return;
-    }
+    const agent = { id: this.agentId, hostname: this.model.requireAgent(this.agentId).hostname, endpoint: this.endpoint };
+    const sandboxes = () => [...[...this.runs.values()].map((r) => sandboxOf(r, true)), ...this.completed];
+    if (serveReadOnly(path, req, res, agent, sandboxes)) return;
     answer(res, 404);
   }
 
@@ -244,21 +236,10 @@ export class SimAgentNode {
     return run;
   }
 
-  /**
-   * The sandbox cannot be made for a user the machine lacks: Framework::addExecutor fails in
-   * paths::createExecutorDirectory (os::chown: "No such user", 3rdparty/stout/include/stout/os/posix/chown.hpp),
-   * and Slave::run sends TASK_LOST (TASK_DROPPED if partition-aware) from the agent with
-   * REASON_EXECUTOR_TERMINATED, then an ExitedExecutorMessage with status -1 (src/slave/slave.cpp).
-   */
+  /** The sandbox cannot be made for a user the machine lacks (noSuchUserStatus): the task is dropped, the executor gone. */
   private noSuchUser(framework: SimFramework, task: Json, executorId: string): void {
-    const taskId = idOf(task.task_id) as string;
     const dir = join(this.opts.workRoot, 'slaves', this.agentId, 'frameworks', framework.id, 'executors', executorId, 'runs', this.model.rng.uuid());
-    const message = `Failed to create executor directory '${dir}': Failed to chown directory to '${framework.user}': No such user '${framework.user}'`;
-    const state = framework.capabilities.includes('PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
-    const status: TaskStatusJson = {
-      task_id: { value: taskId }, state, source: 'SOURCE_AGENT', message, reason: 'REASON_EXECUTOR_TERMINATED',
-      agent_id: { value: this.agentId }, executor_id: { value: executorId }, timestamp: this.model.nowSecs(), uuid: randomUuidBytes(),
-    };
+    const status = noSuchUserStatus(framework, idOf(task.task_id) as string, { agentId: this.agentId, executorId, dir, now: this.model.nowSecs() });
     this.updates.update(framework.id, status);
     this.model.frameworks.get(framework.id)?.executors.delete(`${this.agentId}/${executorId}`);
     this.opts.link.executorExited(framework.id, this.agentId, executorId, -1);
