@@ -93,7 +93,7 @@ async function filesRead(query: URLSearchParams, roots: string[], res: ServerRes
   if (length < -1) return text(res, 400, `Negative length provided: ${length}.\n`);
   // Only attached paths (the sandboxes) can be read; anything else is unknown to the files process.
   const file = resolve(path);
-  if (!roots.some((r) => file.startsWith(r + sep))) return text(res, 404, '');
+  if (!roots.some((r) => file === r || file.startsWith(r + sep))) return text(res, 404, '');
   const st = await stat(file).catch(() => null);
   if (!st) return text(res, 404, '');
   if (st.isDirectory()) return text(res, 400, 'Cannot read a directory.\n');
