@@ -3,6 +3,10 @@
 // ones do (src/sim/fetcher.ts, executor-launch.ts, agent.ts).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Command } from 'commander';
+import type { CommandContext } from '../../src/commands/context';
+import { registerPi } from '../../src/commands/pi';
+import { resolveConfig } from '../../src/config';
 import { memoryLogger } from '../../src/log';
 import type { PiService, PiServiceOptions } from '../../src/pi/service';
 import type { SimCluster } from '../../src/sim';
@@ -104,5 +108,20 @@ describe('π job pauses on a wrong setting', () => {
     expect(named).toHaveLength(1);
     expect(service.job!.counters.lost).toBeLessThanOrEqual(10);
     expect(named[0]).toMatch(/^warn: agent \S+: launch failure: .*; fix: create the user root on every agent, or set pi\.user/);
+  });
+
+  it("ends `mesos-panel pi` with the pause's line, and tears the framework down", async () => {
+    const cluster = await scope.cluster({ agents: 3 });
+    const values = { masters: [cluster.url], stateDir: scope.rig.dir, http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' }, pi: { nodePath: '/opt/nowhere/bin/node', user: 'root' } };
+    const config = resolveConfig([{ source: 'test', values }]);
+    const out: string[] = [];
+    const ctx: CommandContext = { config: () => config, out: (t) => out.push(t), log: memoryLogger(), configFile: () => undefined };
+    const p = new Command('mesos-panel').exitOverride();
+    registerPi(p, ctx, { bundle: () => scope.rig.bundle });
+    await expect(p.parseAsync(['node', 'mesos-panel', 'pi', '--terms', '1e8'])).rejects.toThrow(
+      /^π job paused after \d+ failed tasks with no success: Failed to execute '\/opt\/nowhere\/bin\/node': No such file or directory \(on every agent that offers .*\); fix: install Node\.js 18 or newer at \/opt\/nowhere\/bin\/node .*or set pi\.nodePath to where node is on the agents$/,
+    );
+    expect(out).toEqual([]);
+    expect([...cluster.model.frameworks.values()].filter((f) => f.active && !f.background)).toEqual([]);
   });
 });
