@@ -41,13 +41,13 @@ describe('simulated agents: launch failures', () => {
   }
 
   async function stderrOf(agent: string, executorId: string): Promise<string> {
-    const state = await (await fetch(`${agent}/state`)).json();
+    const state = (await (await fetch(`${agent}/state`)).json()) as Json;
     const fw = [...state.frameworks, ...state.completed_frameworks].find((f: Json) => f.id === s.frameworkId);
     const ex = [...fw.executors, ...fw.completed_executors].find((e: Json) => e.id === executorId);
     const path = encodeURIComponent(`${ex.directory}/stderr`);
-    const size = await (await fetch(`${agent}/files/read?path=${path}&offset=-1`)).json();
+    const size = (await (await fetch(`${agent}/files/read?path=${path}&offset=-1`)).json()) as Json;
     expect(size).toEqual({ data: '', offset: expect.any(Number) });
-    const read = await (await fetch(`${agent}/files/read?path=${path}&offset=0&length=${size.offset}`)).json();
+    const read = (await (await fetch(`${agent}/files/read?path=${path}&offset=0&length=${size.offset}`)).json()) as Json;
     expect(read.offset).toBe(0);
     // A directory, no path, and a file outside the sandboxes are refused as files.cpp does.
     expect((await fetch(`${agent}/files/read?path=${encodeURIComponent(ex.directory)}&offset=0`)).status).toBe(400);
