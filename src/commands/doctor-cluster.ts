@@ -6,11 +6,11 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Finding } from '../hw/finding';
 import { masterAccess } from '../master-access';
-import { sandboxTail } from '../mesos/agent-files';
 import { type SchedulerCall, accept, acknowledge, decline, kill, teardown } from '../mesos/scheduler-calls';
 import { SchedulerClient } from '../mesos/scheduler-client';
 import type { Offer, SchedulerEvent, TaskStatus } from '../mesos/scheduler-events';
 import { agentBaseUrl } from '../mesos/agent-files';
+import { stderrTail } from '../pi/failure-watch';
 import { StateClient } from '../mesos/state-client';
 import { executorBundle, type ExecutorBundle } from '../pi/executor-bundle';
 import { ExecutorServer } from '../pi/executor-server';
@@ -128,12 +128,8 @@ function unanswered(a: AgentProbe, subscribed: boolean, lastError: string | unde
 }
 
 async function readStderr(agentUrl: string, frameworkId: string, executorId: string, access: ReturnType<typeof masterAccess>): Promise<string | null> {
-  try {
-    const tail = await sandboxTail(agentUrl, frameworkId, executorId, 'stderr', { timeoutMs: 3000, tailBytes: 4096, ...access });
-    return tail && lastMeaningfulLine(tail.text);
-  } catch {
-    return null;
-  }
+  const text = await stderrTail(agentUrl, frameworkId, executorId, access).catch(() => null);
+  return text && lastMeaningfulLine(text);
 }
 
 /** The configured port, or any free one when it is taken (the daemon serves there): the agents fetch the URL it advertises. */

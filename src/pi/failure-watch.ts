@@ -8,16 +8,11 @@ import type { Offer, TaskStatus } from '../mesos/scheduler-events';
 import { classify, diagnose, type FailureKind, lastMeaningfulLine, type Settings } from './failure-cause';
 import { FailurePolicy, type FailurePolicyOptions, type Pause } from './failure-policy';
 
-/** Reads the tail of an executor's stderr on an agent; null when there is none. */
-export type StderrReader = (agentUrl: string, frameworkId: string, executorId: string) => Promise<string | null>;
-
 export interface FailureWatchOptions {
   settings: Settings;
   logger: Logger;
   onPause: (p: Pause) => void;
   policy?: FailurePolicyOptions;
-  /** How the sandbox is read; by default from the agent's /state and /files/read. */
-  readStderr?: StderrReader;
   credentials?: Credentials;
   ca?: string | Buffer;
 }
@@ -26,18 +21,20 @@ export interface FailureWatchOptions {
 const TAIL_BYTES = 4096;
 const READ_TIMEOUT_MS = 3000;
 
+/** The tail of an executor's stderr on its agent, bounded in size and time; null when the agent has no sandbox for it. */
+export async function stderrTail(agentUrl: string, frameworkId: string, executorId: string, access: { credentials?: Credentials; ca?: string | Buffer }): Promise<string | null> {
+  const options = { timeoutMs: READ_TIMEOUT_MS, tailBytes: TAIL_BYTES, credentials: access.credentials, ca: access.ca };
+  return (await sandboxTail(agentUrl, frameworkId, executorId, 'stderr', options))?.text ?? null;
+}
+
 export class FailureWatch {
   private readonly policy: FailurePolicy;
   private readonly agents = new Map<string, { name: string; url: string | null }>();
   private readonly reads = new Map<string, Promise<string | null>>();
   private readonly said = new Set<string>();
-  private readonly readStderr: StderrReader;
 
   constructor(private readonly o: FailureWatchOptions) {
     this.policy = new FailurePolicy(o.policy);
-    this.readStderr =
-      o.readStderr ??
-      (async (agent, fid, eid) => (await sandboxTail(agent, fid, eid, 'stderr', { timeoutMs: READ_TIMEOUT_MS, tailBytes: TAIL_BYTES, credentials: o.credentials, ca: o.ca }))?.text ?? null);
   }
 
   get paused(): Pause | null {
@@ -94,7 +91,7 @@ export class FailureWatch {
     const key = `${agentUrl} ${frameworkId} ${executorId}`;
     let p = this.reads.get(key);
     if (!p) {
-      p = this.readStderr(agentUrl, frameworkId, executorId)
+      p = stderrTail(agentUrl, frameworkId, executorId, this.o)
         .catch((err: Error) => {
           this.o.logger.debug(`cannot read the sandbox of ${executorId} on ${agentUrl}: ${err.message}`);
           return null;

@@ -16,7 +16,7 @@ import type { KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
 import { Ledger } from './ledger';
 import type { FailurePolicyOptions } from './failure-policy';
-import { FailureWatch, type StderrReader } from './failure-watch';
+import { FailureWatch } from './failure-watch';
 import { type ExecutorSpec, offered, roomForATask, type TaskResources, tasksForOffer } from './offers';
 import { Reconciler } from './reconciler';
 import { piView, prefixDigits } from './view';
@@ -43,10 +43,8 @@ export interface PiServiceOptions {
   implicitReconcileMs?: number;
   /** Called when the job finishes. */
   onDone?: () => void;
-  /** When a job pauses on failures; tests shorten the probe. */
+  /** When a job pauses on failures (failure-policy.ts); default DEFAULT_FAILURE_POLICY. */
   failurePolicy?: FailurePolicyOptions;
-  /** How a failed executor's stderr is read; by default from its agent. */
-  readStderr?: StderrReader;
 }
 
 /** Waiting chunks and nothing launched for this long, with nothing running: say why on the panel. */
@@ -102,7 +100,6 @@ export class PiService {
       settings: { nodePath: o.executor.nodePath, user: f.user, executorUrl: o.executor.url },
       logger: o.logger,
       policy: o.failurePolicy,
-      readStderr: o.readStderr,
       credentials: o.credentials,
       ca: o.ca,
       onPause: (p) => this.log.warn(`${p.line}; a long press resumes the job, and so does a task that succeeds`),
