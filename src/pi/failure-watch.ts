@@ -66,13 +66,13 @@ export class FailureWatch {
     return this.policy.avoids(agentId, now) ? 0 : Infinity;
   }
 
-  /** A task failed or was lost; `kind` overrides the update's own class (a result that is not valid data). */
-  failed(s: TaskStatus, frameworkId: string | undefined, now: () => number, kind?: FailureKind): void {
-    const c = kind ? { kind, counts: true, readSandbox: false } : classify(s);
+  /** A task failed or was lost; `bad` overrides the update's own class and message (a result that is not valid data). */
+  failed(s: TaskStatus, frameworkId: string | undefined, now: () => number, bad?: { kind: FailureKind; message: string }): void {
+    const c = bad ? { kind: bad.kind, counts: true, readSandbox: false } : classify(s);
     const agentId = s.agent_id?.value;
     if (!c?.counts || !agentId) return;
     const agent = this.agents.get(agentId) ?? { name: agentId, url: null };
-    const message = s.message ?? s.state;
+    const message = bad?.message ?? s.message ?? s.state;
     const executorId = s.executor_id?.value;
     const read = c.readSandbox && agent.url && frameworkId && executorId ? this.tail(agent.url, frameworkId, executorId) : Promise.resolve(null);
     void read.then((stderr) => {

@@ -349,7 +349,7 @@ export class PiService {
       case 'invalid':
       case 'mismatch':
         this.log.warn(outcome.message);
-        if (outcome.kind === 'invalid') this.failures.failed(s, this.frameworkId, this.now, 'kernel');
+        if (outcome.kind === 'invalid') this.failures.failed(s, this.frameworkId, this.now, { kind: 'kernel', message: outcome.message });
         this.syncOffers(outcome.kind === 'invalid');
         break;
       case 'unknown':

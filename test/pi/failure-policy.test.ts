@@ -2,7 +2,9 @@
 import { geometryOf, type Frame } from '../../src/panel/frame';
 import { renderScreen } from '../../src/panel/render';
 import { classify, diagnose, lastMeaningfulLine, type Settings } from '../../src/pi/failure-cause';
-import { FailurePolicy } from '../../src/pi/failure-policy';
+import { memoryLogger } from '../../src/log';
+import { FailurePolicy, type Pause } from '../../src/pi/failure-policy';
+import { FailureWatch } from '../../src/pi/failure-watch';
 import { fullModel, RUNNING_PI } from '../panel/fixture-model';
 
 const S: Settings = { nodePath: '/usr/local/bin/node', user: 'pi', executorUrl: 'http://pi-master:5055/executor.js' };
@@ -157,5 +159,25 @@ describe('FailurePolicy', () => {
       const shown = frame.grid.lines.slice(1).join(' ').replace(/\s+/g, ' ').trim();
       expect(shown).toBe(problem);
     }
+  });
+});
+
+describe('FailureWatch', () => {
+  it('counts a result that is not valid data as a kernel error, with the ledger\'s words, and pauses on it', async () => {
+    const logger = memoryLogger();
+    const pauses: Pause[] = [];
+    const w = new FailureWatch({ settings: S, logger, onPause: (p) => pauses.push(p), policy: OPTS });
+    w.offer({ id: { value: 'o1' }, framework_id: { value: 'f' }, agent_id: { value: 'a1' }, hostname: 'pi-1', resources: [], executor_ids: [] });
+    const status = { task_id: { value: 't' }, state: 'TASK_FINISHED', source: 'SOURCE_EXECUTOR', agent_id: { value: 'a1' } };
+    const bad = { kind: 'kernel' as const, message: 'task t: result "hi" must be a finite number' };
+    for (let i = 0; i < 3; i++) w.failed(status, 'f', () => 0, bad);
+    await new Promise((r) => setImmediate(r));
+    expect(logger.lines).toEqual(['warn: agent pi-1: kernel failure: task t: result "hi" must be a finite number']);
+    expect(pauses.map((p) => p.short)).toEqual(['paused: kernel error: task t: result "hi" must be a finite number - hold to resume']);
+    expect(w.room('a1', 1)).toBe(0);
+    // Lost with its agent: not counted, nothing said.
+    w.failed({ task_id: { value: 'u' }, state: 'TASK_LOST', source: 'SOURCE_MASTER', reason: 'REASON_AGENT_REMOVED', agent_id: { value: 'a1' } }, 'f', () => 0);
+    await new Promise((r) => setImmediate(r));
+    expect(logger.lines).toHaveLength(1);
   });
 });
