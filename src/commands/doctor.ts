@@ -12,6 +12,7 @@ import { HttpError } from '../mesos/http';
 import { StateClient } from '../mesos/state-client';
 import { messageOf } from '../cli-errors';
 import type { CommandContext } from './context';
+import { checkCluster } from './doctor-cluster';
 
 /**
  * A failed check in the error's own words. Errors here say "problem; what to do", so the part after the last
@@ -89,9 +90,12 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
     .command('doctor')
     .description('check I2C, the display, the master and the button, and say what to fix')
     .option('--master <url...>', 'check these master URLs instead of masters in the config')
-    .action(async (opts: { master?: string[] }) => {
+    .option('--cluster', 'instead, launch one tiny π task per agent and say what each needs (node, user, executor URL, sandbox)')
+    .action(async (opts: { master?: string[]; cluster?: boolean }) => {
       const config = ctx.config(opts.master ? { masters: opts.master } : undefined);
-      const findings = [...(await checkDisplay(config)), await checkMaster(config), await checkButton(config)];
+      const findings = opts.cluster
+        ? await checkCluster(config, { log: ctx.log })
+        : [...(await checkDisplay(config)), await checkMaster(config), await checkButton(config)];
       for (const f of findings) ctx.out(formatFinding(f));
       const failed = findings.filter((f) => !f.ok).length;
       if (failed) throw new Error(`${failed} problem${failed > 1 ? 's' : ''} found (see the fixes above)`);
