@@ -40,7 +40,7 @@ describe('I2C doctor', () => {
     bus.attach(0x3d, new Ssd1306Model());
     const f = await checkI2c({ bus: 1, devDir: dir, scan: () => bus.promisified().scan(), expectAddress: 0x3c, user: { name: 'pi', uid: 1, gids: [st.gid] }, groupName: () => 'i2c' });
     expect(f.map((x) => x.ok)).toEqual([true, true, true, false]);
-    expect(f[2].detail).toBe('found 0x3d (an OLED, SSD1306 or SH1106 (a PCF8574A backpack can also sit here))');
-    expect(f[3].fix).toBe('set display.address to 0x3d (an OLED, SSD1306 or SH1106 (a PCF8574A backpack can also sit here))');
+    expect(f[2].detail).toBe('found 0x3d (an OLED, SSD1306, SSD1309, SH1106 or SH1107 (a PCF8574A backpack can also sit here))');
+    expect(f[3].fix).toBe('set display.address to 0x3d (an OLED, SSD1306, SSD1309, SH1106 or SH1107 (a PCF8574A backpack can also sit here))');
   });
 });
