@@ -94,7 +94,7 @@ export function registerRender(program: Command, ctx: CommandContext): void {
       if (!isScreenName(opts.screen)) throw new UsageError(`--screen "${opts.screen}" is not a screen; use one of ${SCREEN_NAMES.join(', ')}`);
       const size = sizeOption('--size', opts.size);
       const wrongSize = opts.display && sizeProblem(opts.display, size);
-      if (wrongSize) throw new UsageError(`--size ${size} with --display ${opts.display}: a ${wrongSize}`);
+      if (wrongSize) throw new UsageError(`--size ${size} with --display ${opts.display}: ${wrongSize}`);
       const scale = intOption('--scale', opts.scale, 1, 32);
       const page = intOption('--page', opts.page, 0, 10_000);
       const model = await oneShotModel(opts, ctx, opts.ledger ? savedPiView(opts.ledger, ctx.config().pi.corrections) : null);

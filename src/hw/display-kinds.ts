@@ -172,8 +172,8 @@ export function displaySettingsIssues(d: DisplaySettingsToCheck): { path: string
   const spec: DisplayKindSpec = DISPLAY_KINDS[d.kind];
   const out: { path: string[]; message: string }[] = [];
   const size = sizeProblem(d.kind, d.size);
-  if (size) out.push({ path: ['size'], message: `${orList(spec.sizes)} (a ${d.kind} comes in no other size)` });
-  if (d.address !== null && !spec.answersAt(d.address)) out.push({ path: ['address'], message: `${spec.addressHint} for a ${d.kind}, or null for ${hex(spec.defaultAddress)}` });
+  if (size) out.push({ path: ['size'], message: `${orList(spec.sizes)} for ${d.kind}` });
+  if (d.address !== null && !spec.answersAt(d.address)) out.push({ path: ['address'], message: `${spec.addressHint} for ${d.kind}, or null for ${hex(spec.defaultAddress)}` });
   if (d.kind === 'hd44780' && d.lcd.pinMap === 'custom') {
     const p = d.lcd.customPins;
     if (!p) out.push({ path: ['lcd', 'customPins'], message: 'with pinMap "custom": {rs, rw, e, backlight, d4, d5, d6, d7}, PCF8574 bits 0-7' });
