@@ -12,8 +12,8 @@
 // power-on directions (A0, C0) are upright, as luma.oled's and Adafruit's init sequences leave them (inferred).
 import type { Bitmap } from '../../panel/frame';
 import type { I2cDeviceModel } from './bus';
-import { brightness, statusRead, type OledRegisters } from './oled-glass';
-import { CommandDecoder, feedControlled } from './oled-control';
+import { brightness, type OledRegisters } from './oled-glass';
+import { CommandDecoder, ControlledModel } from './oled-control';
 
 const COLS = 128;
 const PAGES = 16;
@@ -21,7 +21,7 @@ const COMS = 128;
 const SH1107_ID = 0x07;
 const PARAMS: Record<number, number> = { 0x81: 1, 0xa8: 1, 0xad: 1, 0xd3: 1, 0xd5: 1, 0xd9: 1, 0xdb: 1, 0xdc: 1 };
 
-export class Sh1107Model implements I2cDeviceModel {
+export class Sh1107Model extends ControlledModel implements I2cDeviceModel {
   regs!: OledRegisters;
   col = 0;
   page = 0;
@@ -31,11 +31,12 @@ export class Sh1107Model implements I2cDeviceModel {
   precharge = 0x22;
   vcom = 0x35;
   private rmw: number | undefined;
-  private readonly commands = new CommandDecoder(PARAMS, (c) => this.execute(c));
+  protected readonly commands = new CommandDecoder(PARAMS, (c) => this.execute(c));
   /** The common of the glass's top row (at A0/C0), and the glass's rows. */
   private readonly topCom: number;
 
   constructor(readonly height: 64 | 128 = 128) {
+    super();
     this.topCom = height === 64 ? 0x60 : 0;
     this.powerOn();
   }
@@ -54,13 +55,10 @@ export class Sh1107Model implements I2cDeviceModel {
     this.commands.reset();
   }
 
-  write(bytes: Uint8Array): void {
-    feedControlled(bytes, (b) => this.commands.byte(b), (b) => this.dataByte(b));
-  }
 
   /** Status read (command 22): BUSY (D7, never here), ON/OFF (D6, 1 = off), and the chip ID 000111 in D5-D0. */
-  read(length: number): Uint8Array {
-    const out = statusRead(this.regs, length);
+  override read(length: number): Uint8Array {
+    const out = super.read(length);
     out[0] |= SH1107_ID;
     return out;
   }
@@ -91,7 +89,7 @@ export class Sh1107Model implements I2cDeviceModel {
     }
   }
 
-  private dataByte(b: number): void {
+  protected dataByte(b: number): void {
     this.regs.ram[this.page * COLS + this.col] = b;
     if (this.vertical) this.page = (this.page + 1) % PAGES;
     else if (this.col < COLS - 1) this.col++;

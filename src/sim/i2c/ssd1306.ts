@@ -3,8 +3,8 @@
 // `[00 8F]` and the second byte is still the contrast parameter.
 import type { Bitmap } from '../../panel/frame';
 import type { I2cDeviceModel } from './bus';
-import { brightness, glassBitmap, OledModule, OledRegisters, statusRead } from './oled-glass';
-import { CommandDecoder, feedControlled } from './oled-control';
+import { brightness, glassBitmap, OledModule, OledRegisters } from './oled-glass';
+import { CommandDecoder, ControlledModel } from './oled-control';
 
 /** Parameter bytes per command, hardware.md 3.1 table (23 fade and D6 zoom from later revisions take one). */
 export const SSD1306_PARAMS: Readonly<Record<number, number>> = {
@@ -14,7 +14,7 @@ export const SSD1306_PARAMS: Readonly<Record<number, number>> = {
 
 export type AddressingMode = 'horizontal' | 'vertical' | 'page';
 
-export class Ssd1306Model implements I2cDeviceModel {
+export class Ssd1306Model extends ControlledModel implements I2cDeviceModel {
   readonly module: OledModule;
   regs!: OledRegisters;
   mode!: AddressingMode;
@@ -29,9 +29,10 @@ export class Ssd1306Model implements I2cDeviceModel {
   clockDiv = 0x80;
   precharge = 0x22;
   vcomh = 0x20;
-  private readonly commands: CommandDecoder;
+  protected readonly commands: CommandDecoder;
 
   constructor(size: '128x64' | '128x32' = '128x64', params = SSD1306_PARAMS) {
+    super();
     const [width, height] = size.split('x').map(Number);
     this.commands = new CommandDecoder(params, (c) => this.execute(c));
     this.module = { width, height, wiredComPins: height === 64 ? 0x12 : 0x02, colOffset: 0 };
@@ -56,14 +57,7 @@ export class Ssd1306Model implements I2cDeviceModel {
     this.commands.reset();
   }
 
-  write(bytes: Uint8Array): void {
-    feedControlled(bytes, (b) => this.commands.byte(b), (b) => this.dataByte(b));
-  }
 
-  /** Status byte as on the parallel interfaces (D6 = display off); the I2C read is undocumented (hardware.md 3.1). */
-  read(length: number): Uint8Array {
-    return statusRead(this.regs, length);
-  }
 
   protected execute([cmd, p1, p2]: number[]): void {
     const r = this.regs;
