@@ -9,7 +9,6 @@ import { ALL_DISPLAY_KINDS, displaySettingsIssues } from './hw/display-kinds';
 
 export const DEFAULT_CONFIG_FILE = '/etc/mesos-panel/config.json';
 export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'pi', 'host'] as const;
-export const DISPLAY_KINDS = ALL_DISPLAY_KINDS;
 
 const absolutePath = z.string().refine((p) => path.isAbsolute(p), 'an absolute path');
 const masterUrl = z.string().refine((s) => {
@@ -34,7 +33,7 @@ const schema = z.strictObject({
   credentialsFile: absolutePath.nullable(),
   caFile: absolutePath.nullable(),
   display: z.strictObject({
-    kind: z.enum(DISPLAY_KINDS),
+    kind: z.enum(ALL_DISPLAY_KINDS),
     size: z.enum(SIZES),
     bus: int(0, 255),
     address: i2cAddress.nullable(),
