@@ -12,7 +12,7 @@ import { ssd1306Controller } from './display/ssd1306';
 import { ssd1309Controller } from './display/ssd1309';
 import { Hd44780Driver } from './i2c/hd44780';
 import { isPcf8574Address, isValidPinMap, type PinMap } from './i2c/pcf8574';
-import type { I2cTransport } from './i2c/transport';
+import type { ControllerTransport, PortTransport } from './display/transport';
 
 /** Everything a driver is built from, already checked against the kind (displaySettingsIssues). */
 export interface DriverSettings extends OledOptions {
@@ -45,7 +45,8 @@ export interface DisplayKindSpec {
   answersAt(addr: number): boolean;
   readonly defaultAddress: number;
   readonly addressHint: string;
-  driver(t: I2cTransport, s: DriverSettings): PanelDriver;
+  /** Builds the driver; OLED drivers use the transport's command()/data(), the LCD its raw port writes. */
+  driver(t: ControllerTransport & PortTransport, s: DriverSettings): PanelDriver;
   /** Talks to the device without changing the glass and says what it learned; throws the bus error otherwise. */
   probe(bus: ProbeBus, addr: number): Promise<ProbeResult>;
 }
