@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { SIZES } from './panel/frame';
 import { closest } from './config-hints';
+import { ALL_DISPLAY_KINDS, displaySettingsIssues } from './hw/display-kinds';
 
 export const DEFAULT_CONFIG_FILE = '/etc/mesos-panel/config.json';
 export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'pi', 'host'] as const;
-export const DISPLAY_KINDS = ['ssd1306', 'sh1106', 'hd44780', 'terminal', 'png', 'none'] as const;
 
 const absolutePath = z.string().refine((p) => path.isAbsolute(p), 'an absolute path');
 const masterUrl = z.string().refine((s) => {
@@ -34,7 +34,7 @@ const schema = z.strictObject({
   credentialsFile: absolutePath.nullable(),
   caFile: absolutePath.nullable(),
   display: z.strictObject({
-    kind: z.enum(DISPLAY_KINDS),
+    kind: z.enum(ALL_DISPLAY_KINDS),
     size: z.enum(SIZES),
     bus: int(0, 255),
     address: i2cAddress.nullable(),
@@ -47,7 +47,7 @@ const schema = z.strictObject({
       customPins: z.strictObject({ rs: lcdPin, rw: lcdPin, e: lcdPin, backlight: lcdPin, d4: lcdPin, d5: lcdPin, d6: lcdPin, d7: lcdPin }).nullable(),
       backlightActiveLow: z.boolean().nullable(),
     }),
-  }),
+  }).superRefine((d, ctx) => displaySettingsIssues(d).forEach((i) => ctx.addIssue({ code: 'custom', ...i }))),
   screens: z.strictObject({
     enabled: z.array(z.enum(SCREEN_NAMES)).min(1),
     autoCycleSeconds: int(0, 3600),

@@ -112,10 +112,10 @@ describe('https masters through config.caFile', () => {
 
 describe('run flags', () => {
   it('are a config layer, checked with the rest and named as the command line', async () => {
-    const r = await run('run', '--display', 'ssd1309', '--poll-interval', 'soon');
+    const r = await run('run', '--display', 'ssd1351', '--poll-interval', 'soon');
     expect(r.code).toBe(2);
     const lines = r.err.trim().replace(/^mesos-panel: /, '').split('\n');
-    expect(lines).toContain('config: display.kind is "ssd1309" (command line); allowed: one of "ssd1306", "sh1106", "hd44780", "terminal", "png", "none"');
+    expect(lines).toContain('config: display.kind is "ssd1351" (command line); allowed: one of "ssd1306", "ssd1309", "sh1106", "sh1107", "hd44780", "terminal", "png", "none"');
     expect(lines).toContain('config: pollIntervalMs is "soon" (command line); allowed: a number');
   });
 });

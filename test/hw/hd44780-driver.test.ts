@@ -4,7 +4,7 @@ import { LCM1602, MJKDZ, type PinMap } from '../../src/hw/i2c/pcf8574';
 import { lcdCode, PLACEHOLDER } from '../../src/hw/i2c/hd44780';
 import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
 import { Hd44780Model } from '../../src/sim/i2c/hd44780';
-import { barCellName } from '../../src/sim/i2c/render-through';
+import { barCellName } from '../../src/sim/i2c/emulators';
 import type { Frame } from '../../src/panel/frame';
 import { A00_EXTRAS } from '../../src/panel/chargrid';
 import { ROM_A00 } from '../../src/hw/i2c/hd44780-rom';

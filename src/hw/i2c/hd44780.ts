@@ -3,8 +3,8 @@
 // At ~90 µs per I2C byte at 100 kHz, consecutive instructions in one write are already further apart than the
 // 37/41 µs they need, so only clear (≥ 2 ms) and the init steps need real waits.
 import { PARTIAL_CELLS, type CharFrame, type Frame, type Geometry } from '../../panel/frame';
-import { Level, PanelDriver, sleep } from './driver';
-import type { I2cTransport } from './transport';
+import { Level, PanelDriver, sleep } from '../display/driver';
+import type { PortTransport } from '../display/transport';
 import type { PinMap } from './pcf8574';
 import { romCode } from './hd44780-rom';
 
@@ -56,7 +56,7 @@ export class Hd44780Driver implements PanelDriver {
   private codes: Uint8Array[] | undefined;
 
   constructor(
-    readonly transport: I2cTransport,
+    readonly transport: PortTransport,
     private readonly o: Hd44780Options,
   ) {
     this.geometry = { kind: 'chars', cols: o.cols, rows: o.rows };

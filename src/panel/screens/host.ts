@@ -4,7 +4,7 @@ import { celsius, duration, load } from '../format';
 import type { HostInfo } from '../model';
 import { cell, type Screen } from './screen';
 
-function hostOf(h: Partial<HostInfo> | undefined): { name: string; addrs: string[]; up: string; load: string; temp: string } {
+export function hostOf(h: Partial<HostInfo> | undefined): { name: string; addrs: string[]; up: string; load: string; temp: string } {
   const addrs = Array.isArray(h?.addresses) ? h.addresses.filter((a) => typeof a === 'string') : [];
   return {
     name: h?.hostname || '?',
