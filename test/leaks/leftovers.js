@@ -5,7 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const MARKER = 'MESOS_PANEL_TEST_RUN';
+const MARKER = 'LEAK_CHECK_RUN';
 
 function readOr(file, fallback) {
   try {

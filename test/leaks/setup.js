@@ -9,7 +9,7 @@ module.exports = async () => {
   const runId = `${process.pid}-${Date.now()}`;
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mesos-panel-test-')));
   process.env[MARKER] = runId;
-  process.env.MESOS_PANEL_TEST_TMP = dir;
+  process.env.LEAK_CHECK_TMP = dir;
   // Node's os.tmpdir() reads TMPDIR on each call; jest's workers start after this and inherit both.
   process.env.TMPDIR = dir;
 };

@@ -7,7 +7,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 module.exports = async () => {
   const runId = process.env[MARKER];
-  const dir = process.env.MESOS_PANEL_TEST_TMP;
+  const dir = process.env.LEAK_CHECK_TMP;
   if (!runId || !dir) return;
   // A child killed in the last afterAll may need a moment to exit.
   let procs = leftoverProcesses(runId, dir, process.pid);
