@@ -4,8 +4,13 @@ import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, envLayer, loadConfig, resolveConfig } from '../../src/config';
 import { readCredentials } from '../../src/master-access';
 
+const dirs: string[] = [];
+afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** A file in a temp folder that is removed after the file's tests. */
 function tmp(name: string, content: string, mode = 0o600): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-config-'));
+  dirs.push(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, content, { mode });
   fs.chmodSync(file, mode);
