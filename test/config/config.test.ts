@@ -5,8 +5,9 @@ import { ConfigError, DEFAULT_CONFIG, envLayer, loadConfig, resolveConfig } from
 import { readCredentials } from '../../src/master-access';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
+/** A file in a temp folder that is removed after the file's tests. */
 function tmp(name: string, content: string, mode = 0o600): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-config-'));
   dirs.push(dir);

@@ -5,6 +5,8 @@ import { fonts } from '../../panel/font';
 import type { DisplayKindName } from '../../hw/display-kinds';
 import type { PinMap } from '../../hw/i2c/pcf8574';
 import { ROM_A00 } from '../../hw/i2c/hd44780-rom';
+import { CUT_GLYPH } from '../../hw/i2c/hd44780';
+import { CUT } from '../../panel/chargrid';
 import type { I2cDeviceModel } from './bus';
 import { Hd44780Model } from './hd44780';
 import { Sh1106Model } from './sh1106';
@@ -49,8 +51,9 @@ function romGlyph(char: string): number[] {
   return rows;
 }
 
-/** Names the bar cells the driver put in CGRAM, so the LCD's text reads like the frame. */
+/** Names the bar cells and the cut mark the driver put in CGRAM, so the LCD's text reads like the frame. */
 export function barCellName(rows: readonly number[]): string {
+  if (rows.length === CUT_GLYPH.length && rows.every((r, i) => r === CUT_GLYPH[i])) return CUT;
   const i = [0x10, 0x18, 0x1c, 0x1e, 0x1f].indexOf(rows[0]);
   return i >= 0 && rows.every((r) => r === rows[0]) ? ['▏', '▎', '▌', '▊', '█'][i] : '\uFFFD';
 }
