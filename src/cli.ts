@@ -59,7 +59,26 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that closed its end of the pipe (`| head`) ends the command as Ctrl-C would: a command that stops on
+ * SIGINT (run, demo, sim-master, pi) goes through its own shutdown, anything else ends at once; quietly, exit 0.
+ */
+function endQuietlyOnClosedPipe(): void {
+  let closed = false;
+  const onError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE') throw err;
+    if (closed) return;
+    closed = true;
+    process.exitCode = 0;
+    if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT');
+    else process.exit(0);
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+}
+
 if (require.main === module) {
+  endQuietlyOnClosedPipe();
   main(process.argv).then(
     (code) => {
       process.exitCode = code;

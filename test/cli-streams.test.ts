@@ -1,0 +1,72 @@
+// What the CLI writes where, as a shell sees it: logs on stderr, results on stdout, and a reader that goes away
+// early (`| head`) ends a command quietly, through the same shutdown as Ctrl-C.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CliRig, processesUnder } from './cli-process';
+
+let rig: CliRig;
+beforeAll(() => {
+  rig = new CliRig();
+});
+afterAll(() => rig.close());
+
+/** A config for `run` that needs nothing of this machine: no button, state in a temp folder, a master that is down. */
+function runConfig(): string {
+  const dir = fs.mkdtempSync(path.join(rig.dir, 'run-'));
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ masters: ['http://127.0.0.1:9'], stateDir: dir, button: { backend: 'none' }, http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' } }),
+  );
+  return file;
+}
+
+describe('log lines go to stderr', () => {
+  it('run --display terminal: stdout holds only the picture, the log is on stderr', async () => {
+    const p = rig.start(['--config', runConfig(), 'run', '--display', 'terminal', '--size', '20x4']);
+    // The first poll's failure comes after the signal handlers are in place.
+    await p.until('err', /no master answers/);
+    await p.until('out', /└─+┘/);
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    expect([r.code, r.signal]).toEqual([0, null]);
+    expect(r.out).not.toMatch(/panel:|stopping on/);
+    expect(r.out).toMatch(/^┌─{20}┐/);
+    expect(r.err).toMatch(/^panel: terminal 20x4, masters http:\/\/127\.0\.0\.1:9$/m);
+    expect(r.err).toMatch(/^stopping on SIGTERM$/m);
+  });
+
+  it('under systemd the lines keep their <N> priority prefix, still on stderr', async () => {
+    const p = rig.start(['--config', runConfig(), 'run', '--display', 'none'], { JOURNAL_STREAM: '8:12345' });
+    await p.until('err', /no master answers/);
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^<6>panel: none 128x64/m);
+  });
+});
+
+describe('a closed pipe ends a command quietly', () => {
+  it('install --dry-run into a reader that has gone exits 0 with nothing on stderr', async () => {
+    const p = rig.start(['install', '--dry-run']);
+    p.child.stdout!.destroy();
+    const r = await p.done;
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('demo | head: stops its executors and removes its folders, like q', async () => {
+    const p = rig.start(['demo', '--agents', '2']);
+    // Wait for the π job's executors, so there is something to stop, then read two lines and go away.
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => processesUnder(rig.tmp).length > 0 && (clearInterval(t), resolve()), 100);
+    });
+    await p.until('out', /\n.*\n/);
+    p.child.stdout!.destroy();
+    const r = await p.done;
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(processesUnder(rig.tmp)).toEqual([]);
+    expect(fs.readdirSync(rig.tmp)).toEqual([]);
+  }, 60_000);
+});
