@@ -20,6 +20,8 @@ export interface EmulatedRenderOptions {
   columnOffset?: number;
   pins?: keyof typeof PIN_MAPS | PinMap;
   backlightActiveLow?: boolean;
+  /** Picture pixels per glass pixel (an LCD's glass pixels include the gaps between cells); default 2 for OLEDs, 3 for LCDs. */
+  scale?: number;
 }
 
 export interface EmulatedRender {
@@ -65,13 +67,13 @@ export async function renderThroughEmulator(frame: Frame, o: EmulatedRenderOptio
     const lcd = new Hd44780Model(cols, rows, pins);
     bus.attach(address, lcd);
     glass = () => ({
-      png: lcdPng(lcd.cells(), lcd.backlight, (code) => romGlyph(ROM_A00[code] ?? ' ')),
+      png: lcdPng(lcd.cells(), lcd.backlight, (code) => romGlyph(ROM_A00[code] ?? ' '), o.scale),
       text: lcd.lines(barCellName).join('\n') + '\n',
     });
   } else {
     const oled = o.kind === 'sh1106' ? new Sh1106Model(o.columnOffset ?? 2) : new Ssd1306Model(size as '128x64' | '128x32');
     bus.attach(address, oled);
-    glass = () => ({ png: oledPng(oled.glass(), oled.glassLevel()), text: bitmapToText(oled.glass()) });
+    glass = () => ({ png: oledPng(oled.glass(), oled.glassLevel(), o.scale), text: bitmapToText(oled.glass()) });
   }
   display.show(frame);
   await display.idle();
