@@ -2,6 +2,7 @@
 // early (`| head`) ends a command quietly, through the same shutdown as Ctrl-C.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PNG } from 'pngjs';
 import { CliRig, processesUnder } from './cli-process';
 
 let rig: CliRig;
@@ -69,4 +70,35 @@ describe('a closed pipe ends a command quietly', () => {
     expect(processesUnder(rig.tmp)).toEqual([]);
     expect(fs.readdirSync(rig.tmp)).toEqual([]);
   }, 60_000);
+});
+
+describe('run --display png', () => {
+  /** Runs until `file` exists, then stops the daemon as systemd would. */
+  async function runUntilWritten(args: string[], file: string): Promise<string> {
+    const p = rig.start(['--config', runConfig(), 'run', '--display', 'png', ...args]);
+    await p.until('err', /no master answers/);
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => fs.existsSync(file) && (clearInterval(t), resolve()), 50);
+    });
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    expect([r.code, r.out]).toEqual([0, '']);
+    expect(r.err).not.toMatch(/cannot write/);
+    return r.err;
+  }
+
+  it('writes ./mesos-panel.png when not under systemd, and says where', async () => {
+    const file = path.join(rig.dir, 'mesos-panel.png');
+    expect(await runUntilWritten([], file)).toContain(`panel: png:${file} 128x64`);
+    expect(PNG.sync.read(fs.readFileSync(file)).width).toBe(128);
+    fs.rmSync(file);
+  });
+
+  it('takes the file and the scale on the command line', async () => {
+    fs.mkdirSync(path.join(rig.dir, 'pictures'));
+    const file = path.join(rig.dir, 'pictures/panel.png');
+    await runUntilWritten(['--png', 'pictures/panel.png', '--scale', '2', '--size', '128x32'], file);
+    const png = PNG.sync.read(fs.readFileSync(file));
+    expect([png.width, png.height]).toEqual([256, 64]);
+  });
 });

@@ -21,6 +21,8 @@ export interface PanelHostOptions {
   /** Overrides config.button (demo has no button). */
   button?: ButtonBackend;
   pi?: PiController;
+  /** Picture pixels per display pixel when display.kind is png. */
+  pngScale?: number;
   onProgress?: () => void;
 }
 
@@ -33,7 +35,7 @@ export interface PanelHost {
 export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const { config, log } = o;
   const access = masterAccess(config);
-  const display = o.display ?? displayFromConfig(config, log.child('display'));
+  const display = o.display ?? displayFromConfig(config, log.child('display'), o.pngScale);
   const poller = new StatePoller(
     {
       source: new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access }),
