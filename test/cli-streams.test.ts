@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
+import { startSimCluster } from '../src/sim';
 import { CliRig, processesUnder } from './cli-process';
 
 let rig: CliRig;
@@ -55,6 +56,29 @@ describe('a closed pipe ends a command quietly', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
   });
+
+  it('pi 2>&1 | head: a job whose log reader has gone is torn down as on Ctrl-C, and exits 0', async () => {
+    const cluster = await startSimCluster({ agents: 2 });
+    const before = new Set(cluster.model.frameworks.keys());
+    try {
+      const p = rig.start(['pi', '--master', cluster.url, '--terms', '1e12', '--http-port', '0']);
+      await new Promise<void>((resolve) => {
+        const t = setInterval(() => processesUnder(cluster.workDir).length > 0 && (clearInterval(t), resolve()), 100);
+      });
+      p.child.stderr!.destroy();
+      p.child.stdout!.destroy();
+      const r = await p.done;
+      expect({ code: r.code, signal: r.signal, err: r.code === 0 ? '' : r.err }).toEqual({ code: 0, signal: null, err: '' });
+      // The framework was torn down, so the agents killed its executors.
+      await new Promise<void>((resolve) => {
+        const t = setInterval(() => processesUnder(cluster.workDir).length === 0 && (clearInterval(t), resolve()), 100);
+      });
+      const ours = [...cluster.model.frameworks.values(), ...cluster.model.completedFrameworks].filter((f) => !before.has(f.id));
+      expect(ours.map((f) => [f.name, cluster.model.frameworks.has(f.id)])).toEqual([[expect.stringMatching(/^mesos-panel pi/), false]]);
+    } finally {
+      await cluster.close();
+    }
+  }, 60_000);
 
   it('demo | head: stops its executors and removes its folders, like q', async () => {
     const p = rig.start(['demo', '--agents', '2']);
