@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { normaliseMasterUrl } from './mesos/master-url';
+import { hidePasswords, normaliseMasterUrl } from './mesos/master-url';
 import { SIZES } from './panel/frame';
 import { closest } from './config-hints';
 
@@ -209,7 +209,7 @@ function valueAt(obj: unknown, keyPath: readonly PropertyKey[]): unknown {
 }
 
 function show(v: unknown): string {
-  const s = v === undefined ? 'missing' : JSON.stringify(v);
+  const s = v === undefined ? 'missing' : hidePasswords(JSON.stringify(v));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

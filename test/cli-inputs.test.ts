@@ -111,6 +111,12 @@ describe('--master, one rule for every command', () => {
     expectOneLine(await rig.run(['render', '--master', 'ftp://10.0.0.2:5050', '--screen', 'unreachable', '--png', png()]), 2, /--master "ftp:/);
   });
 
+  it('refuses a password in the URL without repeating it', async () => {
+    const r = await rig.run(['status', '--master', 'http://ops:hunter2@10.0.0.2:5050']);
+    expectOneLine(r, 2, /^mesos-panel: --master "http:\/\/ops:\*\*\*@10\.0\.0\.2:5050": no user or password in the URL: put them in the file credentialsFile names$/m);
+    expect(r.err).not.toContain('hunter2');
+  });
+
   it('names plain HTTP as the likely cause when https:// meets a plain-http master', async () => {
     const r = await rig.run(['status', '--master', `https://127.0.0.1:${port}`]);
     expectOneLine(r, 1, /does not answer in TLS \(EPROTO\); the master probably serves plain HTTP: write http:\/\/ instead of https:\/\//);

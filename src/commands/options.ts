@@ -1,6 +1,6 @@
 // Checks for command-line values, so every command rejects a bad one with the same kind of one line.
 import { UsageError } from '../cli-errors';
-import { MasterUrlError, normaliseMasterUrl } from '../mesos/master-url';
+import { hidePasswords, MasterUrlError, normaliseMasterUrl } from '../mesos/master-url';
 import { SIZES, type SizeName } from '../panel/frame';
 
 export function intOption(flag: string, value: string, min: number, max: number): number {
@@ -19,7 +19,7 @@ export function masterOption(flag: string, value: string): string {
   try {
     return normaliseMasterUrl(value);
   } catch (err) {
-    if (err instanceof MasterUrlError) throw new UsageError(`${flag} "${value}": ${err.message}`);
+    if (err instanceof MasterUrlError) throw new UsageError(`${flag} "${hidePasswords(value)}": ${err.message}`);
     throw err;
   }
 }

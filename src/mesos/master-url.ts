@@ -30,10 +30,15 @@ export function normaliseMasterUrl(input: string): string {
   }
   if (!u.hostname) throw new MasterUrlError(`no host; write it like ${EXAMPLE}`);
   if (u.username || u.password) {
-    throw new MasterUrlError(`a user or password in the URL; leave them out and put them in the file credentialsFile names`);
+    throw new MasterUrlError(`no user or password in the URL: put them in the file credentialsFile names`);
   }
   if (u.search || u.hash) throw new MasterUrlError(`a ?query or #fragment, which a master URL never needs; write it like ${EXAMPLE}`);
   if (schemeless && !u.port) u.port = '5050';
   const path = u.pathname.replace(/\/+$/, '').replace(ENDPOINT, '');
   return `${u.protocol}//${u.host}${path}`;
+}
+
+/** `text` with the password of any URL in it replaced by ***, for a message that quotes what a user wrote. */
+export function hidePasswords(text: string): string {
+  return text.replace(/(\/\/[^/\s:@"]*:)[^@\s/"]*@/g, '$1***@');
 }

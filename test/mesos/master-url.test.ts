@@ -1,5 +1,5 @@
 // One rule for a master's URL, whoever gives it: --master on any command or masters in the config.
-import { MasterUrlError, normaliseMasterUrl } from '../../src/mesos/master-url';
+import { hidePasswords, MasterUrlError, normaliseMasterUrl } from '../../src/mesos/master-url';
 
 describe('normaliseMasterUrl', () => {
   it.each([
@@ -23,9 +23,17 @@ describe('normaliseMasterUrl', () => {
   it.each([
     ['ftp://10.0.0.2:5050', 'a master speaks http:// or https://, not ftp://; write it like http://10.0.0.2:5050'],
     ['http://[oops', 'not a URL; write it like http://10.0.0.2:5050'],
-    ['http://admin:secret@10.0.0.2:5050', 'a user or password in the URL; leave them out and put them in the file credentialsFile names'],
+    ['http://admin:secret@10.0.0.2:5050', 'no user or password in the URL: put them in the file credentialsFile names'],
     ['http://10.0.0.2:5050/master/state?jsonp=x', 'a ?query or #fragment, which a master URL never needs; write it like http://10.0.0.2:5050'],
   ])('%s is refused in one line', (input, message) => {
     expect(() => normaliseMasterUrl(input)).toThrow(new MasterUrlError(message));
+  });
+});
+
+describe('hidePasswords', () => {
+  it('masks the password of every URL in a message and leaves the rest', () => {
+    expect(hidePasswords('["http://ops:hunter2@10.0.0.2:5050","https://a:b@c/mesos","http://10.0.0.3:5050"]')).toBe(
+      '["http://ops:***@10.0.0.2:5050","https://a:***@c/mesos","http://10.0.0.3:5050"]',
+    );
   });
 });
