@@ -25,7 +25,7 @@ $CLI render --state-file "$DCOS" --screen overview --display ssd1309 --size 128x
 $CLI render --state-file "$DCOS" --screen overview --display sh1107 --size 128x128 --png "$OUT/glass-sh1107-128x128.png"
 
 # The π screen comes from the real daemon, live: a simulated cluster, the daemon running a job with display.kind
-# "png" and only the pi screen enabled, and the frame it is showing after a while, enlarged.
+# "png" and only the pi screen enabled, and the frame it is showing after a while, at the scale of the others.
 $CLI sim-master --port 15050 --agents 3 >/dev/null &
 SIM=$!
 trap 'kill $SIM 2>/dev/null' EXIT
@@ -39,11 +39,11 @@ for size in 128x64 128x32 20x4 16x2 128x128; do
  "screens": {"enabled": ["pi"], "autoCycleSeconds": 0}, "http": {"bind": "127.0.0.1", "port": 0, "advertiseHost": "127.0.0.1"},
  "pi": {"terms": 1000000000000, "autoStart": true, "nodePath": "$(command -v node)", "user": "$(id -un)"}}
 JSON
-  $CLI run --config "$STATE/config.json" >/dev/null 2>&1 &
+  $CLI run --config "$STATE/config.json" --scale $scale >/dev/null 2>&1 &
   DAEMON=$!
   sleep 20
   # Taken while the daemon runs: on SIGTERM it blanks the display, and the png display writes that too.
-  node -e "const {scalePng}=require('./dist/src/hw/png.js');const fs=require('fs');fs.writeFileSync(process.argv[2],scalePng(fs.readFileSync(process.argv[1]),Number(process.argv[3])))" "$STATE/panel.png" "$OUT/pi-$size.png" $scale
+  cp "$STATE/panel.png" "$OUT/pi-$size.png"
   kill -TERM $DAEMON; wait $DAEMON || true
 done
 rm -rf "$STATE"

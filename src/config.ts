@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { hidePasswords, normaliseMasterUrl } from './mesos/master-url';
 import { SIZES } from './panel/frame';
 import { closest } from './config-hints';
 import { ALL_DISPLAY_KINDS, displaySettingsIssues } from './hw/display-kinds';
@@ -12,14 +13,14 @@ export const DEFAULT_CONFIG_FILE = '/etc/mesos-panel/config.json';
 export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'pi', 'host'] as const;
 
 const absolutePath = z.string().refine((p) => path.isAbsolute(p), 'an absolute path');
-const masterUrl = z.string().refine((s) => {
+const masterUrl = z.string().transform((s, ctx) => {
   try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.pathname === '/' && !u.search;
-  } catch {
-    return false;
+    return normaliseMasterUrl(s);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `a master URL; ${(err as Error).message}` });
+    return z.NEVER;
   }
-}, 'an http:// or https:// URL of a master with no path, e.g. http://10.0.0.2:5050');
+});
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'a range of local times "HH:MM-HH:MM", e.g. "22:00-07:00"');
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 // I2C addresses are written in hex in every datasheet and in i2cdetect's output, so accept "0x3c" too.
@@ -208,7 +209,7 @@ function valueAt(obj: unknown, keyPath: readonly PropertyKey[]): unknown {
 }
 
 function show(v: unknown): string {
-  const s = v === undefined ? 'missing' : JSON.stringify(v);
+  const s = v === undefined ? 'missing' : hidePasswords(JSON.stringify(v));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

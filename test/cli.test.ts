@@ -41,9 +41,9 @@ describe('mesos-panel CLI', () => {
   });
 
   it('bad usage exits 2 with one line', async () => {
-    const r = await run('status');
+    const r = await run('status', '--master', 'http://127.0.0.1:9', '--state-file', 'x');
     expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe('mesos-panel: give exactly one of --master URL or --state-file FILE');
+    expect(r.err.trim()).toBe('mesos-panel: give --master URL or --state-file FILE, not both');
     expect((await run('frobnicate')).code).toBe(2);
     const bad = await run('render', '--state-file', 'x', '--screen', 'nope', '--png', '/tmp/x.png');
     expect(bad.code).toBe(2);

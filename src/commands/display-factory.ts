@@ -11,14 +11,15 @@ import { TerminalDisplay } from '../hw/terminal';
 import type { Logger } from '../log';
 import { geometryOf } from '../panel/frame';
 
-export function displayFromConfig(config: Config, log: Logger): Display {
+/** `pngScale`: picture pixels per display pixel for display.kind png (a command-line choice, not a config key). */
+export function displayFromConfig(config: Config, log: Logger, pngScale = 1): Display {
   const d = config.display;
   const geometry = geometryOf(d.size);
   switch (d.kind) {
     case 'terminal':
       return new TerminalDisplay(geometry);
     case 'png':
-      return new PngDisplay(geometry, { file: d.pngFile, scale: 1, onError: (m) => log.warn(`display: ${m}`) });
+      return new PngDisplay(geometry, { file: d.pngFile, scale: pngScale, onError: (m) => log.warn(`display: ${m}`), onRecover: (m) => log.info(`display: ${m}`) });
     case 'none':
       return new NullDisplay(geometry);
     default:

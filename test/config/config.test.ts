@@ -101,7 +101,7 @@ describe('config', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(errorOf(() => loadConfig({ configFile: tmp('b.json', '{"masters": ['), env: {} }))).toMatch(/is not valid JSON/);
     expect(errorOf(() => loadConfig({ configFile: '/nonexistent/c.json', env: {} }))).toMatch(/does not exist/);
-    expect(errorOf(() => resolveConfig([{ source: 'f', values: { masters: ['localhost:5050'] } }]))).toMatch(/masters.0 is "localhost:5050" \(f\); allowed: an http:\/\/ or https:\/\/ URL/);
+    expect(errorOf(() => resolveConfig([{ source: 'f', values: { masters: ['ftp://localhost:5050'] } }]))).toMatch(/masters.0 is "ftp:\/\/localhost:5050" \(f\); allowed: a master URL; a master speaks http:\/\/ or https:\/\//);
   });
 
   it('a missing default file is fine', () => {

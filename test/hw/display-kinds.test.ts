@@ -65,8 +65,8 @@ describe('render --display', () => {
     const r = await render('--display', kind, '--size', size, '--png', png, '--scale', '2', '--i2c-trace', trace);
     expect(r).toEqual({ code: 0, err: '' });
     const img = PNG.sync.read(fs.readFileSync(png));
-    // The glass picture has 2 image pixels per glass pixel, then --scale.
-    expect([img.width, img.height]).toEqual(dims.map((d) => d * 4));
+    // Exactly --scale image pixels per glass pixel.
+    expect([img.width, img.height]).toEqual(dims.map((d) => d * 2));
     // Lit pixels in the OLED's colour: the glass shows the screen, not a dark panel.
     let lit = 0;
     for (let i = 0; i < img.data.length; i += 4) if (img.data[i + 2] > 0) lit++;

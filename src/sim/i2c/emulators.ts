@@ -24,7 +24,8 @@ export interface EmulatorSettings {
 
 export interface EmulatedPanel {
   device: I2cDeviceModel;
-  glassPng(): Buffer;
+  /** The glass as a PNG, `scale` image pixels per glass pixel (the image module's default when not given). */
+  glassPng(scale?: number): Buffer;
   /** The glass as text: '#'/'.' rows for OLEDs, the LCD's character rows (bar cells as ▏▎▌▊). */
   glassText(): string;
 }
@@ -59,7 +60,7 @@ export function barCellName(rows: readonly number[]): string {
 }
 
 function oled(model: I2cDeviceModel & { glass(): Bitmap; glassLevel(): number }): EmulatedPanel {
-  return { device: model, glassPng: () => oledPng(model.glass(), model.glassLevel()), glassText: () => bitmapToText(model.glass()) };
+  return { device: model, glassPng: (scale) => oledPng(model.glass(), model.glassLevel(), scale), glassText: () => bitmapToText(model.glass()) };
 }
 
 export const EMULATORS: Record<DisplayKindName, Emulator> = {
@@ -74,7 +75,7 @@ export const EMULATORS: Record<DisplayKindName, Emulator> = {
       const lcd = new Hd44780Model(cols, rows, s.pins);
       return {
         device: lcd,
-        glassPng: () => lcdPng(lcd.cells(), lcd.backlight, (code) => romGlyph(ROM_A00[code] ?? ' ')),
+        glassPng: (scale) => lcdPng(lcd.cells(), lcd.backlight, (code) => romGlyph(ROM_A00[code] ?? ' '), scale),
         glassText: () => lcd.lines(barCellName).join('\n') + '\n',
       };
     },

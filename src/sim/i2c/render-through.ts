@@ -16,6 +16,8 @@ export interface EmulatedRenderOptions {
   columnOffset?: number;
   pins?: keyof typeof PIN_MAPS | PinMap;
   backlightActiveLow?: boolean;
+  /** Picture pixels per glass pixel (an LCD's glass pixels include the gaps between cells); default 2 for OLEDs, 3 for LCDs. */
+  scale?: number;
 }
 
 export interface EmulatedRender {
@@ -37,5 +39,5 @@ export async function renderThroughEmulator(frame: Frame, o: EmulatedRenderOptio
   display.show(frame);
   await display.idle();
   await display.close('keep');
-  return { glassPng: panel.glassPng(), glassText: panel.glassText(), trace: bus.traceLines().map((l) => JSON.parse(l)) };
+  return { glassPng: panel.glassPng(o.scale), glassText: panel.glassText(), trace: bus.traceLines().map((l) => JSON.parse(l)) };
 }
