@@ -1,9 +1,14 @@
 // Thousands of digits: the exact chunk kernel (src/pi/exact-kernel.ts) against the same algorithm in C
 // with GMP (bench/c/exact.c; skipped with a note where cc or libgmp-dev is missing), side by side in one
 // run at P = 40,000 bits, with the obvious alternative (one BigInt division per pair) for scale; and the
-// serial work of the daemon, the Euler numbers to E_2000, in a fresh process for its time and memory.
+// serial work of the daemon, the Euler numbers to E_2000, in a fresh process for its time and memory; and
+// 10,000 digits end to end in this process (N = 10^6 terms, K = 1450 corrections, P = 33,300 bits: the
+// terms, the Euler numbers, the certification and the BBP check, each timed).
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { checkHexDigits } from '../src/pi/bbp';
+import { certifyEnclosure, enclosePi } from '../src/pi/certify-bits';
+import { eulerNumbers } from '../src/pi/euler';
 import { exactChunk, GROUP_PAIRS } from '../src/pi/exact-kernel';
 import { compileC } from './compile-c';
 import type { BenchRow } from './types';
@@ -46,6 +51,38 @@ function eulerCost(): { seconds: number; extraMb: number } {
   return { seconds, extraMb };
 }
 
+const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
+
+function tenThousandDigits(): BenchRow[] {
+  const [terms, corrections, bits, chunk] = [1e6, 1450, 33_300, 1e5];
+  let t0 = process.hrtime.bigint();
+  let sum = 0n;
+  let eps = 0n;
+  for (let a = 0; a < terms; a += chunk) {
+    const r = exactChunk(a, a + chunk, bits);
+    sum += r.sum;
+    eps += BigInt(r.bound);
+  }
+  const termSeconds = seconds(t0);
+  t0 = process.hrtime.bigint();
+  const euler = eulerNumbers(corrections + 1);
+  const eulerSeconds = seconds(t0);
+  t0 = process.hrtime.bigint();
+  const certified = certifyEnclosure(enclosePi(sum, eps, terms, corrections, euler, bits));
+  const certifySeconds = seconds(t0);
+  t0 = process.hrtime.bigint();
+  const check = checkHexDigits(certified.digits);
+  const checkSeconds = seconds(t0);
+  const job = `N = 1e6, K = ${corrections}, P = ${bits} bits, one process`;
+  return [
+    { section: SECTION, name: '10,000 digits: decimals certified', value: certified.decimals, unit: 'decimals', note: job },
+    { section: SECTION, name: '10,000 digits: the terms', value: termSeconds, unit: 's', note: 'exact kernel, one core' },
+    { section: SECTION, name: `10,000 digits: E_0..E_${2 * corrections}`, value: eulerSeconds, unit: 's', note: 'serial, in the daemon' },
+    { section: SECTION, name: '10,000 digits: certification', value: certifySeconds, unit: 's', note: 'enclosure and common prefix' },
+    { section: SECTION, name: '10,000 digits: BBP check', value: checkSeconds, unit: 's', note: check.ok ? `hex ${check.bbp} at ${check.position} agrees` : `MISMATCH: BBP ${check.bbp}, certified ${check.certified}` },
+  ];
+}
+
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const { exe, note, cleanup } = compileC('exact.c', [], ['-lgmp']);
@@ -81,5 +118,6 @@ export async function run(): Promise<BenchRow[]> {
   const e = eulerCost();
   rows.push({ section: SECTION, name: 'Euler numbers E_0..E_2000', value: e.seconds, unit: 's', note: 'boustrophedon triangle, fresh process' });
   rows.push({ section: SECTION, name: 'Euler numbers E_0..E_2000, memory', value: e.extraMb, unit: 'MB', note: 'peak RSS above an idle Node' });
+  rows.push(...tenThousandDigits());
   return rows;
 }
