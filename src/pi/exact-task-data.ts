@@ -8,7 +8,7 @@
 // these checks; the final BBP check (bbp.ts) is what catches them. No dependencies beyond the kernels.
 import { GROUP_PAIRS, MAX_BITS } from './exact-kernel';
 import { fast } from './kernel';
-import { checkMs, checkRange, finite, parseObject, TaskDataError, type Input } from './task-data';
+import { checkMs, checkRange, finite, parseObject, rangeOf, TaskDataError, type Input } from './task-data';
 
 export interface ExactRequest {
   start: number;
@@ -59,9 +59,7 @@ function exactKernel(obj: Record<string, unknown>, what: string): 'exact' {
 export function parseExactRequest(input: Input): ExactRequest {
   const what = 'task data';
   const obj = parseObject(input, what, REQUEST_KEYS);
-  const start = finite(obj, 'start', what);
-  const end = finite(obj, 'end', what);
-  checkRange(start, end, what);
+  const { start, end } = rangeOf(obj, what);
   return { start, end, kernel: exactKernel(obj, what), bits: bitsOf(obj, what) };
 }
 
@@ -92,9 +90,7 @@ export const exactBound = (start: number, end: number): number => Math.ceil((end
 export function decodeExactResult(input: Input, expected?: ExactRequest): ExactResult {
   const what = 'task result';
   const obj = parseObject(input, what, RESULT_KEYS, MAX_EXACT_DATA_BYTES);
-  const start = finite(obj, 'start', what);
-  const end = finite(obj, 'end', what);
-  checkRange(start, end, what);
+  const { start, end } = rangeOf(obj, what);
   const kernel = exactKernel(obj, what);
   const bits = bitsOf(obj, what);
   const [bound, terms, ms] = (['bound', 'terms', 'ms'] as const).map((k) => finite(obj, k, what));

@@ -102,6 +102,14 @@ export function checkMs(ms: number, terms: number, what: string): void {
   }
 }
 
+/** The checked "start" and "end" of a parsed request or result. */
+export function rangeOf(obj: Record<string, unknown>, what: string): { start: number; end: number } {
+  const start = finite(obj, 'start', what);
+  const end = finite(obj, 'end', what);
+  checkRange(start, end, what);
+  return { start, end };
+}
+
 function kernelOf(obj: Record<string, unknown>, what: string): KernelName {
   const k = obj.kernel;
   if (typeof k !== 'string' || !(KERNEL_NAMES as readonly string[]).includes(k)) {
@@ -115,9 +123,7 @@ const REQUEST_KEYS = ['start', 'end', 'kernel'] as const;
 export function parseTaskRequest(input: Input): TaskRequest {
   const what = 'task data';
   const obj = parseObject(input, what, REQUEST_KEYS);
-  const start = finite(obj, 'start', what);
-  const end = finite(obj, 'end', what);
-  checkRange(start, end, what);
+  const { start, end } = rangeOf(obj, what);
   return { start, end, kernel: kernelOf(obj, what) };
 }
 
@@ -143,9 +149,7 @@ export function encodeTaskResult(r: TaskResult): string {
 export function decodeTaskResult(input: Input, expected?: TaskRequest): TaskResult {
   const what = 'task result';
   const obj = parseObject(input, what, RESULT_KEYS);
-  const start = finite(obj, 'start', what);
-  const end = finite(obj, 'end', what);
-  checkRange(start, end, what);
+  const { start, end } = rangeOf(obj, what);
   const kernel = kernelOf(obj, what);
   const [hi, lo, errBound, terms, ms] = (['hi', 'lo', 'errBound', 'terms', 'ms'] as const).map((k) => finite(obj, k, what));
   if (terms !== end - start) throw new TaskDataError(`${what}: "terms" must be end - start = ${end - start} (got ${terms})`);
