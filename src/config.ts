@@ -30,6 +30,10 @@ const schema = z.strictObject({
   pollIntervalMs: int(500, 3_600_000),
   requestTimeoutMs: int(100, 120_000),
   maxStateBytes: int(64 * 1024, 512 * 1024 * 1024),
+  // The master's operator event stream (auto: where the master can serve it), else polling /state; the stream's
+  // figures it does not carry (offers, executors, disconnections) are refreshed from /state this often.
+  stateSource: z.enum(['auto', 'stream', 'poll']),
+  stateRefreshSeconds: int(5, 3600),
   credentialsFile: absolutePath.nullable(),
   caFile: absolutePath.nullable(),
   display: z.strictObject({
@@ -99,6 +103,8 @@ export const DEFAULT_CONFIG: Config = {
   pollIntervalMs: 5000,
   requestTimeoutMs: 5000,
   maxStateBytes: 32 * 1024 * 1024,
+  stateSource: 'auto',
+  stateRefreshSeconds: 60,
   credentialsFile: null,
   caFile: null,
   display: {

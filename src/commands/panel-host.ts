@@ -1,17 +1,15 @@
-// Builds the running panel from a resolved config: the state poller, host info, button, display and π job,
+// Builds the running panel from a resolved config: the state source, host info, button, display and π job,
 // handed to the Daemon loop. `run` and `demo` both start the panel through here, so the demo is the daemon.
 import type { Config } from '../config';
-import { masterAccess } from '../master-access';
 import { Daemon, type PiController } from '../daemon';
 import type { ButtonBackend } from '../hw/button/backend';
 import { openButton } from '../hw/button/select';
 import type { Display } from '../hw/display';
 import { readHostInfo } from '../hw/host-info';
 import type { Logger } from '../log';
-import { StateClient } from '../mesos/state-client';
-import { StatePoller } from '../mesos/state-poller';
 import { VERSION } from '../version';
 import { displayFromConfig } from './display-factory';
+import { liveStateSource } from './snapshot-source';
 
 export interface PanelHostOptions {
   config: Config;
@@ -32,15 +30,8 @@ export interface PanelHost {
 
 export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const { config, log } = o;
-  const access = masterAccess(config);
   const display = o.display ?? displayFromConfig(config, log.child('display'));
-  const poller = new StatePoller(
-    {
-      source: new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access }),
-      logger: log.child('state'),
-    },
-    { intervalMs: config.pollIntervalMs },
-  );
+  const poller = liveStateSource(config, log.child('state'));
   const button = o.button ?? (await openButton({ kind: config.button.backend, pin: config.button.pin, logger: log }));
   const daemon = new Daemon({
     log,

@@ -11,6 +11,8 @@ export interface SourceStatus {
   downSince: number | null;
   /** The last error, in words, one line. */
   lastError: string | null;
+  /** How the snapshot arrives: the master's operator event stream, or polling /state (absent: polling). */
+  via?: 'stream' | 'poll';
 }
 
 export interface HostInfo {
