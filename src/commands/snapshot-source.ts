@@ -10,6 +10,7 @@ import { OperatorSource } from '../mesos/operator-source';
 import type { ClusterSnapshot } from '../mesos/snapshot';
 import { StateClient } from '../mesos/state-client';
 import { StatePoller } from '../mesos/state-poller';
+import type { StateSource } from '../daemon';
 import { parseState } from '../mesos/state-parse';
 
 export interface SnapshotSourceOptions {
@@ -54,11 +55,19 @@ export async function loadSnapshot(opts: SnapshotSourceOptions, config: Config):
  * The running panel's state source, as config.stateSource says: the master's operator event stream (`auto` falls
  * back to polling where the master cannot serve it) or polling /state.
  */
-export function liveStateSource(config: Config, logger: Logger): OperatorSource | StatePoller {
+export function liveStateSource(config: Config, logger: Logger): StateSource {
   const access = masterAccess(config);
   if (config.stateSource === 'poll') {
     const source = new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access });
-    return new StatePoller({ source, logger }, { intervalMs: config.pollIntervalMs });
+    const poller = new StatePoller({ source, logger }, { intervalMs: config.pollIntervalMs });
+    return {
+      start: () => poller.start(),
+      stop: () => poller.stop(),
+      current: () => {
+        const view = poller.current();
+        return { ...view, status: { ...view.status, via: 'poll' } };
+      },
+    };
   }
   return new OperatorSource({
     masters: config.masters,
