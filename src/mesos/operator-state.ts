@@ -253,6 +253,8 @@ export function snapshotOf(s: OperatorState): ClusterSnapshot {
       active: a.active,
       cpus: use(a.total.cpus, used(a, 'cpus'), a.offered.cpus),
       mem: use(a.total.mem, used(a, 'mem'), a.offered.mem),
+      ...(a.deactivated ? { deactivated: true as const } : {}),
+      ...(a.draining ? { draining: true as const } : {}),
     });
   }
   const frameworkList: FrameworkSummary[] = [];

@@ -210,6 +210,8 @@ function snapshotOf(doc: Obj): ClusterSnapshot {
       active: isActive,
       cpus: use(res.cpus, used.cpus, offered.cpus),
       mem: use(res.mem, used.mem, offered.mem),
+      ...(optBool(s.deactivated, `${p}.deactivated`, false) ? { deactivated: true as const } : {}),
+      ...(s.drain_info !== undefined ? { draining: true as const } : {}),
     });
   }
 

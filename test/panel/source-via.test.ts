@@ -12,7 +12,7 @@ const via = (v: 'stream' | 'poll'): PanelModel => {
 };
 const chars = (f: Frame): CharFrame => {
   if (f.kind !== 'chars') throw new Error('expected chars');
-  return f;
+  return f.grid;
 };
 const bitmap = (f: Frame): Bitmap => {
   if (f.kind !== 'pixels') throw new Error('expected pixels');
@@ -21,8 +21,8 @@ const bitmap = (f: Frame): Bitmap => {
 
 describe('host screen: the state source', () => {
   it('20x4 names it at the end of the uptime row', () => {
-    expect(chars(renderScreen('host', via('stream'), geometryOf('20x4'))).grid.lines[2]).toBe('up 3d 4h      stream');
-    expect(chars(renderScreen('host', via('poll'), geometryOf('20x4'))).grid.lines[2]).toBe('up 3d 4h        poll');
+    expect(chars(renderScreen('host', via('stream'), geometryOf('20x4'))).lines[2]).toBe('up 3d 4h      stream');
+    expect(chars(renderScreen('host', via('poll'), geometryOf('20x4'))).lines[2]).toBe('up 3d 4h        poll');
   });
 
   it('128x64 names it beside the load', () => {
