@@ -34,6 +34,14 @@ const schema = z.strictObject({
   // figures it does not carry (offers, executors, disconnections) are refreshed from /state this often.
   stateSource: z.enum(['auto', 'stream', 'poll']),
   stateRefreshSeconds: int(5, 3600),
+  // What interrupts the screens for holdSeconds (0: only listed), what makes a burst of task failures, and local
+  // hours in which notices are only listed.
+  attention: z.strictObject({
+    holdSeconds: int(0, 3600),
+    failuresPerMinute: z.number().min(0.1).max(10_000),
+    failureWindowMinutes: int(1, 120),
+    quietHours: clock.nullable(),
+  }),
   credentialsFile: absolutePath.nullable(),
   caFile: absolutePath.nullable(),
   display: z.strictObject({
@@ -105,6 +113,7 @@ export const DEFAULT_CONFIG: Config = {
   maxStateBytes: 32 * 1024 * 1024,
   stateSource: 'auto',
   stateRefreshSeconds: 60,
+  attention: { holdSeconds: 60, failuresPerMinute: 1, failureWindowMinutes: 5, quietHours: null },
   credentialsFile: null,
   caFile: null,
   display: {

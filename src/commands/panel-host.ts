@@ -42,6 +42,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
     button,
     screens: config.screens,
     burnIn: config.burnIn,
+    attention: config.attention,
     press: { debounceMs: config.button.debounceMs, longPressMs: config.button.longPressMs },
     version: VERSION,
     onProgress: o.onProgress,

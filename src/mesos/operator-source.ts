@@ -15,7 +15,7 @@ import { Backoff } from './backoff';
 import type { Credentials } from './http';
 import { type DecodedOperatorEvent, decodeOperatorEvent } from './operator-events';
 import { type StateDocument, readStateDocument } from './operator-state-doc';
-import { type OperatorState, emptyState, fromCluster, reduce, snapshotOf } from './operator-state';
+import { type OperatorState, TERMINAL, emptyState, fromCluster, reduce, snapshotOf } from './operator-state';
 import type { ClusterSnapshot } from './snapshot';
 import { StateClient } from './state-client';
 import { StatePoller, type StateView } from './state-poller';
@@ -72,6 +72,8 @@ export class OperatorSource {
   private problems = 0;
   private readonly unknownTypes = new Set<string>();
   private lastEarlyRefresh = 0;
+  /** Tasks that ended, by state, since start: what a burst of failures is measured by. */
+  private taskEnds: Record<string, number> = {};
 
   constructor(private readonly opts: OperatorSourceOptions) {
     this.state = new StateClient({ masters: opts.masters, timeoutMs: opts.timeoutMs, maxBodyBytes: opts.maxStateBytes, credentials: opts.credentials, ca: opts.ca });
@@ -127,7 +129,7 @@ export class OperatorSource {
       return { ...v, status: { ...v.status, via: 'poll' } };
     }
     if (this.snapshot === null && (this.subscribed || this.snapshotAt !== null)) this.snapshot = snapshotOf(this.opState);
-    return { snapshot: this.snapshot, snapshotAt: this.snapshotAt, status: this.status };
+    return { snapshot: this.snapshot, snapshotAt: this.snapshotAt, status: { ...this.status, masterStartedAt: this.opState.master.startedAt, taskEnds: this.taskEnds } };
   }
 
   /** Reads /state now, out of turn (tests, and after an event that could not be applied). */
@@ -174,7 +176,12 @@ export class OperatorSource {
       this.status = { master: `${base.protocol}//${base.host}`, ok: true, downSince: null, lastError: null, via: 'stream' };
     }
     this.sinceRefresh?.push(event);
+    const before = this.opState;
     this.apply(event);
+    // Counted here, not in apply: events replayed over a refresh have been counted once already.
+    if (event.type === 'TASK_UPDATED' && TERMINAL.has(event.state) && this.opState !== before) {
+      this.taskEnds = { ...this.taskEnds, [event.state]: (this.taskEnds[event.state] ?? 0) + 1 };
+    }
   }
 
   private apply(event: DecodedOperatorEvent): void {

@@ -72,6 +72,7 @@ function read(json: unknown, origin: string): StateDocument {
       leader: leaderOf(doc),
       version: optStr(doc.version, 'version'),
       unreachable: Math.round(optNum(doc.unreachable_slaves, 'unreachable_slaves')),
+      startedAt: doc.start_time === undefined ? null : optNum(doc.start_time, 'start_time') * 1000,
     },
   };
 }

@@ -48,6 +48,8 @@ export interface MasterFacts {
   leader: string | null;
   version: string | null;
   unreachable: number;
+  /** When the master started, ms since epoch (`start_time`). */
+  startedAt: number | null;
 }
 
 export interface OperatorState {
@@ -69,7 +71,7 @@ export interface Reduced {
 /** States after which a task leaves /state's `tasks` (TASK_UNREACHABLE moves to `unreachable_tasks`). */
 export const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNREACHABLE']);
 
-const NO_MASTER: MasterFacts = { leader: null, version: null, unreachable: 0 };
+const NO_MASTER: MasterFacts = { leader: null, version: null, unreachable: 0, startedAt: null };
 
 export function emptyState(master: MasterFacts = NO_MASTER): OperatorState {
   return { agents: new Map(), frameworks: new Map(), tasks: new Map(), counts: {}, master };

@@ -90,6 +90,8 @@ describe('operator stream source on the simulated master', () => {
     sim.model.setTaskState(t2, 'TASK_FAILED');
     sim.model.completeTask(t2);
     await converges(sim, src); // task finished
+    expect(src.current().status.taskEnds).toEqual({ TASK_FAILED: 1 });
+    expect(src.current().status.masterStartedAt).toBe(sim.masters[0].view().startTime * 1000);
 
     await sim.addAgent();
     await converges(sim, src); // agent added

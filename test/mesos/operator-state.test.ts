@@ -8,7 +8,7 @@ import { parseState } from '../../src/mesos/state-parse';
 
 const DIR = path.resolve(__dirname, '../fixtures/mesos/real-1.12.0/operator-stream');
 const load = (file: string): unknown => JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
-const MASTER = { leader: 'm:5050', version: '1.12.0', unreachable: 0 };
+const MASTER = { leader: 'm:5050', version: '1.12.0', unreachable: 0, startedAt: null };
 
 function known(e: ReturnType<typeof decodeOperatorEvent>): OperatorEvent {
   if (e.type === 'UNKNOWN') throw new Error(`unexpected UNKNOWN ${e.name}`);
