@@ -21,6 +21,7 @@ import { Ledger } from '../../src/pi/ledger';
 import { LedgerFileError, parseLedger, serializeLedger } from '../../src/pi/ledger-store';
 import { TaskDataError, decodeTaskResult, encodeTaskRequest, encodeTaskResult, parseTaskRequest } from '../../src/pi/task-data';
 import { mutateBytes, mutateJson, type Mutation, type Rng } from './mutate';
+import { operatorTargets } from './operator-targets';
 
 export type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -89,7 +90,7 @@ function stateSeeds(): { small: string[]; whole: string[] } {
   return { whole, small: whole.map((t) => (t.length > 64 * 1024 ? JSON.stringify(reduced(JSON.parse(t))) : t)) };
 }
 
-function finiteSnapshot(s: ClusterSnapshot): string | null {
+export function finiteSnapshot(s: ClusterSnapshot): string | null {
   for (const name of ['cpus', 'mem', 'disk', 'gpus'] as const) {
     for (const [k, v] of Object.entries(s[name])) if (!Number.isFinite(v)) return `snapshot ${name}.${k} is ${v}`;
   }
@@ -443,5 +444,6 @@ export function allTargets(dir: string): FuzzTarget[] {
     credentialsTarget(dir),
     cliTarget(dir, 'status'),
     cliTarget(dir, 'render'),
+    ...operatorTargets(),
   ];
 }

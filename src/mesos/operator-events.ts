@@ -192,7 +192,7 @@ export function decodeOperatorEvent(record: Uint8Array | string, origin = 'opera
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new StateFormatError('', `invalid JSON in a record of ${text.length} bytes (${(err as Error).message.slice(0, 80)})`, origin);
+    throw new StateFormatError('', `invalid JSON in a record of ${text.length} bytes (${(err as Error).message.replace(/\s+/g, ' ').slice(0, 80)})`, origin);
   }
   try {
     return decodeRoot(obj(json, ''));

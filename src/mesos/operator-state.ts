@@ -181,6 +181,12 @@ function findTask(s: OperatorState, frameworkId: string, taskId: string, agentId
 
 const ok = (state: OperatorState): Reduced => ({ state, problem: null });
 
+/** An id from the stream, as a problem line may show it: cut short, and with any control character escaped. */
+function shown(id: string): string {
+  const cut = id.length > 48 ? `${id.slice(0, 47)}…` : id;
+  return /^[\w.:@-]+$/.test(cut) ? cut : JSON.stringify(cut);
+}
+
 export function reduce(s: OperatorState, e: OperatorEvent): Reduced {
   switch (e.type) {
     case 'SUBSCRIBED':
@@ -192,17 +198,17 @@ export function reduce(s: OperatorState, e: OperatorEvent): Reduced {
       const old = findTask(s, t.frameworkId, t.id, t.agentId);
       let next = old ? account(s, old, -1) : s;
       if (!TERMINAL.has(t.state)) next = account(next, t, 1);
-      const unknown = [...(s.agents.has(t.agentId) ? [] : [`agent ${t.agentId}`]), ...(s.frameworks.has(t.frameworkId) ? [] : [`framework ${t.frameworkId}`])];
+      const unknown = [...(s.agents.has(t.agentId) ? [] : [`agent ${shown(t.agentId)}`]), ...(s.frameworks.has(t.frameworkId) ? [] : [`framework ${shown(t.frameworkId)}`])];
       return {
         state: next,
-        problem: unknown.length ? `TASK_ADDED for task ${t.id} names ${unknown.join(' and ')}, not announced on the stream; counted in the task totals only` : null,
+        problem: unknown.length ? `TASK_ADDED for task ${shown(t.id)} names ${unknown.join(' and ')}, not announced on the stream; counted in the task totals only` : null,
       };
     }
     case 'TASK_UPDATED': {
       const t = findTask(s, e.frameworkId, e.taskId, e.agentId);
       if (!t) {
         if (TERMINAL.has(e.state)) return ok(s); // already gone: a repeat, or a task that ended before we subscribed
-        return { state: s, problem: `TASK_UPDATED (${e.state}) for task ${e.taskId} of framework ${e.frameworkId} before its TASK_ADDED; skipped until the next refresh` };
+        return { state: s, problem: `TASK_UPDATED (${shown(e.state)}) for task ${shown(e.taskId)} of framework ${shown(e.frameworkId)} before its TASK_ADDED; skipped until the next refresh` };
       }
       if (t.state === e.state) return ok(s);
       const without = account(s, t, -1);
@@ -214,7 +220,7 @@ export function reduce(s: OperatorState, e: OperatorEvent): Reduced {
       return ok({ ...s, agents: withEntry(s.agents, e.agent.id, agentEntry(e.agent, taskUsed)) });
     }
     case 'AGENT_REMOVED': {
-      if (!s.agents.has(e.agentId)) return { state: s, problem: `AGENT_REMOVED for agent ${e.agentId}, which the stream has not announced; ignored` };
+      if (!s.agents.has(e.agentId)) return { state: s, problem: `AGENT_REMOVED for agent ${shown(e.agentId)}, which the stream has not announced; ignored` };
       let next = s;
       for (const t of s.tasks.get(e.agentId)?.values() ?? []) next = account(next, t, -1);
       return ok({ ...next, agents: withEntry(next.agents, e.agentId, undefined), tasks: withEntry(next.tasks, e.agentId, undefined) });
@@ -225,7 +231,7 @@ export function reduce(s: OperatorState, e: OperatorEvent): Reduced {
       return ok({ ...s, frameworks: withEntry(s.frameworks, e.framework.id, frameworkEntry(e.framework, own.n, own.used)) });
     }
     case 'FRAMEWORK_REMOVED': {
-      if (!s.frameworks.has(e.frameworkId)) return { state: s, problem: `FRAMEWORK_REMOVED for framework ${e.frameworkId}, which the stream has not announced; ignored` };
+      if (!s.frameworks.has(e.frameworkId)) return { state: s, problem: `FRAMEWORK_REMOVED for framework ${shown(e.frameworkId)}, which the stream has not announced; ignored` };
       let next = s;
       for (const t of allTasks(s)) if (t.frameworkId === e.frameworkId) next = account(next, t, -1);
       return ok({ ...next, frameworks: withEntry(next.frameworks, e.frameworkId, undefined) });

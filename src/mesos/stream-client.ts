@@ -79,6 +79,40 @@ class AbortableDeadline extends Deadline {
   }
 }
 
+/**
+ * RecordIO with two caps: the first record may be as large as `first` (a SUBSCRIBED carries the whole cluster),
+ * every later one only `rest`. Memory stays within the larger cap plus one chunk; RecordIOError on a breach.
+ */
+export class CappedRecords {
+  private readonly decoder: RecordIODecoder;
+  private records = 0;
+
+  constructor(
+    private readonly first: number,
+    private readonly rest: number,
+  ) {
+    this.decoder = new RecordIODecoder({ maxRecordBytes: Math.max(first, rest) });
+  }
+
+  private get cap(): number {
+    return this.records === 0 ? this.first : this.rest;
+  }
+
+  push(chunk: Uint8Array): Buffer[] {
+    if (this.decoder.bufferedBytes > this.cap) throw new RecordIOError('oversized', `a record beyond the limit of ${this.cap} bytes`);
+    const out = this.decoder.push(chunk);
+    for (const record of out) {
+      if (record.length > this.cap) throw new RecordIOError('oversized', `record of ${record.length} bytes exceeds the limit of ${this.cap} bytes`);
+      this.records++;
+    }
+    return out;
+  }
+
+  end(): void {
+    this.decoder.end();
+  }
+}
+
 export class StreamClient {
   private readonly backoff: Backoff;
   private running = false;
@@ -168,9 +202,7 @@ export class StreamClient {
       },
       healthy: () => this.backoff.reset(),
     };
-    const first = this.opts.maxFirstRecordBytes ?? this.opts.maxRecordBytes;
-    const decoder = new RecordIODecoder({ maxRecordBytes: Math.max(first, this.opts.maxRecordBytes) });
-    let records = 0;
+    const feed = new CappedRecords(this.opts.maxFirstRecordBytes ?? this.opts.maxRecordBytes, this.opts.maxRecordBytes);
     arm();
     const reader = res.body.getReader();
     try {
@@ -182,19 +214,11 @@ export class StreamClient {
           throw new StreamError('temporary', why ?? `stream from ${endpoint} broke: ${networkError(err, endpoint, deadline).message}`);
         }
         if (chunk.done) {
-          decoder.end();
+          feed.end();
           throw new StreamError('temporary', `${endpoint} closed the stream`);
         }
         arm();
-        // Past the first record the tighter cap applies; a length line over it is refused before its bytes arrive.
-        const limit = records === 0 ? first : this.opts.maxRecordBytes;
-        if (decoder.bufferedBytes > limit) throw new RecordIOError('oversized', `a record beyond the limit of ${limit} bytes`);
-        for (const record of decoder.push(chunk.value)) {
-          const cap = records === 0 ? first : this.opts.maxRecordBytes;
-          if (record.length > cap) throw new RecordIOError('oversized', `record of ${record.length} bytes exceeds the limit of ${cap} bytes`);
-          records++;
-          this.opts.onRecord(record, session);
-        }
+        for (const record of feed.push(chunk.value)) this.opts.onRecord(record, session);
       }
     } catch (err) {
       if (err instanceof RecordIOError) throw new StreamError('temporary', `stream from ${endpoint} refused: ${err.message}; reconnecting`);

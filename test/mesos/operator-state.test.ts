@@ -152,6 +152,14 @@ describe('operator stream reducer rules', () => {
     expect(snapshotOf(s).tasks).toEqual({});
   });
 
+  test('ids from the stream are cut short and escaped in a problem line; a JSON error is one line (found by fuzzing)', () => {
+    const id = `a\n${'x'.repeat(5000)}`;
+    const r = reduce(base(), ev({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: id } } }));
+    expect(r.problem).toMatch(/^AGENT_REMOVED for agent "a\\nx{45}…", which the stream has not announced; ignored$/);
+    // V8 quotes the start of the text in its message, newlines and all.
+    expect(() => decodeOperatorEvent('x\n{"type":"HEARTBEAT"}')).toThrow(/^operator event: invalid JSON in a record of 22 bytes \(Unexpected token 'x', "x \{[^\n]*\)$/);
+  });
+
   test('unknown event types decode as UNKNOWN; malformed ones are one StateFormatError line', () => {
     expect(decodeOperatorEvent('{"type":"AGENT_UPDATED","agent_updated":{}}')).toEqual({ type: 'UNKNOWN', name: 'AGENT_UPDATED' });
     expect(() => decodeOperatorEvent('{"type":"TASK_ADDED","task_added":{"task":{"task_id":{"value":7}}}}')).toThrow(
