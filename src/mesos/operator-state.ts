@@ -18,30 +18,17 @@ import type { OpAgent, OpCluster, OpFramework, OpTask, OperatorEvent } from './o
 import { type AgentSummary, type ClusterSnapshot, type FrameworkSummary, RESOURCES, type ResourceName } from './snapshot';
 import { type Amounts, round3, use, zero } from './state-parse';
 
-export interface AgentEntry {
-  id: string;
-  hostname: string;
-  active: boolean;
-  deactivated: boolean;
-  draining: boolean;
-  total: Amounts;
-  /** Sum of the live tasks on the agent. */
+/** Used resources split in two: the live tasks' sum, exact from events, and the rest (executors), refreshed. */
+interface UsedSplit {
+  /** Sum of the live tasks. */
   taskUsed: Amounts;
-  /** The rest of its used resources (executors), as of the last SUBSCRIBED, AGENT_ADDED or refresh. */
+  /** The rest of the used resources (executors), as of the last SUBSCRIBED, AGENT_ADDED, FRAMEWORK_* or refresh. */
   otherUsed: Amounts;
-  offered: Amounts;
 }
 
-export interface FrameworkEntry {
-  id: string;
-  name: string;
-  active: boolean;
-  connected: boolean;
-  tasks: number;
-  taskUsed: Amounts;
-  otherUsed: Amounts;
-  offered: Amounts;
-}
+export type AgentEntry = Omit<OpAgent, 'used'> & UsedSplit;
+
+export type FrameworkEntry = Omit<OpFramework, 'used'> & UsedSplit & { tasks: number };
 
 /** What only /state says: the stream has no master information at all. */
 export interface MasterFacts {
