@@ -72,10 +72,13 @@ async function main(): Promise<void> {
     version: 'bench',
   });
   daemon.start();
+  // Ready once the source serves (subscribed, for the stream) and its start-up reads have settled: the window
+  // measures the steady state, not SUBSCRIBED's whole cluster or the first /state.
   const ready = setInterval(() => {
-    if (daemon?.model().snapshot) {
+    const m = daemon?.model();
+    if (m?.snapshot && m.source.ok) {
       clearInterval(ready);
-      process.send?.('ready');
+      setTimeout(() => process.send?.('ready'), 3000);
     }
   }, 100);
   let cpu0 = process.cpuUsage();

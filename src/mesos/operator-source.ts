@@ -174,6 +174,8 @@ export class OperatorSource {
       const base = new URL(session.endpoint);
       this.opts.logger.info(`subscribed to the operator stream of ${base.host}`);
       this.status = { master: `${base.protocol}//${base.host}`, ok: true, downSince: null, lastError: null, via: 'stream' };
+      // A new subscription may be to a new leader: what only /state tells (the leader above all) is read again now.
+      if (this.sinceRefresh === null) this.scheduleRefresh(0);
     }
     this.sinceRefresh?.push(event);
     const before = this.opState;

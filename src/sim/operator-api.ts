@@ -47,7 +47,7 @@ function statusJson(t: SimTask, state: string, timestamp: number): Record<string
  * `unannounced`: live tasks whose TASK_ADDED follows in the same batch. The real master announces an agent or a
  * framework before their tasks, so its allocated resources leave those out.
  */
-function agentJson(model: ClusterModel, a: SimAgent, unannounced: SimTask[] = []): Record<string, unknown> {
+function agentJson(a: SimAgent, usage: { used: Resources; offered: Resources }, unannounced: SimTask[] = []): Record<string, unknown> {
   const doc: Record<string, unknown> = {
     agent_info: { hostname: a.hostname, port: a.port, resources: toProtoList(a.resources), id: idOf(a.id) },
     active: a.status === 'active',
@@ -59,8 +59,8 @@ function agentJson(model: ClusterModel, a: SimAgent, unannounced: SimTask[] = []
   if (a.reregisteredTime !== undefined) doc.reregistered_time = time(a.reregisteredTime);
   return Object.assign(doc, {
     total_resources: toProtoList(a.resources),
-    allocated_resources: toProtoList(without(model.usedOn(a.id), unannounced.filter((t) => t.agentId === a.id))),
-    offered_resources: toProtoList(model.offeredOn(a.id)),
+    allocated_resources: toProtoList(without(usage.used, unannounced.filter((t) => t.agentId === a.id))),
+    offered_resources: toProtoList(usage.offered),
   });
 }
 
@@ -86,6 +86,7 @@ function without(used: Resources, tasks: SimTask[]): Resources {
 /** Response.GetState (Master::ReadOnlyHandler::jsonifyGetState): tasks, executors, frameworks, agents. */
 export function getStateJson(model: ClusterModel): Record<string, unknown> {
   const frameworks = [...model.frameworks.values()];
+  const usage = model.usageByAgent();
   return {
     get_tasks: {
       tasks: frameworks.flatMap((f) => [...f.tasks.values()].map(taskJson)),
@@ -99,7 +100,7 @@ export function getStateJson(model: ClusterModel): Record<string, unknown> {
       frameworks: frameworks.map((f) => frameworkJson(model, f)),
       completed_frameworks: model.completedFrameworks.map((f) => frameworkJson(model, f)),
     },
-    get_agents: { agents: model.registeredAgents().map((a) => agentJson(model, a)), recovered_agents: [] },
+    get_agents: { agents: model.registeredAgents().map((a) => agentJson(a, usage.get(a.id)!)), recovered_agents: [] },
   };
 }
 
@@ -212,9 +213,9 @@ export class OperatorApi {
       for (const task of f.tasks.values()) if (!this.taskStates.has(task) && !TERMINAL_STATES.has(task.state)) fresh.push(task);
     }
     const registered = this.model.registeredAgents();
-    for (const a of registered) {
-      if (!this.agentIds.has(a.id)) events.push({ type: 'AGENT_ADDED', agent_added: { agent: agentJson(this.model, a, fresh) } });
-    }
+    const added = registered.filter((a) => !this.agentIds.has(a.id));
+    const usage = added.length > 0 ? this.model.usageByAgent() : null;
+    for (const a of added) events.push({ type: 'AGENT_ADDED', agent_added: { agent: agentJson(a, usage!.get(a.id)!, fresh) } });
     this.agentIds.clear();
     for (const a of registered) this.agentIds.add(a.id);
     for (const f of this.model.frameworks.values()) {

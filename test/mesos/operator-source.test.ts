@@ -121,6 +121,8 @@ describe('operator stream source on the simulated master', () => {
     sim.failover(sim.masters[1]);
     await until('resubscribed to the new leader', () => src!.current().status.ok && src!.current().status.master === `http://127.0.0.1:${sim.masters[1].port}`);
     expect(src.current().status.via).toBe('stream');
+    // The leader is only in /state: the new subscription reads it at once, not at the next slow refresh.
+    await until('the new leader named', () => src!.current().snapshot?.leader === `127.0.0.1:${sim.masters[1].port}`, 3000);
   });
 
   test('a master without the operator API: auto falls back to polling, stream keeps trying', async () => {
