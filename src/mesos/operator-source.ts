@@ -13,9 +13,9 @@ import type { Logger } from '../log';
 import type { SourceStatus } from '../panel/model';
 import { Backoff } from './backoff';
 import type { Credentials } from './http';
-import { type DecodedOperatorEvent, decodeOperatorEvent } from './operator-events';
+import { type DecodedOperatorEvent, type OperatorEvent, decodeOperatorEvent } from './operator-events';
 import { type StateDocument, readStateDocument } from './operator-state-doc';
-import { type OperatorState, TERMINAL, emptyState, fromCluster, reduce, snapshotOf } from './operator-state';
+import { type OperatorState, emptyState, fromCluster, reduceAll, snapshotOf } from './operator-state';
 import type { ClusterSnapshot } from './snapshot';
 import { StateClient } from './state-client';
 import { StatePoller, type StateView } from './state-poller';
@@ -68,12 +68,14 @@ export class OperatorSource {
   private running = false;
   private refreshTimer: NodeJS.Timeout | null = null;
   /** Events seen since the refresh in flight began; null when none is in flight. */
-  private sinceRefresh: DecodedOperatorEvent[] | null = null;
+  private sinceRefresh: OperatorEvent[] | null = null;
   private problems = 0;
   private readonly unknownTypes = new Set<string>();
   private lastEarlyRefresh = 0;
   /** Tasks that ended, by state, since start: what a burst of failures is measured by. */
   private taskEnds: Record<string, number> = {};
+  /** Events received and not applied yet (see flush). */
+  private pending: OperatorEvent[] = [];
 
   constructor(private readonly opts: OperatorSourceOptions) {
     this.state = new StateClient({ masters: opts.masters, timeoutMs: opts.timeoutMs, maxBodyBytes: opts.maxStateBytes, credentials: opts.credentials, ca: opts.ca });
@@ -128,6 +130,7 @@ export class OperatorSource {
       const v = this.fallback.current();
       return { ...v, status: { ...v.status, via: 'poll' } };
     }
+    this.flush();
     if (this.snapshot === null && (this.subscribed || this.snapshotAt !== null)) this.snapshot = snapshotOf(this.opState);
     return { snapshot: this.snapshot, snapshotAt: this.snapshotAt, status: { ...this.status, masterStartedAt: this.opState.master.startedAt, taskEnds: this.taskEnds } };
   }
@@ -177,27 +180,32 @@ export class OperatorSource {
       // A new subscription may be to a new leader: what only /state tells (the leader above all) is read again now.
       if (this.sinceRefresh === null) this.scheduleRefresh(0);
     }
-    this.sinceRefresh?.push(event);
-    const before = this.opState;
-    this.apply(event);
-    // Counted here, not in apply: events replayed over a refresh have been counted once already.
-    if (event.type === 'TASK_UPDATED' && TERMINAL.has(event.state) && this.opState !== before) {
-      this.taskEnds = { ...this.taskEnds, [event.state]: (this.taskEnds[event.state] ?? 0) + 1 };
-    }
-  }
-
-  private apply(event: DecodedOperatorEvent): void {
     if (event.type === 'UNKNOWN') {
       if (!this.unknownTypes.has(event.name)) this.opts.logger.debug(`operator stream: ignoring events of unknown type ${event.name}`);
       this.unknownTypes.add(event.name);
       return;
     }
-    const r = reduce(this.opState, event);
+    this.sinceRefresh?.push(event);
+    this.pending.push(event);
+  }
+
+  /**
+   * Applies the events received since the last call, as one step: the daemon asks for the state four times a
+   * second, so a busy stream costs one copy of the state per frame, not one per event.
+   */
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const r = reduceAll(this.opState, this.pending);
+    this.pending = [];
     this.set(r.state);
-    if (r.problem) {
-      this.problem(r.problem);
-      this.earlyRefresh();
+    // Counted here, not on replay: events replayed over a refresh have been counted once already.
+    if (r.ended.length > 0) {
+      const ends = { ...this.taskEnds };
+      for (const state of r.ended) ends[state] = (ends[state] ?? 0) + 1;
+      this.taskEnds = ends;
     }
+    for (const p of r.problems) this.problem(p);
+    if (r.problems.length > 0) this.earlyRefresh();
   }
 
   private problem(line: string): void {
@@ -265,8 +273,8 @@ export class OperatorSource {
     if (!this.running || this.fallback) return;
     this.refreshBackoff.reset();
     if (this.opts.mode === 'auto' && tooOldForStream(doc.master.version)) return this.toPolling(`the master runs Mesos ${doc.master.version}, older than 1.5`);
-    this.set(fromCluster(doc.cluster, doc.master));
-    for (const event of replay) this.apply(event);
+    this.flush();
+    this.set(reduceAll(fromCluster(doc.cluster, doc.master), replay).state);
     if (this.snapshotAt === null) this.snapshotAt = this.now();
     this.scheduleRefresh(this.opts.refreshMs);
   }

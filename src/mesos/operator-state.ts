@@ -13,7 +13,8 @@
 // A task leaves the counts when it reaches a terminal state. /state keeps such a task in its framework's `tasks`
 // until the framework acknowledges the update (Master::removeTask), which the stream does not announce.
 //
-// Maps are copied on write, tasks grouped by agent, so an event costs O(agents), not O(tasks).
+// Maps are copied once per batch of events (reduceAll), tasks grouped by agent, so a batch costs O(agents), not
+// O(tasks), and a single event no more.
 import type { OpAgent, OpCluster, OpFramework, OpTask, OperatorEvent } from './operator-events';
 import { type AgentSummary, type ClusterSnapshot, type FrameworkSummary, RESOURCES, type ResourceName } from './snapshot';
 import { type Amounts, round3, use, zero } from './state-parse';
@@ -79,13 +80,6 @@ function rest(used: Amounts, taskUsed: Amounts): Amounts {
   return out;
 }
 
-function withEntry<K, V>(m: ReadonlyMap<K, V>, k: K, v: V | undefined): Map<K, V> {
-  const n = new Map(m);
-  if (v === undefined) n.delete(k);
-  else n.set(k, v);
-  return n;
-}
-
 function sumTasks(tasks: Iterable<OpTask>, keep: (t: OpTask) => boolean): { used: Amounts; n: number } {
   let used = zero();
   let n = 0;
@@ -95,12 +89,6 @@ function sumTasks(tasks: Iterable<OpTask>, keep: (t: OpTask) => boolean): { used
     n++;
   }
   return { used, n };
-}
-
-function allTasks(s: OperatorState): OpTask[] {
-  const out: OpTask[] = [];
-  for (const m of s.tasks.values()) out.push(...m.values());
-  return out;
 }
 
 function agentEntry(a: OpAgent, taskUsed: Amounts): AgentEntry {
@@ -141,32 +129,139 @@ export function fromCluster(cluster: OpCluster, master: MasterFacts): OperatorSt
   return { agents, frameworks, tasks, counts, master };
 }
 
-/** Adds (+1) or removes (−1) a live task's share everywhere it counts. */
-function account(s: OperatorState, t: OpTask, sign: 1 | -1): OperatorState {
-  const key = taskKey(t.frameworkId, t.id);
-  const mine = s.tasks.get(t.agentId) ?? new Map<string, OpTask>();
-  const tasks = withEntry(s.tasks, t.agentId, withEntry(mine, key, sign > 0 ? t : undefined));
-  let { agents, frameworks } = s;
-  const a = agents.get(t.agentId);
-  if (a) agents = withEntry(agents, a.id, { ...a, taskUsed: plus(a.taskUsed, t.resources, sign) });
-  const f = frameworks.get(t.frameworkId);
-  if (f) frameworks = withEntry(frameworks, f.id, { ...f, tasks: f.tasks + sign, taskUsed: plus(f.taskUsed, t.resources, sign) });
-  const counts = { ...s.counts, [t.state]: (s.counts[t.state] ?? 0) + sign };
-  if (counts[t.state] <= 0) delete counts[t.state];
-  return { ...s, tasks, agents, frameworks, counts };
-}
+/**
+ * The next state being built from a previous one: its maps copied once, then changed in place, so a batch of events
+ * costs one copy of the agent-sized maps, not one per event. The previous state is never touched.
+ */
+class Draft {
+  agents: Map<string, AgentEntry>;
+  frameworks: Map<string, FrameworkEntry>;
+  tasks: Map<string, ReadonlyMap<string, OpTask>>;
+  counts: Record<string, number>;
+  master: MasterFacts;
+  changed = false;
+  /** Agents whose task map is this draft's own copy. */
+  private readonly owned = new Set<string>();
 
-function findTask(s: OperatorState, frameworkId: string, taskId: string, agentId: string | null): OpTask | undefined {
-  const key = taskKey(frameworkId, taskId);
-  if (agentId !== null) return s.tasks.get(agentId)?.get(key);
-  for (const m of s.tasks.values()) {
-    const t = m.get(key);
-    if (t) return t;
+  constructor(s: OperatorState) {
+    this.agents = new Map(s.agents);
+    this.frameworks = new Map(s.frameworks);
+    this.tasks = new Map(s.tasks);
+    this.counts = { ...s.counts };
+    this.master = s.master;
   }
-  return undefined;
-}
 
-const ok = (state: OperatorState): Reduced => ({ state, problem: null });
+  state(): OperatorState {
+    return { agents: this.agents, frameworks: this.frameworks, tasks: this.tasks, counts: this.counts, master: this.master };
+  }
+
+  replace(s: OperatorState): void {
+    this.agents = new Map(s.agents);
+    this.frameworks = new Map(s.frameworks);
+    this.tasks = new Map(s.tasks);
+    this.counts = { ...s.counts };
+    this.owned.clear();
+    this.changed = true;
+  }
+
+  private taskMap(agentId: string): Map<string, OpTask> {
+    let m = this.tasks.get(agentId) as Map<string, OpTask> | undefined;
+    if (!m || !this.owned.has(agentId)) {
+      m = new Map(m ?? []);
+      this.tasks.set(agentId, m);
+      this.owned.add(agentId);
+    }
+    return m;
+  }
+
+  find(frameworkId: string, taskId: string, agentId: string | null): OpTask | undefined {
+    const key = taskKey(frameworkId, taskId);
+    if (agentId !== null) return this.tasks.get(agentId)?.get(key);
+    for (const m of this.tasks.values()) {
+      const t = m.get(key);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** Adds (+1) or removes (−1) a live task's share everywhere it counts. */
+  account(t: OpTask, sign: 1 | -1): void {
+    this.changed = true;
+    const mine = this.taskMap(t.agentId);
+    if (sign > 0) mine.set(taskKey(t.frameworkId, t.id), t);
+    else mine.delete(taskKey(t.frameworkId, t.id));
+    const a = this.agents.get(t.agentId);
+    if (a) this.agents.set(a.id, { ...a, taskUsed: plus(a.taskUsed, t.resources, sign) });
+    const f = this.frameworks.get(t.frameworkId);
+    if (f) this.frameworks.set(f.id, { ...f, tasks: f.tasks + sign, taskUsed: plus(f.taskUsed, t.resources, sign) });
+    this.counts[t.state] = (this.counts[t.state] ?? 0) + sign;
+    if (this.counts[t.state] <= 0) delete this.counts[t.state];
+  }
+
+  /** Applies one event; returns a problem line, or null. */
+  apply(e: OperatorEvent): string | null {
+    switch (e.type) {
+      case 'SUBSCRIBED':
+        this.replace(fromCluster(e.cluster, this.master));
+        return null;
+      case 'HEARTBEAT':
+        return null;
+      case 'TASK_ADDED': {
+        const t = e.task;
+        const old = this.find(t.frameworkId, t.id, t.agentId);
+        if (old) this.account(old, -1);
+        if (!TERMINAL.has(t.state)) this.account(t, 1);
+        const unknown = [...(this.agents.has(t.agentId) ? [] : [`agent ${shown(t.agentId)}`]), ...(this.frameworks.has(t.frameworkId) ? [] : [`framework ${shown(t.frameworkId)}`])];
+        return unknown.length ? `TASK_ADDED for task ${shown(t.id)} names ${unknown.join(' and ')}, not announced on the stream; counted in the task totals only` : null;
+      }
+      case 'TASK_UPDATED': {
+        const t = this.find(e.frameworkId, e.taskId, e.agentId);
+        if (!t) {
+          if (TERMINAL.has(e.state)) return null; // already gone: a repeat, or a task that ended before we subscribed
+          return `TASK_UPDATED (${shown(e.state)}) for task ${shown(e.taskId)} of framework ${shown(e.frameworkId)} before its TASK_ADDED; skipped until the next refresh`;
+        }
+        if (t.state === e.state) return null;
+        this.account(t, -1);
+        if (!TERMINAL.has(e.state)) this.account({ ...t, state: e.state }, 1);
+        return null;
+      }
+      case 'AGENT_ADDED': {
+        const taskUsed = sumTasks(this.tasks.get(e.agent.id)?.values() ?? [], () => true).used;
+        this.agents.set(e.agent.id, agentEntry(e.agent, taskUsed));
+        this.changed = true;
+        return null;
+      }
+      case 'AGENT_REMOVED': {
+        if (!this.agents.has(e.agentId)) return `AGENT_REMOVED for agent ${shown(e.agentId)}, which the stream has not announced; ignored`;
+        for (const t of [...(this.tasks.get(e.agentId)?.values() ?? [])]) this.account(t, -1);
+        this.agents.delete(e.agentId);
+        this.tasks.delete(e.agentId);
+        this.changed = true;
+        return null;
+      }
+      case 'FRAMEWORK_ADDED':
+      case 'FRAMEWORK_UPDATED': {
+        const own = sumTasks(this.allTasks(), (t) => t.frameworkId === e.framework.id);
+        this.frameworks.set(e.framework.id, frameworkEntry(e.framework, own.n, own.used));
+        this.changed = true;
+        return null;
+      }
+      case 'FRAMEWORK_REMOVED': {
+        if (!this.frameworks.has(e.frameworkId)) return `FRAMEWORK_REMOVED for framework ${shown(e.frameworkId)}, which the stream has not announced; ignored`;
+        for (const t of this.allTasks()) if (t.frameworkId === e.frameworkId) this.account(t, -1);
+        this.frameworks.delete(e.frameworkId);
+        this.changed = true;
+        return null;
+      }
+    }
+  }
+
+  private allTasks(): OpTask[] {
+    const out: OpTask[] = [];
+    for (const m of this.tasks.values()) out.push(...m.values());
+    return out;
+  }
+}
 
 /** An id from the stream, as a problem line may show it: cut short, and with any control character escaped. */
 function shown(id: string): string {
@@ -174,56 +269,24 @@ function shown(id: string): string {
   return /^[\w.:@-]+$/.test(cut) ? cut : JSON.stringify(cut);
 }
 
-export function reduce(s: OperatorState, e: OperatorEvent): Reduced {
-  switch (e.type) {
-    case 'SUBSCRIBED':
-      return ok(fromCluster(e.cluster, s.master));
-    case 'HEARTBEAT':
-      return ok(s);
-    case 'TASK_ADDED': {
-      const t = e.task;
-      const old = findTask(s, t.frameworkId, t.id, t.agentId);
-      let next = old ? account(s, old, -1) : s;
-      if (!TERMINAL.has(t.state)) next = account(next, t, 1);
-      const unknown = [...(s.agents.has(t.agentId) ? [] : [`agent ${shown(t.agentId)}`]), ...(s.frameworks.has(t.frameworkId) ? [] : [`framework ${shown(t.frameworkId)}`])];
-      return {
-        state: next,
-        problem: unknown.length ? `TASK_ADDED for task ${shown(t.id)} names ${unknown.join(' and ')}, not announced on the stream; counted in the task totals only` : null,
-      };
-    }
-    case 'TASK_UPDATED': {
-      const t = findTask(s, e.frameworkId, e.taskId, e.agentId);
-      if (!t) {
-        if (TERMINAL.has(e.state)) return ok(s); // already gone: a repeat, or a task that ended before we subscribed
-        return { state: s, problem: `TASK_UPDATED (${shown(e.state)}) for task ${shown(e.taskId)} of framework ${shown(e.frameworkId)} before its TASK_ADDED; skipped until the next refresh` };
-      }
-      if (t.state === e.state) return ok(s);
-      const without = account(s, t, -1);
-      return ok(TERMINAL.has(e.state) ? without : account(without, { ...t, state: e.state }, 1));
-    }
-    case 'AGENT_ADDED': {
-      const mine = s.tasks.get(e.agent.id);
-      const taskUsed = sumTasks(mine?.values() ?? [], () => true).used;
-      return ok({ ...s, agents: withEntry(s.agents, e.agent.id, agentEntry(e.agent, taskUsed)) });
-    }
-    case 'AGENT_REMOVED': {
-      if (!s.agents.has(e.agentId)) return { state: s, problem: `AGENT_REMOVED for agent ${shown(e.agentId)}, which the stream has not announced; ignored` };
-      let next = s;
-      for (const t of s.tasks.get(e.agentId)?.values() ?? []) next = account(next, t, -1);
-      return ok({ ...next, agents: withEntry(next.agents, e.agentId, undefined), tasks: withEntry(next.tasks, e.agentId, undefined) });
-    }
-    case 'FRAMEWORK_ADDED':
-    case 'FRAMEWORK_UPDATED': {
-      const own = sumTasks(allTasks(s), (t) => t.frameworkId === e.framework.id);
-      return ok({ ...s, frameworks: withEntry(s.frameworks, e.framework.id, frameworkEntry(e.framework, own.n, own.used)) });
-    }
-    case 'FRAMEWORK_REMOVED': {
-      if (!s.frameworks.has(e.frameworkId)) return { state: s, problem: `FRAMEWORK_REMOVED for framework ${shown(e.frameworkId)}, which the stream has not announced; ignored` };
-      let next = s;
-      for (const t of allTasks(s)) if (t.frameworkId === e.frameworkId) next = account(next, t, -1);
-      return ok({ ...next, frameworks: withEntry(next.frameworks, e.frameworkId, undefined) });
-    }
+/** Several events in order, as one step: the state after them, the problem lines, and the tasks that ended. */
+export function reduceAll(s: OperatorState, events: readonly OperatorEvent[]): { state: OperatorState; problems: string[]; ended: string[] } {
+  const problems: string[] = [];
+  const ended: string[] = [];
+  if (events.every((e) => e.type === 'HEARTBEAT')) return { state: s, problems, ended };
+  const d = new Draft(s);
+  for (const e of events) {
+    const known = e.type === 'TASK_UPDATED' && TERMINAL.has(e.state) ? d.find(e.frameworkId, e.taskId, e.agentId) : undefined;
+    const problem = d.apply(e);
+    if (problem) problems.push(problem);
+    if (known && e.type === 'TASK_UPDATED') ended.push(e.state);
   }
+  return { state: d.changed ? d.state() : s, problems, ended };
+}
+
+export function reduce(s: OperatorState, e: OperatorEvent): Reduced {
+  const r = reduceAll(s, [e]);
+  return { state: r.state, problem: r.problems[0] ?? null };
 }
 
 const used = (e: AgentEntry | FrameworkEntry, r: ResourceName): number => e.taskUsed[r] + e.otherUsed[r];
