@@ -8,7 +8,9 @@ import type { Display } from '../hw/display';
 import { readHostInfo } from '../hw/host-info';
 import type { Logger } from '../log';
 import { VERSION } from '../version';
+import { panelHealth, staleAfterMs } from '../health';
 import { displayFromConfig } from './display-factory';
+import type { PiHost } from './pi';
 import { liveStateSource } from './snapshot-source';
 
 export interface PanelHostOptions {
@@ -18,7 +20,8 @@ export interface PanelHostOptions {
   display?: Display;
   /** Overrides config.button (demo has no button). */
   button?: ButtonBackend;
-  pi?: PiController;
+  /** The π job; when it serves the executor (startPi's PiHost), its server's /health reports this panel. */
+  pi?: PiController | PiHost;
   onProgress?: () => void;
 }
 
@@ -48,6 +51,10 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
     onProgress: o.onProgress,
   });
   daemon.start();
+  if (o.pi && 'files' in o.pi) {
+    const staleMs = staleAfterMs(config);
+    o.pi.files.setHealth(() => panelHealth(daemon.model(), daemon.displayHealth(), staleMs));
+  }
   log.info(`panel: ${display.name} ${display.geometry.kind === 'pixels' ? `${display.geometry.width}x${display.geometry.height}` : `${display.geometry.cols}x${display.geometry.rows}`}, masters ${config.masters.join(', ')}`);
   return { daemon, display, stop: (leave) => daemon.stop(leave) };
 }
