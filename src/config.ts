@@ -32,6 +32,18 @@ const schema = z.strictObject({
   pollIntervalMs: int(500, 3_600_000),
   requestTimeoutMs: int(100, 120_000),
   maxStateBytes: int(64 * 1024, 512 * 1024 * 1024),
+  // The master's operator event stream (auto: where the master can serve it), else polling /state; the stream's
+  // figures it does not carry (offers, executors, disconnections) are refreshed from /state this often.
+  stateSource: z.enum(['auto', 'stream', 'poll']),
+  stateRefreshSeconds: int(5, 3600),
+  // What interrupts the screens for holdSeconds (0: only listed), what makes a burst of task failures, and local
+  // hours in which notices are only listed.
+  attention: z.strictObject({
+    holdSeconds: int(0, 3600),
+    failuresPerMinute: z.number().min(0.1).max(10_000),
+    failureWindowMinutes: int(1, 120),
+    quietHours: clock.nullable(),
+  }),
   credentialsFile: absolutePath.nullable(),
   caFile: absolutePath.nullable(),
   display: z.strictObject({
@@ -101,6 +113,9 @@ export const DEFAULT_CONFIG: Config = {
   pollIntervalMs: 5000,
   requestTimeoutMs: 5000,
   maxStateBytes: 32 * 1024 * 1024,
+  stateSource: 'auto',
+  stateRefreshSeconds: 60,
+  attention: { holdSeconds: 60, failuresPerMinute: 1, failureWindowMinutes: 5, quietHours: null },
   credentialsFile: null,
   caFile: null,
   display: {

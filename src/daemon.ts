@@ -7,7 +7,8 @@ import { PressMachine, type PressAction } from './hw/button/press';
 import type { DisplayHealth } from './health';
 import type { Display } from './hw/display';
 import type { Logger } from './log';
-import { powerState, type PowerLevel, type PowerPolicy } from './panel/burnin';
+import { DEFAULT_ATTENTION, NEW_WATCH, watch, type Watch } from './panel/attention';
+import { inWindow, parseNightHours, powerState, type PowerLevel, type PowerPolicy } from './panel/burnin';
 import { currentEntry, cycleEntries, initialCycle, nextScreen, tickCycle, type CycleEntry, type CycleState } from './panel/cycle';
 import type { Frame } from './panel/frame';
 import type { HostInfo, PanelModel, PiView, SourceStatus, UiState } from './panel/model';
@@ -37,6 +38,8 @@ export interface DaemonDeps {
   button?: ButtonBackend;
   screens: Config['screens'];
   burnIn: Config['burnIn'];
+  /** Notices of what deserves a look; absent: none are raised. */
+  attention?: Config['attention'];
   press?: { debounceMs: number; longPressMs: number };
   version: string;
   /** Wall clock in ms; injected by tests. */
@@ -82,6 +85,10 @@ export class Daemon {
   private lastChange: number | null = null;
   private seen = '';
   private stopped = false;
+  private watch: Watch = NEW_WATCH;
+  /** The attention screen interrupts the cycle until then (ms), on page attentionPage. */
+  private attentionUntil = 0;
+  private attentionPage = 0;
   private readonly onEdge = (edge: RawEdge): void => this.press?.edge(edge);
 
   constructor(private readonly deps: DaemonDeps) {
@@ -128,7 +135,11 @@ export class Daemon {
     const { pi, log } = this.deps;
     switch (action.type) {
       case 'next':
-        this.cycle = nextScreen(this.cycle, this.entries(this.model(now)), now);
+        // While a notice interrupts, presses page through the notices, and past the last one back to the cycle.
+        if (now < this.attentionUntil) {
+          this.attentionPage++;
+          if (this.attentionPage >= this.watch.notices.length) this.attentionUntil = 0;
+        } else this.cycle = nextScreen(this.cycle, this.entries(this.model(now)), now);
         break;
       case 'start':
         if (pi) {
@@ -165,13 +176,34 @@ export class Daemon {
       host: this.host,
       pi: this.deps.pi ? this.deps.pi.view(now) : null,
       ui: this.press ? this.press.ui() : this.ui,
+      ...(this.deps.attention ? { attention: this.watch.notices } : {}),
     };
+  }
+
+  /** Watches for what deserves a look; a notice interrupts the cycle and wakes the glass, outside quiet hours. */
+  private observe(model: PanelModel, now: number): void {
+    const cfg = this.deps.attention;
+    if (!cfg) return;
+    const r = watch(this.watch, { now, snapshot: model.snapshot, masterStartedAt: model.source.masterStartedAt, taskEnds: model.source.taskEnds }, {
+      ...DEFAULT_ATTENTION,
+      failuresPerMinute: cfg.failuresPerMinute,
+      failureWindowMinutes: cfg.failureWindowMinutes,
+    });
+    this.watch = r.watch;
+    if (r.raised.length === 0) return;
+    for (const n of r.raised) this.deps.log.warn(`attention: ${n.text}`);
+    const local = new Date(now);
+    const quiet = cfg.quietHours !== null && inWindow(local.getHours() * 60 + local.getMinutes(), parseNightHours(cfg.quietHours));
+    if (quiet || cfg.holdSeconds === 0) return;
+    this.attentionUntil = now + cfg.holdSeconds * 1000;
+    this.attentionPage = 0;
+    this.lastChange = now;
   }
 
   private entries(model: PanelModel): CycleEntry[] {
     const all = cycleEntries(model, this.deps.display.geometry);
     // The main slot also carries boot and unreachable, which must show whatever the user enabled.
-    const kept = all.filter((e) => this.enabledSlots.has(e.slot) || (e.slot === 'main' && e.screen !== 'overview'));
+    const kept = all.filter((e) => this.enabledSlots.has(e.slot) || e.slot === 'attention' || (e.slot === 'main' && e.screen !== 'overview'));
     return kept.length ? kept : all.slice(0, 1);
   }
 
@@ -185,10 +217,11 @@ export class Daemon {
     if (this.stopped) return;
     try {
       const now = this.now();
+      this.observe(this.model(now), now);
       const model = this.model(now);
       const entries = this.entries(model);
       this.cycle = tickCycle(this.cycle, entries, now, { autoAdvanceMs: this.deps.screens.autoCycleSeconds * 1000 });
-      const entry = currentEntry(this.cycle, entries);
+      const entry: CycleEntry = now < this.attentionUntil ? { slot: 'attention', screen: 'attention', page: this.attentionPage } : currentEntry(this.cycle, entries);
       const sig = this.signature(model, entry);
       if (sig !== this.seen) {
         this.seen = sig;

@@ -23,6 +23,7 @@ import { exactChunk } from '../../src/pi/exact-kernel';
 import { decodeExactResult, encodeExactRequest, encodeExactResult, exactBound, parseExactRequest } from '../../src/pi/exact-task-data';
 import { TaskDataError, decodeTaskResult, encodeTaskRequest, encodeTaskResult, parseTaskRequest } from '../../src/pi/task-data';
 import { mutateBytes, mutateJson, type Mutation, type Rng } from './mutate';
+import { operatorTargets } from './operator-targets';
 
 export type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -91,7 +92,7 @@ function stateSeeds(): { small: string[]; whole: string[] } {
   return { whole, small: whole.map((t) => (t.length > 64 * 1024 ? JSON.stringify(reduced(JSON.parse(t))) : t)) };
 }
 
-function finiteSnapshot(s: ClusterSnapshot): string | null {
+export function finiteSnapshot(s: ClusterSnapshot): string | null {
   for (const name of ['cpus', 'mem', 'disk', 'gpus'] as const) {
     for (const [k, v] of Object.entries(s[name])) if (!Number.isFinite(v)) return `snapshot ${name}.${k} is ${v}`;
   }
@@ -465,5 +466,6 @@ export function allTargets(dir: string): FuzzTarget[] {
     credentialsTarget(dir),
     cliTarget(dir, 'status'),
     cliTarget(dir, 'render'),
+    ...operatorTargets(),
   ];
 }

@@ -1,19 +1,17 @@
-// Builds the running panel from a resolved config: the state poller, host info, button, display and π job,
+// Builds the running panel from a resolved config: the state source, host info, button, display and π job,
 // handed to the Daemon loop. `run` and `demo` both start the panel through here, so the demo is the daemon.
 import type { Config } from '../config';
-import { masterAccess } from '../master-access';
 import { Daemon, type PiController } from '../daemon';
 import type { ButtonBackend } from '../hw/button/backend';
 import { openButton } from '../hw/button/select';
 import type { Display } from '../hw/display';
 import { readHostInfo } from '../hw/host-info';
 import type { Logger } from '../log';
-import { StateClient } from '../mesos/state-client';
-import { StatePoller } from '../mesos/state-poller';
 import { VERSION } from '../version';
 import { panelHealth, staleAfterMs } from '../health';
 import { displayFromConfig } from './display-factory';
 import type { PiHost } from './pi';
+import { liveStateSource } from './snapshot-source';
 
 export interface PanelHostOptions {
   config: Config;
@@ -37,15 +35,8 @@ export interface PanelHost {
 
 export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const { config, log } = o;
-  const access = masterAccess(config);
   const display = o.display ?? displayFromConfig(config, log.child('display'), o.pngScale);
-  const poller = new StatePoller(
-    {
-      source: new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access }),
-      logger: log.child('state'),
-    },
-    { intervalMs: config.pollIntervalMs },
-  );
+  const poller = liveStateSource(config, log.child('state'));
   const button = o.button ?? (await openButton({ kind: config.button.backend, pin: config.button.pin, logger: log }));
   const daemon = new Daemon({
     log,
@@ -56,6 +47,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
     button,
     screens: config.screens,
     burnIn: config.burnIn,
+    attention: config.attention,
     press: { debounceMs: config.button.debounceMs, longPressMs: config.button.longPressMs },
     version: VERSION,
     onProgress: o.onProgress,

@@ -19,6 +19,10 @@ export interface AgentSummary {
   active: boolean;
   cpus: ResourceUse;
   mem: ResourceUse;
+  /** Present (true) only while an operator has deactivated the agent (1.9+). */
+  deactivated?: true;
+  /** Present (true) only while the agent drains (1.9+, `drain_info`). */
+  draining?: true;
 }
 
 export interface FrameworkSummary {

@@ -69,13 +69,22 @@ export class StateClient {
 
   /** Throws HttpError or StateFormatError, one line each, when no master gives a usable /state. */
   async fetchState(): Promise<StateResult> {
+    const { value: snapshot, master } = await this.fetchDocument((json, url) => parseState(json, url));
+    return { snapshot, master, leader: snapshot.leader };
+  }
+
+  /**
+   * The leader's /state read by `read` (which throws StateFormatError when the document cannot be used), with the
+   * base URL of the master that answered. The operator stream's refresh reads more of the document than a snapshot.
+   */
+  async fetchDocument<T>(read: (json: unknown, url: string) => T): Promise<{ value: T; master: string }> {
     const order = this.preferred ? [this.preferred, ...this.masters.filter((m) => m !== this.preferred)] : this.masters;
     let worst: Error | null = null;
     for (const base of order) {
       try {
-        const result = await this.fromMaster(base);
-        this.preferred = result.master;
-        return result;
+        const value = await this.fromMaster(base, read);
+        this.preferred = value.master;
+        return value;
       } catch (err) {
         if (!(err instanceof HttpError || err instanceof StateFormatError)) throw err;
         if (!worst || rank(err) > rank(worst)) worst = err;
@@ -85,7 +94,7 @@ export class StateClient {
   }
 
   /** Asks one master, following it to the leader. */
-  private async fromMaster(start: string): Promise<StateResult> {
+  private async fromMaster<T>(start: string, read: (json: unknown, url: string) => T): Promise<{ value: T; master: string }> {
     const maxHops = this.opts.maxHops ?? 3;
     let base = start;
     for (let hop = 0; ; hop++) {
@@ -95,10 +104,7 @@ export class StateClient {
         next = baseOf(answer.location, base);
       } else {
         const role = masterRole(answer.body);
-        if (role.role === 'leader') {
-          const snapshot = parseState(answer.body, answer.url);
-          return { snapshot, master: base, leader: snapshot.leader };
-        }
+        if (role.role === 'leader') return { value: read(answer.body, answer.url), master: base };
         if (role.role === 'no-leader') {
           throw new HttpError('unavailable', answer.url, `${answer.url} knows no leading master yet (election in progress); retrying`);
         }

@@ -22,7 +22,7 @@ export class StateFormatError extends Error {
 }
 
 type Obj = Record<string, unknown>;
-type Amounts = Record<ResourceName, number>;
+export type Amounts = Record<ResourceName, number>;
 
 function describe(v: unknown): string {
   if (v === undefined) return 'missing';
@@ -48,26 +48,26 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function obj(v: unknown, path: string): Obj {
+export function obj(v: unknown, path: string): Obj {
   if (!isObj(v)) throw wrongType(path, v, 'an object');
   return v;
 }
 
-function arr(v: unknown, path: string): unknown[] {
+export function arr(v: unknown, path: string): unknown[] {
   if (!Array.isArray(v)) throw wrongType(path, v, 'an array');
   return v;
 }
 
-function str(v: unknown, path: string): string {
+export function str(v: unknown, path: string): string {
   if (typeof v !== 'string') throw wrongType(path, v, 'a string');
   return v;
 }
 
-function optStr(v: unknown, path: string): string | null {
+export function optStr(v: unknown, path: string): string | null {
   return v === undefined ? null : str(v, path);
 }
 
-function optBool(v: unknown, path: string, absent: boolean): boolean {
+export function optBool(v: unknown, path: string, absent: boolean): boolean {
   if (v === undefined) return absent;
   if (typeof v !== 'boolean') throw wrongType(path, v, 'true or false');
   return v;
@@ -79,37 +79,37 @@ function optBool(v: unknown, path: string, absent: boolean): boolean {
  */
 const MAX_AMOUNT = 1e15;
 
-function optNum(v: unknown, path: string): number {
+export function optNum(v: unknown, path: string): number {
   if (v === undefined) return 0;
   if (typeof v !== 'number' || !Number.isFinite(v)) throw wrongType(path, v, 'a number');
   if (Math.abs(v) > MAX_AMOUNT) throw wrongType(path, v, `a number within ±${MAX_AMOUNT}`);
   return v;
 }
 
-function zero(): Amounts {
+export function zero(): Amounts {
   return { cpus: 0, mem: 0, disk: 0, gpus: 0 };
 }
 
 /** Adds a resource object (a.4: scalars summed per name; cpus/mem/disk/gpus, each optional) into `into`. */
-function addResources(into: Amounts, v: unknown, path: string): void {
+export function addResources(into: Amounts, v: unknown, path: string): void {
   const r = obj(v, path);
   for (const name of RESOURCES) into[name] += optNum(r[name], `${path}.${name}`);
 }
 
 /** An optional resource object: missing counts as nothing. */
-function resourcesOf(v: unknown, path: string): Amounts {
+export function resourcesOf(v: unknown, path: string): Amounts {
   const a = zero();
   if (v !== undefined) addResources(a, v, path);
   return a;
 }
 
 /** Mesos keeps scalars in fixed point with 3 decimals; old masters print float noise (14.5500000000001). */
-function round3(x: number): number {
+export function round3(x: number): number {
   const r = Math.round(x * 1000) / 1000;
   return r === 0 ? 0 : r; // no -0 in the output
 }
 
-function use(total: number, used: number, offered: number): ResourceUse {
+export function use(total: number, used: number, offered: number): ResourceUse {
   const t = round3(total);
   const u = round3(used);
   const o = round3(offered);
@@ -126,7 +126,7 @@ function pidAddress(pid: string): string {
  * host:port of the leader. From `leader_info` (1.1+) its hostname and port, the name Mesos itself puts in
  * redirects and the one an operator knows the master by; else the address in the `leader` PID.
  */
-function leaderOf(doc: Obj): string | null {
+export function leaderOf(doc: Obj): string | null {
   if (doc.leader_info !== undefined) {
     const info = obj(doc.leader_info, 'leader_info');
     const hostname = optStr(info.hostname, 'leader_info.hostname');
@@ -210,6 +210,8 @@ function snapshotOf(doc: Obj): ClusterSnapshot {
       active: isActive,
       cpus: use(res.cpus, used.cpus, offered.cpus),
       mem: use(res.mem, used.mem, offered.mem),
+      ...(optBool(s.deactivated, `${p}.deactivated`, false) ? { deactivated: true as const } : {}),
+      ...(s.drain_info !== undefined ? { draining: true as const } : {}),
     });
   }
 

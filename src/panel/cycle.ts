@@ -1,6 +1,6 @@
 // Which screen shows: a pure state machine over the model, driven by short presses and an optional timer.
 //
-// The cycle is overview → agents (one entry per page) → frameworks (per page) → pi → host. The first slot
+// The cycle is overview → agents (one entry per page) → frameworks (per page) → pi → host → attention (per notice). The first slot
 // ("main") shows `boot` until the first snapshot, `unreachable` while the master is down, else `overview`.
 // Entries with nothing to show are skipped: agents and frameworks without a snapshot or with an empty list,
 // pi when the model has no π job. The state remembers the slot and page, not an index, so the view stays put
@@ -9,8 +9,8 @@ import type { Geometry } from './frame';
 import type { PanelModel } from './model';
 import { pagesOf, type ScreenName } from './render';
 
-export type Slot = 'main' | 'agents' | 'frameworks' | 'pi' | 'host';
-export const SLOTS: readonly Slot[] = ['main', 'agents', 'frameworks', 'pi', 'host'];
+export type Slot = 'main' | 'agents' | 'frameworks' | 'pi' | 'host' | 'attention';
+export const SLOTS: readonly Slot[] = ['main', 'agents', 'frameworks', 'pi', 'host', 'attention'];
 
 export interface CycleEntry {
   slot: Slot;
@@ -49,6 +49,9 @@ export function cycleEntries(model: PanelModel, geometry: Geometry): CycleEntry[
   paged('frameworks', s?.frameworkList);
   if (model?.pi) out.push({ slot: 'pi', screen: 'pi', page: 0 });
   out.push({ slot: 'host', screen: 'host', page: 0 });
+  // The notices kept, one a page, last in the cycle: the button pages through them.
+  const notices = Array.isArray(model?.attention) ? model.attention.length : 0;
+  for (let page = 0; page < notices; page++) out.push({ slot: 'attention', screen: 'attention', page });
   return out;
 }
 

@@ -1,6 +1,7 @@
 // PanelModel: everything the screens draw, gathered by the daemon from its sources.
 // Screens are pure functions of this model; they never do I/O and never see where data came from.
 import type { ClusterSnapshot } from '../mesos/snapshot';
+import type { Notice } from './attention';
 
 export interface SourceStatus {
   /** The master URL last tried or last answering. */
@@ -11,6 +12,12 @@ export interface SourceStatus {
   downSince: number | null;
   /** The last error, in words, one line. */
   lastError: string | null;
+  /** How the snapshot arrives: the master's operator event stream, or polling /state (absent: polling). */
+  via?: 'stream' | 'poll';
+  /** When the leading master started (ms since epoch), where the source knows it. */
+  masterStartedAt?: number | null;
+  /** Tasks that ended, by terminal state, since the source started, where the source counts them (the stream). */
+  taskEnds?: Readonly<Record<string, number>>;
 }
 
 export interface HostInfo {
@@ -58,4 +65,6 @@ export interface PanelModel {
   host: HostInfo;
   pi: PiView | null;
   ui: UiState;
+  /** What happened that deserves a look, newest first (the attention screen's pages); absent: none kept. */
+  attention?: Notice[];
 }

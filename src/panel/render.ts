@@ -8,6 +8,7 @@ import { fonts } from './font';
 import type { Frame, Geometry } from './frame';
 import type { PanelModel } from './model';
 import { agents } from './screens/agents';
+import { attention } from './screens/attention';
 import { frameworks } from './screens/frameworks';
 import { boot } from './screens/boot';
 import { message } from './screens/message';
@@ -18,10 +19,10 @@ import { wrap, type Screen, type ScreenContext } from './screens/screen';
 import { unreachable } from './screens/unreachable';
 import { SQUARE_HEIGHT, SQUARE_LAYOUTS, type PixelLayout } from './screens/square';
 
-export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'host', 'unreachable', 'pi', 'boot', 'message'] as const;
+export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'host', 'unreachable', 'pi', 'boot', 'message', 'attention'] as const;
 export type ScreenName = (typeof SCREEN_NAMES)[number];
 
-const SCREENS: Record<ScreenName, Screen> = { overview, agents, frameworks, host, unreachable, pi, boot, message };
+const SCREENS: Record<ScreenName, Screen> = { overview, agents, frameworks, host, unreachable, pi, boot, message, attention };
 
 /** The largest burn-in shift in each direction, in pixels; burnin.ts stays within it. */
 export const SHIFT_MARGIN = { x: 2, y: 1 } as const;

@@ -6,6 +6,7 @@ import { SimAgentNode } from './agent';
 import { BackgroundLoad } from './background-load';
 import { type AgentSpec, ClusterModel, type SimAgent } from './cluster-model';
 import { type MasterMode, SimMaster } from './master-http';
+import { OperatorApi } from './operator-api';
 import { type Clock, seededRng, systemClock } from './random';
 import { SchedulerService } from './scheduler-api';
 
@@ -38,6 +39,8 @@ export interface SimClusterOptions {
   executorRegistrationTimeoutMs?: number;
   /** Where agents put sandboxes; default a fresh temp dir, removed on close. */
   workDir?: string;
+  /** False: the masters have no operator API (POST /api/v1 answers 404, as before Mesos 1.0). Default true. */
+  operatorApi?: boolean;
 }
 
 /** Run-time fault switches for tests and chaos runs (issue 6). */
@@ -85,6 +88,8 @@ export interface SimCluster {
   /** Registers one more agent and starts its server. */
   addAgent(spec?: AgentSpec): Promise<SimAgent>;
   readonly scheduler: SchedulerService;
+  /** The operator API the masters serve, unless operatorApi was false. */
+  readonly operator: OperatorApi | undefined;
   readonly faults: SimFaults;
   readonly workDir: string;
   close(): Promise<void>;
@@ -113,8 +118,9 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     await startNode(agent.id);
     return agent;
   };
+  const operator = opts.operatorApi === false ? undefined : new OperatorApi(model, { heartbeatIntervalSeconds: opts.heartbeatIntervalSeconds });
   const startMaster = async (port: number | undefined, mode: MasterMode, id?: string): Promise<SimMaster> => {
-    const master = await SimMaster.start({ model, host, port, mode, id });
+    const master = await SimMaster.start({ model, host, port, mode, id, operator });
     master.scheduler = scheduler.handlerFor(master);
     masters.push(master);
     return master;
@@ -144,6 +150,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
       if (m === next) continue;
       m.setMode({ kind: 'redirect', leader: next });
       scheduler.streams.closeServedBy(m);
+      operator?.closeServedBy(m);
     }
   };
   for (let i = 0; i < (opts.standbys ?? 0); i++) await addMaster();
@@ -165,7 +172,10 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     leader,
     setMode: (mode, master = masters[0]) => {
       master.setMode(mode);
-      if (mode.kind !== 'leader') scheduler.streams.closeServedBy(master);
+      if (mode.kind !== 'leader') {
+        scheduler.streams.closeServedBy(master);
+        operator?.closeServedBy(master);
+      }
     },
     failover,
     addMaster,
@@ -173,10 +183,12 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     agents,
     addAgent,
     scheduler,
+    operator,
     workDir,
     faults: makeFaults(model, masters, agents, scheduler, failover, leader),
     close: async () => {
       if (timer) clearInterval(timer);
+      operator?.close();
       await stopAgents();
       await Promise.all(masters.map((m) => m.close()));
       if (!opts.workDir) await rm(workDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClusterModel } from './cluster-model';
 import { HttpFaults } from './faults';
+import type { OperatorApi } from './operator-api';
 import { type MasterView, metricsJson, stateJson } from './state-json';
 
 export interface MasterAddress {
@@ -32,6 +33,8 @@ export interface SimMasterOptions {
   id?: string;
   mode?: MasterMode;
   scheduler?: SchedulerHandler;
+  /** The operator API (POST /api/v1); without it the master answers 404 there, as one older than 1.0 does. */
+  operator?: OperatorApi;
 }
 
 // Request bodies beyond this are refused; a scheduler call is a few kB.
@@ -44,6 +47,7 @@ export class SimMaster implements MasterAddress {
   port = 0;
   electedTime?: number;
   scheduler?: SchedulerHandler;
+  operator?: OperatorApi;
   private modeValue: MasterMode = { kind: 'no-leader' };
   private readonly startTime: number;
   private readonly server: http.Server;
@@ -53,6 +57,7 @@ export class SimMaster implements MasterAddress {
     this.hostname = opts.host ?? '127.0.0.1';
     this.startTime = model.nowSecs();
     this.scheduler = opts.scheduler;
+    this.operator = opts.operator;
     // A client that vanishes mid-body is its own problem; the master keeps serving.
     this.server = http.createServer((req, res) => this.handle(req, res).catch(() => res.destroy()));
     this.setMode(opts.mode ?? { kind: 'leader' });
@@ -120,7 +125,9 @@ export class SimMaster implements MasterAddress {
       return void res.writeHead(307, { Location: `//${leader.hostname}:${leader.port}`, 'Content-Length': '0' }).end();
     }
     const isState = path === '/master/state' || path === '/state';
-    if (!isState && !isScheduler) return this.text(res, 404, '');
+    // Master::Http::api answers on /api/v1 (route "/api/v1" of the master actor); a 0.28 master has none.
+    const isOperator = (path === '/api/v1' || path === '/master/api/v1') && this.operator !== undefined && mode.kind !== 'old-non-leader';
+    if (!isState && !isScheduler && !isOperator) return this.text(res, 404, '');
     if (mode.kind === 'no-leader') return this.text(res, 503, 'No leader elected');
     if (mode.kind === 'redirect' || (mode.kind === 'old-non-leader' && isScheduler)) {
       const location = `//${mode.leader.hostname}:${mode.leader.port}${path}${url.search}`;
@@ -129,6 +136,7 @@ export class SimMaster implements MasterAddress {
     if (isState) return this.json(res, url, stateJson(this.model, this.view()));
     const body = await readBody(req);
     if (body === null) return this.text(res, 413, `Request body exceeds ${MAX_BODY} bytes`);
+    if (isOperator) return this.operator?.handle(req, res, body, this);
     if (!this.scheduler) return this.text(res, 404, '');
     this.scheduler(req, res, body);
   }

@@ -48,7 +48,8 @@ export function stateJson(model: ClusterModel, view: MasterView): Record<string,
     doc.leader_info = { id: view.leader.id, pid: pid(view.leader.hostname, view.leader.port), port: view.leader.port, hostname: view.leader.hostname };
   }
   doc.flags = flags(view);
-  doc.slaves = agents.map((a) => agentJson(model, a));
+  const usage = model.usageByAgent();
+  doc.slaves = agents.map((a) => agentJson(a, usage.get(a.id)!));
   doc.recovered_slaves = [];
   doc.frameworks = frameworks.map((f) => frameworkJson(model, f));
   doc.completed_frameworks = view.leading ? model.completedFrameworks.map((f) => frameworkJson(model, f)) : [];
@@ -78,7 +79,7 @@ function flags(view: MasterView): Record<string, string> {
   };
 }
 
-function agentJson(model: ClusterModel, a: SimAgent): Record<string, unknown> {
+function agentJson(a: SimAgent, usage: { used: Resources; offered: Resources }): Record<string, unknown> {
   const doc: Record<string, unknown> = {
     id: a.id,
     hostname: a.hostname,
@@ -90,8 +91,8 @@ function agentJson(model: ClusterModel, a: SimAgent): Record<string, unknown> {
   if (a.reregisteredTime !== undefined) doc.reregistered_time = a.reregisteredTime;
   Object.assign(doc, {
     resources: resourceObject(a.resources),
-    used_resources: resourceObject(model.usedOn(a.id)),
-    offered_resources: resourceObject(model.offeredOn(a.id)),
+    used_resources: resourceObject(usage.used),
+    offered_resources: resourceObject(usage.offered),
     reserved_resources: {},
     unreserved_resources: resourceObject(a.resources),
     active: a.status === 'active',

@@ -1,4 +1,5 @@
-// host: this Pi's hostname, addresses, uptime, load and temperature.
+// host: this Pi's hostname, addresses, uptime, load and temperature, and how the cluster figures arrive (the
+// master's event stream or polling /state) where the source says.
 import { fonts } from '../font';
 import { celsius, duration, load, UNKNOWN } from '../format';
 import type { HostInfo } from '../model';
@@ -28,6 +29,7 @@ export const host: Screen = {
       c.text(lw, y, h.up, medium);
       c.text(c.width, y, h.temp, medium, { align: 'right' });
       c.text(0, y + 15, `load ${h.load}`, small);
+      if (model?.source?.via) c.text(c.width, y + 15, model.source.via, small, { align: 'right' });
     } else {
       c.text(0, 14, h.addrs[0], small, { maxWidth: c.width });
       c.text(0, 22, `up ${h.up}  ld ${h.load}`, small);
@@ -40,6 +42,7 @@ export const host: Screen = {
       g.put(0, 0, cell(h.name, g.cols));
       g.put(0, 1, cell(h.addrs[0], g.cols));
       g.put(0, 2, cell(`up ${h.up}`, g.cols));
+      if (model?.source?.via) g.putRight(2, model.source.via);
       g.put(0, 3, `load ${h.load}`);
       g.putRight(3, h.temp);
     } else {

@@ -1,0 +1,116 @@
+// Child process of bench/scale.ts: the daemon's loop (state source, renderer, a display that only records when
+// frames change) against the master in argv, with its state source polling /state or following the event stream.
+// It counts the bytes its HTTP bodies bring in, and on the parent's word reports its CPU time, its largest resident
+// memory, and when each frame showed how many running tasks.
+import { DEFAULT_CONFIG } from '../src/config';
+import { Daemon, type StateSource } from '../src/daemon';
+import type { Display } from '../src/hw/display';
+import { createLogger } from '../src/log';
+import { OperatorSource } from '../src/mesos/operator-source';
+import { StateClient } from '../src/mesos/state-client';
+import { StatePoller } from '../src/mesos/state-poller';
+import { geometryOf } from '../src/panel/frame';
+
+export interface ScaleReport {
+  cpuMs: number;
+  rssMaxBytes: number;
+  bytes: number;
+  /** (ms since epoch, running tasks shown) for each frame drawn in the window. */
+  frames: [number, number][];
+  /** One /state refresh of the stream source, measured alone (stream mode only). */
+  refresh?: { cpuMs: number; bytes: number };
+  error?: string;
+}
+
+let bytes = 0;
+
+/** Counts body bytes of every answer, the stream's included, as they are read. */
+function countBodies(): void {
+  const fetchOf = globalThis.fetch;
+  globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
+    const res = await fetchOf(...args);
+    if (!res.body) return res;
+    const counted = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, out) {
+          bytes += chunk.byteLength;
+          out.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+}
+
+async function main(): Promise<void> {
+  const [mode, master] = process.argv.slice(2);
+  countBodies();
+  const log = createLogger({ journal: false, sink: { write: () => undefined } });
+  const maxStateBytes = 512 * 1024 * 1024;
+  const operator =
+    mode === 'stream'
+      ? new OperatorSource({ masters: [master], mode: 'stream', timeoutMs: 60_000, maxStateBytes, refreshMs: DEFAULT_CONFIG.stateRefreshSeconds * 1000, pollIntervalMs: DEFAULT_CONFIG.pollIntervalMs, logger: log })
+      : null;
+  const source: StateSource =
+    operator ?? new StatePoller({ source: new StateClient({ masters: [master], timeoutMs: 60_000, maxBodyBytes: maxStateBytes }), logger: log }, { intervalMs: DEFAULT_CONFIG.pollIntervalMs });
+  let frames: [number, number][] | null = null;
+  let daemon: Daemon | undefined = undefined;
+  const display: Display = {
+    name: 'recording',
+    geometry: geometryOf('128x64'),
+    show: () => frames?.push([Date.now(), daemon?.model().snapshot?.tasks.TASK_RUNNING ?? 0]),
+    setLevel: () => undefined,
+    close: async () => undefined,
+  };
+  daemon = new Daemon({
+    log,
+    display,
+    state: source,
+    host: async () => ({ hostname: 'bench', addresses: ['10.0.0.2'], uptimeSeconds: 1, load1: 0, temperatureC: null }),
+    screens: { enabled: ['overview'], autoCycleSeconds: 0 },
+    burnIn: { ...DEFAULT_CONFIG.burnIn, shiftEverySeconds: 0 },
+    version: 'bench',
+  });
+  daemon.start();
+  // Ready once the source serves (subscribed, for the stream) and its start-up reads have settled: the window
+  // measures the steady state, not SUBSCRIBED's whole cluster or the first /state.
+  const ready = setInterval(() => {
+    const m = daemon?.model();
+    if (m?.snapshot && m.source.ok) {
+      clearInterval(ready);
+      setTimeout(() => process.send?.('ready'), 3000);
+    }
+  }, 100);
+  let cpu0 = process.cpuUsage();
+  let rssMax = 0;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 200);
+  process.on('message', async (m) => {
+    if (m === 'go') {
+      frames = [];
+      bytes = 0;
+      rssMax = process.memoryUsage().rss;
+      cpu0 = process.cpuUsage();
+      return;
+    }
+    if (m !== 'stop') return;
+    const used = process.cpuUsage(cpu0);
+    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, bytes, frames: frames ?? [] };
+    if (operator) {
+      const c = process.cpuUsage();
+      const b = bytes;
+      await operator.refreshNow();
+      const r = process.cpuUsage(c);
+      report.refresh = { cpuMs: (r.user + r.system) / 1000, bytes: bytes - b };
+    }
+    clearInterval(sampler);
+    await daemon?.stop();
+    process.send?.(report, () => process.exit(0));
+  });
+}
+
+// Only as a child: `npm run bench` imports every file in bench/, this one included.
+if (process.send) {
+  main().catch((err: Error) => {
+    process.send?.({ error: err.message });
+  });
+}

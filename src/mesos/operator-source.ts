@@ -1,0 +1,281 @@
+// The panel's state source on the master's v1 operator event stream (mesos.md g): `POST /api/v1`
+// {"type":"SUBSCRIBE"}, JSON in RecordIO (Master::Http::api in src/master/http.cpp, whose answer
+// Master::ReadOnlyHandler::subscribe in src/master/readonly_handler.cpp builds: SUBSCRIBED with the whole GET_STATE,
+// then HEARTBEAT every 15 s). Events keep the snapshot current as they happen; a slow, bounded read of /state
+// refreshes what no event tells (offers, executors, agents disconnecting or draining, frameworks disconnecting,
+// unreachable agents, the leader and the version). Events that arrive while a refresh is in flight are replayed
+// over its answer, which the reducer allows because every event is idempotent.
+//
+// Falls back to polling /state, for good, where the stream cannot serve: `auto` does so for a master older than 1.5
+// (no heartbeats, and events dropped: MESOS-8469), one that answers SUBSCRIBE with an error (404 before 1.0, 4xx),
+// or one whose SUBSCRIBED announces no heartbeat. `stream` never falls back; it keeps retrying.
+import type { Logger } from '../log';
+import type { SourceStatus } from '../panel/model';
+import { Backoff } from './backoff';
+import type { Credentials } from './http';
+import { type DecodedOperatorEvent, type OperatorEvent, decodeOperatorEvent } from './operator-events';
+import { type StateDocument, readStateDocument } from './operator-state-doc';
+import { type OperatorState, emptyState, fromCluster, reduceAll, snapshotOf } from './operator-state';
+import type { ClusterSnapshot } from './snapshot';
+import { StateClient } from './state-client';
+import { StatePoller, type StateView } from './state-poller';
+import { StateFormatError } from './state-parse';
+import { StreamClient, type StreamError, type StreamSession } from './stream-client';
+
+export interface OperatorSourceOptions {
+  masters: string[];
+  mode: 'auto' | 'stream';
+  timeoutMs: number;
+  /** Cap on a /state answer and on SUBSCRIBED (both describe the whole cluster). */
+  maxStateBytes: number;
+  /** Cap on any later event; default 1 MiB (a TASK_ADDED is under 1 kB). */
+  maxEventBytes?: number;
+  /** How often /state refreshes what the stream does not carry. */
+  refreshMs: number;
+  /** The poll interval, for the fall-back and as the shortest wait between refreshes. */
+  pollIntervalMs: number;
+  credentials?: Credentials;
+  ca?: string | Buffer;
+  logger: Logger;
+  now?: () => number;
+  random?: () => number;
+  /** Reconnect backoff, as the stream client's. */
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+}
+
+const HEARTBEAT_MISSES = 5;
+const JSON_TYPE = 'application/json';
+/** Problems logged per subscription before the rest go to debug: a confused master must not flood the journal. */
+const PROBLEMS_LOGGED = 5;
+
+/** Mesos `x.y.z` older than 1.5, the first with heartbeats on this stream and the fix for dropped events. */
+export function tooOldForStream(version: string | null): boolean {
+  const m = version === null ? null : /^(\d+)\.(\d+)/.exec(version);
+  return m !== null && (Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 5));
+}
+
+export class OperatorSource {
+  private readonly state: StateClient;
+  private readonly stream: StreamClient;
+  private readonly refreshBackoff: Backoff;
+  private opState: OperatorState = emptyState();
+  private snapshot: ClusterSnapshot | null = null;
+  private snapshotAt: number | null = null;
+  private subscribed = false;
+  private status: SourceStatus;
+  private fallback: StatePoller | null = null;
+  private running = false;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  /** Events seen since the refresh in flight began; null when none is in flight. */
+  private sinceRefresh: OperatorEvent[] | null = null;
+  private problems = 0;
+  private readonly unknownTypes = new Set<string>();
+  private lastEarlyRefresh = 0;
+  /** Tasks that ended, by state, since start: what a burst of failures is measured by. */
+  private taskEnds: Record<string, number> = {};
+  /** Events received and not applied yet (see flush). */
+  private pending: OperatorEvent[] = [];
+
+  constructor(private readonly opts: OperatorSourceOptions) {
+    this.state = new StateClient({ masters: opts.masters, timeoutMs: opts.timeoutMs, maxBodyBytes: opts.maxStateBytes, credentials: opts.credentials, ca: opts.ca });
+    this.status = { master: this.state.lastTried, ok: false, downSince: null, lastError: null, via: 'stream' };
+    this.refreshBackoff = new Backoff({ minMs: opts.pollIntervalMs, maxMs: Math.max(opts.refreshMs, opts.pollIntervalMs), random: opts.random });
+    this.stream = new StreamClient({
+      name: 'operator stream',
+      endpoints: () => opts.masters.map((m) => new URL('/api/v1', m).toString()),
+      request: {
+        method: 'POST',
+        headers: { 'Content-Type': JSON_TYPE, Accept: JSON_TYPE },
+        body: JSON.stringify({ type: 'SUBSCRIBE' }),
+        credentials: opts.credentials,
+        ca: opts.ca,
+      },
+      logger: opts.logger,
+      onOpen: (res) => (res.headers.get('content-type') === JSON_TYPE ? null : `Content-Type ${res.headers.get('content-type') ?? 'missing'}`),
+      onRecord: (record, session) => this.onRecord(record, session),
+      onDown: (reason) => this.down(reason),
+      onFatal: (err) => this.fatal(err),
+      requestTimeoutMs: opts.timeoutMs,
+      maxRecordBytes: opts.maxEventBytes ?? 1024 * 1024,
+      maxFirstRecordBytes: opts.maxStateBytes,
+      backoffMinMs: opts.backoffMinMs,
+      backoffMaxMs: opts.backoffMaxMs,
+      random: opts.random,
+    });
+  }
+
+  /** Which source serves the panel now. */
+  get via(): 'stream' | 'poll' {
+    return this.fallback ? 'poll' : 'stream';
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stream.start();
+    this.scheduleRefresh(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    void this.stream.stop();
+    this.fallback?.stop();
+  }
+
+  current(): StateView {
+    if (this.fallback) {
+      const v = this.fallback.current();
+      return { ...v, status: { ...v.status, via: 'poll' } };
+    }
+    this.flush();
+    if (this.snapshot === null && (this.subscribed || this.snapshotAt !== null)) this.snapshot = snapshotOf(this.opState);
+    return { snapshot: this.snapshot, snapshotAt: this.snapshotAt, status: { ...this.status, masterStartedAt: this.opState.master.startedAt, taskEnds: this.taskEnds } };
+  }
+
+  /** Reads /state now, out of turn (tests, and after an event that could not be applied). */
+  async refreshNow(): Promise<void> {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    await this.refresh();
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  private set(next: OperatorState): void {
+    if (next === this.opState) return;
+    this.opState = next;
+    this.snapshot = null;
+  }
+
+  private onRecord(record: Buffer, session: StreamSession): void {
+    let event: DecodedOperatorEvent;
+    try {
+      event = decodeOperatorEvent(record, `operator event from ${session.endpoint}`);
+    } catch (err) {
+      // The first record is the whole state: without it nothing else makes sense, so subscribe again.
+      if (!this.subscribed || !(err instanceof StateFormatError)) throw err;
+      this.problem(`${err.message}; skipped, refreshing from /state`);
+      this.earlyRefresh();
+      return;
+    }
+    this.snapshotAt = this.now();
+    if (!this.subscribed) {
+      if (event.type !== 'SUBSCRIBED') throw new Error(`${session.endpoint} sent ${event.type} before SUBSCRIBED; subscribing again`);
+      if (event.heartbeatSeconds === null && this.opts.mode === 'auto') {
+        this.toPolling(`${session.endpoint} sends no heartbeats (a master older than 1.5)`);
+        return;
+      }
+      session.setSilenceLimit(event.heartbeatSeconds === null ? Infinity : HEARTBEAT_MISSES * event.heartbeatSeconds * 1000);
+      session.healthy();
+      this.subscribed = true;
+      this.problems = 0;
+      const base = new URL(session.endpoint);
+      this.opts.logger.info(`subscribed to the operator stream of ${base.host}`);
+      this.status = { master: `${base.protocol}//${base.host}`, ok: true, downSince: null, lastError: null, via: 'stream' };
+      // A new subscription may be to a new leader: what only /state tells (the leader above all) is read again now.
+      if (this.sinceRefresh === null) this.scheduleRefresh(0);
+    }
+    if (event.type === 'UNKNOWN') {
+      if (!this.unknownTypes.has(event.name)) this.opts.logger.debug(`operator stream: ignoring events of unknown type ${event.name}`);
+      this.unknownTypes.add(event.name);
+      return;
+    }
+    this.sinceRefresh?.push(event);
+    this.pending.push(event);
+  }
+
+  /**
+   * Applies the events received since the last call, as one step: the daemon asks for the state four times a
+   * second, so a busy stream costs one copy of the state per frame, not one per event.
+   */
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const r = reduceAll(this.opState, this.pending);
+    this.pending = [];
+    this.set(r.state);
+    // Counted here, not on replay: events replayed over a refresh have been counted once already.
+    if (r.ended.length > 0) {
+      const ends = { ...this.taskEnds };
+      for (const state of r.ended) ends[state] = (ends[state] ?? 0) + 1;
+      this.taskEnds = ends;
+    }
+    for (const p of r.problems) this.problem(p);
+    if (r.problems.length > 0) this.earlyRefresh();
+  }
+
+  private problem(line: string): void {
+    this.problems++;
+    if (this.problems <= PROBLEMS_LOGGED) this.opts.logger.warn(`operator stream: ${line}${this.problems === PROBLEMS_LOGGED ? ' (further ones at debug level)' : ''}`);
+    else this.opts.logger.debug(`operator stream: ${line}`);
+  }
+
+  private down(reason: string): void {
+    this.subscribed = false;
+    if (this.status.ok || this.status.downSince === null) this.status = { ...this.status, ok: false, downSince: this.now(), lastError: reason };
+    else this.status = { ...this.status, lastError: reason };
+  }
+
+  private fatal(err: StreamError): void {
+    if (this.opts.mode === 'auto') return this.toPolling(err.message);
+    this.opts.logger.error(`operator stream: ${err.message}; stateSource is "stream", so retrying in ${Math.round((this.opts.backoffMaxMs ?? 15_000) / 1000)} s`);
+    this.down(err.message);
+    setTimeout(() => {
+      if (this.running) this.stream.start();
+    }, this.opts.backoffMaxMs ?? 15_000).unref();
+  }
+
+  private toPolling(why: string): void {
+    if (this.fallback || !this.running) return;
+    this.opts.logger.warn(`operator stream unusable: ${why}; polling /state every ${this.opts.pollIntervalMs / 1000} s instead`);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    void this.stream.stop();
+    this.fallback = new StatePoller({ source: this.state, logger: this.opts.logger }, { intervalMs: this.opts.pollIntervalMs, random: this.opts.random, now: this.opts.now });
+    this.fallback.start();
+  }
+
+  private scheduleRefresh(ms: number): void {
+    if (!this.running || this.fallback) return;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.refresh();
+    }, ms);
+  }
+
+  /** An event did not fit: the next refresh comes now, though not more often than the poll interval. */
+  private earlyRefresh(): void {
+    const now = this.now();
+    if (this.sinceRefresh !== null || now - this.lastEarlyRefresh < this.opts.pollIntervalMs) return;
+    this.lastEarlyRefresh = now;
+    this.scheduleRefresh(0);
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.sinceRefresh !== null) return;
+    this.sinceRefresh = [];
+    let doc: StateDocument;
+    try {
+      doc = (await this.state.fetchDocument((json, url) => readStateDocument(json, url))).value;
+    } catch (err) {
+      this.sinceRefresh = null;
+      if (!this.running || this.fallback) return;
+      this.opts.logger.warn(`operator stream: refreshing from /state failed: ${(err as Error).message}`);
+      return this.scheduleRefresh(this.refreshBackoff.next());
+    }
+    const replay = this.sinceRefresh;
+    this.sinceRefresh = null;
+    if (!this.running || this.fallback) return;
+    this.refreshBackoff.reset();
+    if (this.opts.mode === 'auto' && tooOldForStream(doc.master.version)) return this.toPolling(`the master runs Mesos ${doc.master.version}, older than 1.5`);
+    this.flush();
+    this.set(reduceAll(fromCluster(doc.cluster, doc.master), replay).state);
+    if (this.snapshotAt === null) this.snapshotAt = this.now();
+    this.scheduleRefresh(this.opts.refreshMs);
+  }
+}

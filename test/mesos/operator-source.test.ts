@@ -1,0 +1,161 @@
+// The operator stream source against the simulated master, which answers as the real one does (src/sim/operator-api.ts):
+// after every kind of change, the snapshot from the stream equals the one from /state, at once for what the stream
+// carries and after one refresh for what it does not.
+import type { Logger } from '../../src/log';
+import { getJson } from '../../src/mesos/http';
+import { OperatorSource, tooOldForStream } from '../../src/mesos/operator-source';
+import type { ClusterSnapshot } from '../../src/mesos/snapshot';
+import { parseState } from '../../src/mesos/state-parse';
+import { type SimCluster, startSimCluster } from '../../src/sim';
+import type { SimFramework } from '../../src/sim/cluster-model';
+
+const lines: string[] = [];
+const logger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => void lines.push(`warn ${m}`),
+  error: (m: string) => void lines.push(`error ${m}`),
+  child: () => logger,
+} as unknown as Logger;
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function fromState(sim: SimCluster): Promise<ClusterSnapshot> {
+  const answer = await getJson(`${sim.url}/master/state`, { timeoutMs: 2000, maxBodyBytes: 1 << 24 });
+  if (answer.kind !== 'json') throw new Error('redirected');
+  return parseState(answer.body);
+}
+
+function source(sim: SimCluster, mode: 'auto' | 'stream' = 'auto', url = sim.url): OperatorSource {
+  return new OperatorSource({ masters: [url], mode, timeoutMs: 2000, maxStateBytes: 1 << 24, refreshMs: 3_600_000, pollIntervalMs: 500, logger, backoffMinMs: 50, backoffMaxMs: 200 });
+}
+
+/** The stream's snapshot equals /state's now, or within a few event deliveries. */
+async function converges(sim: SimCluster, src: OperatorSource): Promise<void> {
+  let last = '';
+  try {
+    await until('the stream to match /state', async () => {
+      const want = await fromState(sim);
+      last = JSON.stringify({ stream: src.current().snapshot, state: want });
+      return JSON.stringify(src.current().snapshot) === JSON.stringify(want);
+    }, 3000);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}: ${last}`);
+  }
+}
+
+async function differs(sim: SimCluster, src: OperatorSource): Promise<void> {
+  await new Promise((r) => setTimeout(r, 300));
+  expect(src.current().snapshot).not.toEqual(await fromState(sim));
+}
+
+function launch(sim: SimCluster, fw: SimFramework, id: string, agentId: string): void {
+  fw.tasks.set(id, { id, name: id, frameworkId: fw.id, executorId: '', agentId, state: 'TASK_STAGING', resources: { cpus: 1, mem: 256, disk: 10, gpus: 0, ports: [] }, statuses: [] });
+  sim.model.setTaskState(fw.tasks.get(id)!, 'TASK_STAGING');
+}
+
+describe('operator stream source on the simulated master', () => {
+  let sim: SimCluster;
+  let src: OperatorSource | undefined;
+  afterEach(async () => {
+    src?.stop();
+    src = undefined;
+    await sim?.close();
+    lines.length = 0;
+  });
+
+  test('equals /state after every kind of change; what the stream omits waits for the refresh', async () => {
+    sim = await startSimCluster({ agents: 3, background: false, tickMs: 0 });
+    src = source(sim);
+    src.start();
+    await until('subscribed', () => src!.current().status.ok && src!.current().snapshot !== null);
+    expect(src.current().status.via).toBe('stream');
+    await converges(sim, src);
+
+    const agents = sim.model.registeredAgents();
+    const fw = sim.model.addFramework({ name: 'web', user: 'root' });
+    launch(sim, fw, 't1', agents[0].id);
+    launch(sim, fw, 't2', agents[1].id);
+    await converges(sim, src); // framework added, tasks launched
+
+    sim.model.setTaskState(fw.tasks.get('t1')!, 'TASK_RUNNING');
+    await converges(sim, src);
+    const t2 = fw.tasks.get('t2')!;
+    sim.model.setTaskState(t2, 'TASK_FAILED');
+    sim.model.completeTask(t2);
+    await converges(sim, src); // task finished
+    expect(src.current().status.taskEnds).toEqual({ TASK_FAILED: 1 });
+    expect(src.current().status.masterStartedAt).toBe(sim.masters[0].view().startTime * 1000);
+
+    await sim.addAgent();
+    await converges(sim, src); // agent added
+
+    sim.model.removeFramework(fw);
+    await converges(sim, src); // framework removed, its task killed
+
+    // What the real master does not announce: an agent marked unreachable, a framework that disconnects.
+    const other = sim.model.addFramework({ name: 'batch', user: 'root' });
+    await converges(sim, src);
+    sim.model.markUnreachable(agents[2].id);
+    other.active = false;
+    other.connected = false;
+    await differs(sim, src);
+    await src.refreshNow();
+    await converges(sim, src);
+    expect(src.current().snapshot?.agents.unreachable).toBe(1);
+    expect(lines).toEqual([]);
+  });
+
+  test('follows a standby’s 307 to the leader, and resubscribes to the new leader after a failover', async () => {
+    sim = await startSimCluster({ agents: 2, background: false, tickMs: 0, standbys: 1 });
+    src = source(sim, 'auto', sim.masters[1].url);
+    src.start();
+    await until('subscribed', () => src!.current().status.ok);
+    expect(src.current().status.master).toBe(`http://127.0.0.1:${sim.masters[0].port}`);
+    sim.failover(sim.masters[1]);
+    await until('resubscribed to the new leader', () => src!.current().status.ok && src!.current().status.master === `http://127.0.0.1:${sim.masters[1].port}`);
+    expect(src.current().status.via).toBe('stream');
+    // The leader is only in /state: the new subscription reads it at once, not at the next slow refresh.
+    await until('the new leader named', () => src!.current().snapshot?.leader === `127.0.0.1:${sim.masters[1].port}`, 3000);
+  });
+
+  test('a master without the operator API: auto falls back to polling, stream keeps trying', async () => {
+    sim = await startSimCluster({ agents: 2, background: false, tickMs: 0, operatorApi: false });
+    src = source(sim);
+    src.start();
+    await until('polling', () => src!.current().status.via === 'poll' && src!.current().snapshot !== null);
+    expect(src.current().snapshot).toEqual(await fromState(sim));
+    expect(lines.find((l) => l.includes('operator stream unusable'))).toMatch(/answered 404.*polling \/state every 0\.5 s instead$/);
+    src.stop();
+
+    lines.length = 0;
+    src = source(sim, 'stream');
+    src.start();
+    await until('an error', () => lines.length > 0);
+    expect(src.current().status).toMatchObject({ ok: false, via: 'stream' });
+    expect(lines[0]).toMatch(/^error operator stream: .*answered 404.*stateSource is "stream", so retrying/);
+  });
+
+  test('a silent master is resubscribed by the heartbeat watchdog', async () => {
+    sim = await startSimCluster({ agents: 1, background: false, tickMs: 0, heartbeatIntervalSeconds: 0.1 });
+    src = source(sim);
+    src.start();
+    await until('subscribed', () => src!.current().status.ok);
+    sim.operator!.faults.silent = true;
+    await until('the watchdog', () => lines.some((l) => /nothing from .* for 1 s; reconnecting/.test(l)));
+    sim.operator!.faults.silent = false;
+    await until('subscribed again', () => src!.current().status.ok);
+    await converges(sim, src);
+  });
+
+  test('Mesos older than 1.5 is too old for the stream', () => {
+    expect(['0.28.2', '1.0.0', '1.4.3'].map(tooOldForStream)).toEqual([true, true, true]);
+    expect(['1.5.0', '1.12.0', '2.0.0', null].map(tooOldForStream)).toEqual([false, false, false, false]);
+  });
+});

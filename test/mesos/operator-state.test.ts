@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { type OperatorEvent, decodeGetState, decodeOperatorEvent } from '../../src/mesos/operator-events';
+import { readStateDocument } from '../../src/mesos/operator-state-doc';
+import { type OperatorState, emptyState, fromCluster, reduce, snapshotOf } from '../../src/mesos/operator-state';
+import { RecordIODecoder } from '../../src/mesos/recordio';
+import { parseState } from '../../src/mesos/state-parse';
+
+const DIR = path.resolve(__dirname, '../fixtures/mesos/real-1.12.0/operator-stream');
+const load = (file: string): unknown => JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
+const MASTER = { leader: 'm:5050', version: '1.12.0', unreachable: 0, startedAt: null };
+
+function known(e: ReturnType<typeof decodeOperatorEvent>): OperatorEvent {
+  if (e.type === 'UNKNOWN') throw new Error(`unexpected UNKNOWN ${e.name}`);
+  return e;
+}
+
+function replay(events: OperatorEvent[], start: OperatorState = emptyState(MASTER)): { state: OperatorState; problems: string[] } {
+  let state = start;
+  const problems: string[] = [];
+  for (const e of events) {
+    const r = reduce(state, e);
+    state = r.state;
+    if (r.problem) problems.push(r.problem);
+  }
+  return { state, problems };
+}
+
+const recorded = (): OperatorEvent[] => {
+  const decoder = new RecordIODecoder({ maxRecordBytes: 1 << 20 });
+  return decoder.push(readFileSync(path.join(DIR, 'operator-stream.recordio'))).map((r) => known(decodeOperatorEvent(r)));
+};
+
+const r = (cpus: number, mem: number) => [
+  { name: 'cpus', type: 'SCALAR', scalar: { value: cpus } },
+  { name: 'mem', type: 'SCALAR', scalar: { value: mem } },
+  { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 31000, end: 32000 }] } },
+];
+const agentJson = (id: string, used: [number, number] = [0, 0]) => ({
+  agent_info: { id: { value: id }, hostname: `h-${id}` },
+  active: true,
+  total_resources: r(4, 4000),
+  allocated_resources: r(...used),
+});
+const taskJson = (id: string, agent: string, state = 'TASK_STAGING', fw = 'F') => ({
+  task_id: { value: id }, framework_id: { value: fw }, agent_id: { value: agent }, state, resources: r(1, 100),
+});
+const ev = (o: unknown) => known(decodeOperatorEvent(JSON.stringify(o)));
+const subscribed = (cluster: unknown) => ev({ type: 'SUBSCRIBED', subscribed: { get_state: cluster, heartbeat_interval_seconds: 15 } });
+const fwJson = (id: string) => ({ framework_info: { id: { value: id }, name: `fw ${id}` }, active: true, connected: true });
+
+describe('operator stream reducer on the real 1.12 recording', () => {
+  test('GET_STATE and /state of the same moment give the same snapshot (the agent figures, frameworks, tasks)', () => {
+    for (const moment of ['idle', 'job-running', 'agent-lost']) {
+      const doc = readStateDocument(load(`master-state-${moment}.json`));
+      const fromState = snapshotOf(fromCluster(doc.cluster, doc.master));
+      expect(fromState).toEqual(parseState(load(`master-state-${moment}.json`)));
+      const getState = (load(`operator-get-state-${moment}.json`) as { get_state: unknown }).get_state;
+      const fromStream = snapshotOf(fromCluster(decodeGetState(getState, 'get_state'), doc.master));
+      // The two reads were a moment apart, so only what did not change in between is compared.
+      expect(fromStream.cpus.total).toBe(fromState.cpus.total);
+      expect(fromStream.frameworkList.map((f) => f.id)).toEqual(fromState.frameworkList.map((f) => f.id));
+    }
+  });
+
+  test('the whole stream replays without a problem and ends with the torn-down framework and its tasks gone', () => {
+    const events = recorded();
+    expect(events.map((e) => e.type).filter((t) => t === 'TASK_ADDED')).toHaveLength(12);
+    const { state, problems } = replay(events);
+    expect(problems).toEqual([]);
+    const snap = snapshotOf(state);
+    expect(snap.tasks).toEqual({});
+    expect(snap.frameworkList).toEqual([]);
+    expect(snap.agents).toEqual({ active: 2, inactive: 0, unreachable: 0 });
+    // The agent that came back announced an executor still holding 0.1 cpus and 64 MB (its AGENT_ADDED's
+    // allocated_resources): no event tells when that executor ends, the refresh does.
+    expect(snap.cpus.used).toBe(0.1);
+    expect(snap.mem.used).toBe(64);
+  });
+
+  test('mid-job the stream counts the running tasks and their cpus on their agents', () => {
+    const events = recorded();
+    const cut = events.findIndex((e, i) => i > 0 && e.type === 'TASK_UPDATED' && e.state === 'TASK_FINISHED');
+    const { state } = replay(events.slice(0, cut));
+    const snap = snapshotOf(state);
+    expect(snap.tasks).toEqual({ TASK_RUNNING: 4 });
+    expect(snap.frameworkList[0].tasks).toBe(4);
+    // 4 tasks of 0.9 cpus; no executor share is known from the stream (an idle SUBSCRIBED had none).
+    expect(snap.cpus.used).toBe(3.6);
+  });
+});
+
+describe('operator stream reducer rules', () => {
+  const base = () =>
+    reduce(emptyState(MASTER), subscribed({ get_agents: { agents: [agentJson('A', [1.1, 132])] }, get_frameworks: { frameworks: [fwJson('F')] }, get_tasks: { tasks: [taskJson('t1', 'A', 'TASK_RUNNING')] } })).state;
+
+  test('SUBSCRIBED splits an agent’s used resources into its tasks and the rest (executors)', () => {
+    const s = base();
+    expect(s.agents.get('A')?.otherUsed.cpus).toBeCloseTo(0.1);
+    const next = reduce(s, ev({ type: 'TASK_UPDATED', task_updated: { framework_id: { value: 'F' }, status: { task_id: { value: 't1' } }, state: 'TASK_FINISHED' } })).state;
+    expect(snapshotOf(next).cpus.used).toBe(0.1);
+    expect(snapshotOf(next).mem.used).toBe(32);
+  });
+
+  test('is pure: the state given is not changed', () => {
+    const s = base();
+    const before = JSON.stringify(snapshotOf(s));
+    reduce(s, ev({ type: 'TASK_ADDED', task_added: { task: taskJson('t2', 'A') } }));
+    reduce(s, ev({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: 'A' } } }));
+    expect(JSON.stringify(snapshotOf(s))).toBe(before);
+  });
+
+  test('a TASK_ADDED seen twice counts once (events replayed over a refresh)', () => {
+    const add = ev({ type: 'TASK_ADDED', task_added: { task: taskJson('t2', 'A') } });
+    const { state } = replay([add, add], base());
+    expect(snapshotOf(state).tasks).toEqual({ TASK_RUNNING: 1, TASK_STAGING: 1 });
+    expect(snapshotOf(state).cpus.used).toBe(2.1);
+  });
+
+  test('TASK_UPDATED before its TASK_ADDED is one problem line and changes nothing', () => {
+    const s = base();
+    const r1 = reduce(s, ev({ type: 'TASK_UPDATED', task_updated: { framework_id: { value: 'F' }, status: { task_id: { value: 'ghost' } }, state: 'TASK_RUNNING' } }));
+    expect(r1.state).toBe(s);
+    expect(r1.problem).toMatch(/^TASK_UPDATED \(TASK_RUNNING\) for task ghost of framework F before its TASK_ADDED/);
+    expect(r1.problem).not.toMatch(/\n/);
+  });
+
+  test('events for agents and frameworks never announced: one line each, never a crash', () => {
+    const s = base();
+    const t = reduce(s, ev({ type: 'TASK_ADDED', task_added: { task: taskJson('t9', 'NOPE', 'TASK_RUNNING', 'G') } }));
+    expect(t.problem).toMatch(/names agent NOPE and framework G/);
+    expect(snapshotOf(t.state).tasks.TASK_RUNNING).toBe(2);
+    expect(snapshotOf(t.state).cpus.used).toBe(1.1);
+    // The agent announced later takes its task's share from its own used resources.
+    const a = reduce(t.state, ev({ type: 'AGENT_ADDED', agent_added: { agent: agentJson('NOPE', [1, 100]) } }));
+    expect(a.state.agents.get('NOPE')?.taskUsed.cpus).toBe(1);
+    expect(reduce(s, ev({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: 'X' } } })).problem).toMatch(/AGENT_REMOVED for agent X/);
+    expect(reduce(s, ev({ type: 'FRAMEWORK_REMOVED', framework_removed: { framework_info: { id: { value: 'X' }, name: 'x' } } })).problem).toMatch(/FRAMEWORK_REMOVED for framework X/);
+  });
+
+  test('AGENT_REMOVED and FRAMEWORK_REMOVED take their tasks with them', () => {
+    const s = base();
+    const a = reduce(s, ev({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: 'A' } } })).state;
+    expect(snapshotOf(a)).toMatchObject({ tasks: {}, agents: { active: 0 }, frameworkList: [{ id: 'F', tasks: 0 }] });
+    const f = reduce(s, ev({ type: 'FRAMEWORK_REMOVED', framework_removed: { framework_info: { id: { value: 'F' }, name: 'x' } } })).state;
+    expect(snapshotOf(f)).toMatchObject({ tasks: {}, frameworkList: [] });
+  });
+
+  test('a resubscribe replaces the state, it does not merge', () => {
+    const s = reduce(base(), subscribed({ get_agents: { agents: [agentJson('B')] } })).state;
+    expect(snapshotOf(s).agentList.map((a) => a.id)).toEqual(['B']);
+    expect(snapshotOf(s).tasks).toEqual({});
+  });
+
+  test('ids from the stream are cut short and escaped in a problem line; a JSON error is one line (found by fuzzing)', () => {
+    const id = `a\n${'x'.repeat(5000)}`;
+    const r = reduce(base(), ev({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: id } } }));
+    expect(r.problem).toMatch(/^AGENT_REMOVED for agent "a\\nx{45}…", which the stream has not announced; ignored$/);
+    // V8 quotes the start of the text in its message, newlines and all.
+    expect(() => decodeOperatorEvent('x\n{"type":"HEARTBEAT"}')).toThrow(/^operator event: invalid JSON in a record of 22 bytes \(Unexpected token 'x', "x \{[^\n]*\)$/);
+  });
+
+  test('unknown event types decode as UNKNOWN; malformed ones are one StateFormatError line', () => {
+    expect(decodeOperatorEvent('{"type":"AGENT_UPDATED","agent_updated":{}}')).toEqual({ type: 'UNKNOWN', name: 'AGENT_UPDATED' });
+    expect(() => decodeOperatorEvent('{"type":"TASK_ADDED","task_added":{"task":{"task_id":{"value":7}}}}')).toThrow(
+      /^operator event: task_added\.task\.task_id\.value is a number \(7\), expected a string$/,
+    );
+    expect(() => decodeOperatorEvent('{"type":"TASK_ADDED"')).toThrow(/^operator event: invalid JSON in a record of 20 bytes/);
+    expect(() => decodeOperatorEvent('{"type":"SUBSCRIBED","subscribed":{"heartbeat_interval_seconds":-1}}')).toThrow(/expected a positive number/);
+  });
+});
