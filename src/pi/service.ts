@@ -64,6 +64,8 @@ export class PiService {
   private readonly smallOffers = new Map<string, string>();
   private implicitTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Our own TEARDOWN, under way or done: the master's refusals that follow it are expected, not warnings. */
+  private retirement: Promise<void> | null = null;
 
   constructor(private readonly o: PiServiceOptions) {
     this.log = o.logger;
@@ -94,17 +96,51 @@ export class PiService {
     this.reconciler = new Reconciler((tasks) => this.call((fid) => reconcile(fid, tasks)), () => this.ledger?.launchedTasks() ?? []);
   }
 
-  /** Resumes a saved job, then subscribes; offers stay suppressed until a job waits for them. */
+  /**
+   * Loads a saved job and subscribes only if it has work left: an idle panel stays off the master's list of
+   * frameworks, and registers when a job starts.
+   */
   async open(): Promise<void> {
     const saved = await this.persistence?.load(this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
-    if (saved) {
-      this.ledger = saved;
-      const t = saved.total();
-      this.log.info(`resuming π job ${saved.jobId}: ${t.termsDone} of ${saved.terms} terms done, ${saved.runningCount()} tasks to reconcile`);
-    }
-    this.client.start();
-    this.implicitTimer = setInterval(() => this.call((fid) => reconcile(fid, [])), this.o.implicitReconcileMs ?? 15 * 60_000);
-    this.implicitTimer.unref();
+    if (!saved) return;
+    this.ledger = saved;
+    if (saved.isDone()) return;
+    const t = saved.total();
+    this.log.info(`resuming π job ${saved.jobId}: ${t.termsDone} of ${saved.terms} terms done, ${saved.runningCount()} tasks to reconcile`);
+    this.subscribe();
+  }
+
+  /** Subscribes (after our own teardown, if one is under way, has ended), with the periodic reconciliation. */
+  private subscribe(): void {
+    const begin = () => {
+      if (this.stopped || !this.ledger || this.ledger.isDone()) return;
+      this.retirement = null;
+      this.client.start();
+      if (this.implicitTimer) return;
+      this.implicitTimer = setInterval(() => this.call((fid) => reconcile(fid, [])), this.o.implicitReconcileMs ?? 15 * 60_000);
+      this.implicitTimer.unref();
+    };
+    if (this.retirement) void this.retirement.then(begin);
+    else begin();
+  }
+
+  /**
+   * Removes our framework from the master (TEARDOWN kills whatever of ours still runs) and unsubscribes: a job
+   * that ended stays ended, and an idle panel is not a framework. The next job subscribes as a new one.
+   */
+  private retire(): Promise<void> {
+    if (this.retirement) return this.retirement;
+    const fid = this.frameworkId;
+    clearInterval(this.implicitTimer);
+    this.implicitTimer = undefined;
+    this.reconciler.stop();
+    this.frameworkId = undefined;
+    this.store?.clear();
+    const removed = fid
+      ? this.client.teardown(teardown(fid)).catch((err: Error) => this.log.warn(`TEARDOWN failed: ${err.message}`))
+      : this.client.stop();
+    this.retirement = removed.then(() => this.log.debug(fid ? `framework ${fid} torn down` : 'unsubscribed'));
+    return this.retirement;
   }
 
   get connection(): ConnectionState {
@@ -124,17 +160,17 @@ export class PiService {
     this.log.info(`π job ${jobId}: ${terms} terms, kernel ${kernel}`);
     this.lastLaunchAt = this.now();
     this.persistence?.changed();
-    this.syncOffers(true);
+    this.subscribe();
   }
 
+  /** Forgets the job; the teardown that follows kills its tasks (mesos.md b.5 TEARDOWN). */
   reset(): void {
     const ledger = this.ledger;
     if (!ledger) return;
-    for (const t of ledger.launchedTasks()) this.call((fid) => kill(fid, t.taskId, t.agentId));
     this.log.info(`π job ${ledger.jobId} reset with ${ledger.runningCount()} tasks killed`);
     this.ledger = null;
     this.persistence?.changed();
-    this.syncOffers(false);
+    void this.retire();
   }
 
   /** Stops the subscription and saves the job; the framework stays registered so that a restart fails over to it. */
@@ -151,15 +187,7 @@ export class PiService {
 
   /** Removes the framework for good (the one-shot `pi` command), then stops. */
   async teardown(): Promise<void> {
-    const fid = this.frameworkId;
-    if (fid && this.client.state.phase === 'subscribed') {
-      try {
-        await this.client.send(teardown(fid));
-      } catch (err) {
-        this.log.warn(`TEARDOWN failed: ${(err as Error).message}`);
-      }
-    }
-    this.store?.clear();
+    await this.retire();
     await this.stop();
   }
 
@@ -174,7 +202,7 @@ export class PiService {
 
   private problem(now: number): string | null {
     const s = this.client.state;
-    if (s.phase !== 'subscribed') return s.lastError ? `cannot subscribe: ${s.lastError}` : null;
+    if (s.phase !== 'subscribed') return s.phase !== 'stopped' && s.lastError ? `cannot subscribe: ${s.lastError}` : null;
     const l = this.ledger;
     if (!l || !l.hasWaiting() || l.runningCount() > 0) return null;
     const idleSince = Math.max(this.subscribedAt, this.lastLaunchAt);
@@ -245,7 +273,7 @@ export class PiService {
   }
 
   private onError(message: string): void {
-    if (!/framework has been removed/i.test(message)) return;
+    if (this.retirement || !/framework has been removed/i.test(message)) return;
     // The id is retired (failover timeout passed, or torn down): start fresh, re-queue what had no result.
     const n = this.ledger?.requeueAllLaunched() ?? 0;
     this.persistence?.changed();
@@ -350,6 +378,8 @@ export class PiService {
     const p = l.progress(this.now());
     this.log.info(`π job ${l.jobId} done: ${l.terms} terms in ${p.elapsedSeconds.toFixed(1)} s, certified ${this.certified()?.corrected.digits ?? ''}`);
     this.syncOffers(false);
+    // After the acknowledgement of this last update is on its way (onUpdate sends it next).
+    queueMicrotask(() => void this.retire());
     this.o.onDone?.();
   }
 
@@ -369,14 +399,16 @@ export class PiService {
   /** Sends a call built for the current framework id; a failure is logged, and `failed` runs if given. */
   private call(build: (frameworkId: string) => SchedulerCall, failed?: () => void): void {
     const fid = this.frameworkId;
-    if (!fid || this.client.state.phase !== 'subscribed') {
+    if (!fid || this.retirement || this.client.state.phase !== 'subscribed') {
       failed?.();
       return;
     }
     const c = build(fid);
     this.client.send(c).catch((err: unknown) => {
-      const quiet = err instanceof SchedulerError && err.kind === 'not-subscribed';
+      // After our own TEARDOWN the master no longer knows the framework (400 "Framework cannot be found").
+      const quiet = (err instanceof SchedulerError && err.kind === 'not-subscribed') || this.retirement !== null;
       if (!quiet) this.log.warn(`${c.type} failed: ${(err as Error).message}`);
+      else if (this.retirement) this.log.debug(`${c.type} after our teardown: ${(err as Error).message}`);
       failed?.();
     });
   }

@@ -13,6 +13,7 @@ describe('π framework problems and reset', () => {
 
   it('says why it cannot subscribe when no master answers', async () => {
     const service = await scope.service(['http://127.0.0.1:1']);
+    service.start();
     await until('a failed attempt', () => service.connection.lastError !== undefined);
     const view = service.view(Date.now());
     expect(view.state).toBe('error');
@@ -24,6 +25,7 @@ describe('π framework problems and reset', () => {
     await new Promise<void>((r) => master.listen(0, '127.0.0.1', r));
     try {
       const service = await scope.service([`http://127.0.0.1:${(master.address() as AddressInfo).port}`]);
+      service.start();
       await until('a failed attempt', () => service.connection.lastError !== undefined);
       expect(service.view(Date.now()).problem).toMatch(/^cannot subscribe: .*401.*credentials/i);
     } finally {
