@@ -51,7 +51,9 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
   const files = await ExecutorServer.start({
     bundle,
     bind: config.http.bind,
-    port: o.httpPort ?? config.http.port,
+    // A one-shot job runs beside the daemon, which holds http.port: it takes any free port, and the agents
+    // fetch from whatever URL it advertises.
+    port: o.httpPort ?? (o.oneShot ? 0 : config.http.port),
     advertiseHost: config.http.advertiseHost,
     logger: log.child('executor-server'),
   });
@@ -180,7 +182,7 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
     .option('--master <url>', 'a master URL, e.g. http://10.0.0.2:5050 (default: the configured masters)')
     .option('--terms <n>', 'terms of the Leibniz series, from 1e6 to 1e15 (default: pi.terms)')
     .option('--kernel <name>', `chunk kernel: ${KERNEL_NAMES.join(' or ')} (default: pi.kernel)`)
-    .option('--http-port <p>', 'port that serves the executor to the agents, 0 for any free one (default: http.port)')
+    .option('--http-port <p>', 'port that serves the executor to the agents (default: any free one, so that pi runs beside the daemon)')
     .option('--connect-timeout <s>', 'give up when no master accepts the framework for this long', '30')
     .option('--json', 'print one JSON object')
     .action(async (opts: { master?: string; terms?: string; kernel?: string; httpPort?: string; connectTimeout: string; json?: boolean }) => {

@@ -7,7 +7,7 @@ import type { Logger } from '../log';
 import type { Credentials } from '../mesos/http';
 import { type SchedulerCall, acknowledge, accept, decline, kill, reconcile, revive, suppress, teardown } from '../mesos/scheduler-calls';
 import { SchedulerClient, SchedulerError, type ConnectionState } from '../mesos/scheduler-client';
-import { exitCode, type Offer, type SchedulerEvent, type TaskStatus } from '../mesos/scheduler-events';
+import { describeWaitStatus, exitCode, type Offer, type SchedulerEvent, type TaskStatus } from '../mesos/scheduler-events';
 import type { PiView } from '../panel/model';
 import type { Certified } from './digits';
 import { FrameworkStore } from './framework-store';
@@ -250,7 +250,7 @@ export class PiService {
     if (!f.executor_id) return this.log.warn(`agent ${agent} is gone; its tasks will be reported lost and their chunks run elsewhere`);
     const code = f.status === undefined ? null : exitCode(f.status);
     // An idle executor exits with 0 once its work is acknowledged; anything else is worth a look.
-    const how = code === 0 ? 'exited normally' : code !== null ? `exited with code ${code}` : f.status !== undefined ? `was killed by signal ${f.status & 0x7f}` : 'ended';
+    const how = code === 0 ? 'exited normally' : f.status !== undefined ? describeWaitStatus(f.status) : 'ended';
     this.log[code === 0 ? 'debug' : 'warn'](`executor ${f.executor_id.value} on agent ${agent} ${how}`);
   }
 

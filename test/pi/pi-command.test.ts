@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/cli-errors';
@@ -27,10 +29,10 @@ describe('mesos-panel pi', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  function program(): { run: (...args: string[]) => Promise<void>; out: string[] } {
+  function program(httpPort = 5055): { run: (...args: string[]) => Promise<void>; out: string[] } {
     const out: string[] = [];
     const config = resolveConfig([
-      { source: 'test', values: { masters: ['http://127.0.0.1:1'], stateDir, http: { bind: '127.0.0.1', port: 5055, advertiseHost: '127.0.0.1' }, pi: { nodePath: process.execPath, user: 'root' } } },
+      { source: 'test', values: { masters: ['http://127.0.0.1:1'], stateDir, http: { bind: '127.0.0.1', port: httpPort, advertiseHost: '127.0.0.1' }, pi: { nodePath: process.execPath, user: 'root' } } },
     ]);
     const ctx: CommandContext = { config: () => config, out: (t) => out.push(t), log: memoryLogger(), configFile: () => undefined };
     const p = new Command('mesos-panel').exitOverride();
@@ -81,6 +83,22 @@ describe('mesos-panel pi', () => {
     [['--http-port', '70000'], '--http-port is "70000"; give a whole number from 0 to 65535'],
   ])('%j is a usage error in one line', async (args, message) => {
     await expect(program().run(...args)).rejects.toThrow(new UsageError(message));
+  });
+
+  it('runs beside a daemon that holds http.port: the executor is served on a free port unless --http-port says one', async () => {
+    const daemon = createServer();
+    await new Promise<void>((r) => daemon.listen(0, '127.0.0.1', r));
+    const held = (daemon.address() as AddressInfo).port;
+    try {
+      const p = program(held);
+      await p.run('--master', cluster.url, '--terms', '4e6', '--json');
+      expect(JSON.parse(p.out[0]).tasks.finished).toBeGreaterThan(0);
+      await expect(program().run('--master', cluster.url, '--terms', '4e6', '--http-port', String(held))).rejects.toThrow(
+        `cannot serve the executor on 127.0.0.1:${held}: the address is in use; set http.bind and http.port in the config`,
+      );
+    } finally {
+      await new Promise((r) => daemon.close(r));
+    }
   });
 
   it('gives up with the reason when no master accepts the framework', async () => {
