@@ -97,23 +97,28 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
   };
 }
 
+/**
+ * The two estimates have one name each, here, in the log, on the screens and in the README: `raw`, the certified
+ * digits of the partial sum S_N, and `corrected`, those of S_N with `corrections` Euler corrections.
+ */
 export interface PiResult {
   terms: number;
   chunks: number;
   /** S_N with 40 decimals. */
   sum: string;
   error_bound: number;
-  certified: string;
-  certified_digits: number;
+  raw: string;
+  raw_decimals: number;
   corrected: string;
-  corrected_digits: number;
+  corrected_decimals: number;
+  corrections: number;
   seconds: number;
   terms_per_second: number;
   tasks: { launched: number; finished: number; failed: number; lost: number; retried: number };
 }
 
 /** The finished job as the CLI prints it; digit counts are decimals after the point. */
-export function piResult(service: PiService): PiResult {
+export function piResult(service: PiService, corrections: number): PiResult {
   const l = service.job;
   const r = l?.result();
   const d = service.certified();
@@ -125,24 +130,25 @@ export function piResult(service: PiService): PiResult {
     chunks: l.data.chunks.length,
     sum: scaledToFixed(r.sum, 40),
     error_bound: scaledToDecimal(r.eps).toNumber(),
-    certified: d.raw.digits,
-    certified_digits: d.raw.decimals,
+    raw: d.raw.digits,
+    raw_decimals: d.raw.decimals,
     corrected: d.corrected.digits,
-    corrected_digits: d.corrected.decimals,
+    corrected_decimals: d.corrected.decimals,
+    corrections,
     seconds,
     terms_per_second: seconds > 0 ? l.terms / seconds : 0,
     tasks: { launched, finished, failed, lost, retried },
   };
 }
 
-function human(r: PiResult, kernel: string, corrections: number): string {
-  const line = (what: string, c: Certified) => `${what.padEnd(10)}${c.digits || '(none)'}  (${c.decimals} decimals)`;
+function human(r: PiResult, kernel: string): string {
+  const line = (what: string, c: Certified, of: string) => `${what.padEnd(10)}${c.digits || '(none)'}  (${c.decimals} decimals certified: ${of})`;
   const t = r.tasks;
   return [
     `π from ${r.terms} terms (${kernel}) in ${r.chunks} chunks`,
     `${'S_N'.padEnd(10)}${r.sum}  ± ${r.error_bound.toExponential(2)}`,
-    line('certified', { digits: r.certified, decimals: r.certified_digits }),
-    line(`K=${corrections}`, { digits: r.corrected, decimals: r.corrected_digits }),
+    line('raw', { digits: r.raw, decimals: r.raw_decimals }, 'the partial sum S_N'),
+    line('corrected', { digits: r.corrected, decimals: r.corrected_decimals }, `S_N with ${r.corrections} Euler corrections`),
     `${r.seconds.toFixed(2)} s, ${(r.terms_per_second / 1e6).toFixed(1)} M terms/s; tasks ${t.launched} launched, ${t.finished} finished, ${t.failed} failed, ${t.lost} lost, ${t.retried} retried`,
   ].join('\n');
 }
@@ -212,8 +218,8 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
       host.start();
       try {
         await ended;
-        const result = piResult(host.service);
-        ctx.out(opts.json ? JSON.stringify(result) : human(result, kernel, config.pi.corrections));
+        const result = piResult(host.service, config.pi.corrections);
+        ctx.out(opts.json ? JSON.stringify(result) : human(result, kernel));
       } finally {
         clearInterval(watch);
         process.off('SIGINT', interrupted);

@@ -60,8 +60,8 @@ export class PiService {
   private lastOfferAt = 0;
   /** When a job last started or launched a task. */
   private lastLaunchAt = 0;
-  /** Agents already said to offer too little, with the job it was said for. */
-  private readonly smallOffers = new Map<string, string>();
+  /** Agents whose offers cannot hold a task while none of ours runs there: since when, for which job, said yet. */
+  private readonly smallOffers = new Map<string, { since: number; jobId: string; said: boolean }>();
   private implicitTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Our own TEARDOWN, under way or done: the master's refusals that follow it are expected, not warnings. */
@@ -311,14 +311,26 @@ export class PiService {
     this.syncOffers(false);
   }
 
-  /** Says once per job and agent that its offers cannot hold a task: other frameworks' load, or the config. */
+  /**
+   * Says once per job and agent that its offers cannot hold a task, when that lasts (IDLE_PROBLEM_MS) while no
+   * task of ours runs there: then other frameworks hold the agent, or it is smaller than a task. What our own
+   * tasks leave over on an agent they fill is no problem, and neither is a moment's load.
+   */
   private noteSmallOffer(l: Ledger, offer: Offer): void {
     const r = this.o.resources;
-    if (roomForATask(offer, this.o.executor, r) || this.smallOffers.get(offer.agent_id.value) === l.jobId) return;
-    this.smallOffers.set(offer.agent_id.value, l.jobId);
+    const agent = offer.agent_id.value;
+    if (roomForATask(offer, this.o.executor, r) || l.launchedTasks().some((t) => t.agentId === agent)) {
+      this.smallOffers.delete(agent);
+      return;
+    }
+    const now = this.now();
+    const seen = this.smallOffers.get(agent);
+    if (!seen || seen.jobId !== l.jobId) return void this.smallOffers.set(agent, { since: now, jobId: l.jobId, said: false });
+    if (seen.said || now - seen.since < IDLE_PROBLEM_MS) return;
+    seen.said = true;
     const { cpus, mem } = offered(offer.resources);
     this.log.info(
-      `agent ${offer.hostname} offers ${cpus} cpus and ${mem} MB, too little for a π task (${r.taskCpus} cpus, ${r.taskMemMb} MB, and ${r.executorCpus} cpus, ${r.executorMemMb} MB once for the executor); lower pi.taskCpus or pi.taskMemMb if it stays so`,
+      `agent ${offer.hostname} has offered only ${cpus} cpus and ${mem} MB for ${Math.round((now - seen.since) / 1000)} s with no π task there, too little for one (${r.taskCpus} cpus, ${r.taskMemMb} MB, and ${r.executorCpus} cpus, ${r.executorMemMb} MB once for the executor): other frameworks hold the rest, or the agent is smaller than a task; lower pi.taskCpus or pi.taskMemMb if it stays so`,
     );
   }
 
@@ -376,7 +388,9 @@ export class PiService {
 
   private onJobDone(l: Ledger): void {
     const p = l.progress(this.now());
-    this.log.info(`π job ${l.jobId} done: ${l.terms} terms in ${p.elapsedSeconds.toFixed(1)} s, certified ${this.certified()?.corrected.digits ?? ''}`);
+    const d = this.certified();
+    const said = d ? `; raw ${d.raw.digits} (${d.raw.decimals} decimals certified), corrected ${d.corrected.digits} (${d.corrected.decimals} decimals certified, ${this.o.job.corrections} Euler corrections)` : '';
+    this.log.info(`π job ${l.jobId} done: ${l.terms} terms in ${p.elapsedSeconds.toFixed(1)} s${said}`);
     this.syncOffers(false);
     // After the acknowledgement of this last update is on its way (onUpdate sends it next).
     queueMicrotask(() => void this.retire());

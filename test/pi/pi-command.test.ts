@@ -47,18 +47,19 @@ describe('mesos-panel pi', () => {
     expect(p.out).toHaveLength(1);
     const r = JSON.parse(p.out[0]);
     expect(Object.keys(r)).toEqual([
-      'terms', 'chunks', 'sum', 'error_bound', 'certified', 'certified_digits', 'corrected', 'corrected_digits', 'seconds', 'terms_per_second', 'tasks',
+      'terms', 'chunks', 'sum', 'error_bound', 'raw', 'raw_decimals', 'corrected', 'corrected_decimals', 'corrections', 'seconds', 'terms_per_second', 'tasks',
     ]);
     expect(Object.keys(r.tasks)).toEqual(['launched', 'finished', 'failed', 'lost', 'retried']);
     expect(r.terms).toBe(1e8);
     expect(r.sum).toMatch(/^3\.14159264\d{32}$/);
     expect(r.error_bound).toBeGreaterThan(0);
     expect(r.error_bound).toBeLessThan(1e-28);
-    expect(r.certified).toBe('3.1415926');
-    expect(r.certified_digits).toBe(7);
+    expect(r.raw).toBe('3.1415926');
+    expect(r.raw_decimals).toBe(7);
+    expect(r.corrections).toBe(2);
     expect(PI_120.startsWith(r.corrected)).toBe(true);
-    expect(r.corrected_digits).toBe(r.corrected.length - 2);
-    expect(r.corrected_digits).toBeGreaterThanOrEqual(25);
+    expect(r.corrected_decimals).toBe(r.corrected.length - 2);
+    expect(r.corrected_decimals).toBeGreaterThanOrEqual(25);
     expect(r.tasks.finished).toBe(r.chunks);
     expect(r.seconds).toBeGreaterThan(0);
     expect(r.terms_per_second).toBeCloseTo(1e8 / r.seconds, 0);
@@ -70,7 +71,7 @@ describe('mesos-panel pi', () => {
     const p = program();
     await p.run('--master', cluster.url, '--terms', '20000000', '--kernel', 'fast', '--http-port', '0');
     expect(p.out).toHaveLength(1);
-    expect(p.out[0]).toMatch(/^π from 20000000 terms \(fast\) in \d+ chunks\nS_N {7}3\.14159260\d+ {2}± \d\.\d\de-\d+\ncertified 3\.1415926 {2}\(7 decimals\)\nK=2 {7}3\.14159265358979\d* {2}\(\d+ decimals\)\n[\d.]+ s, [\d.]+ M terms\/s; tasks \d+ launched, \d+ finished, 0 failed, 0 lost, 0 retried$/);
+    expect(p.out[0]).toMatch(/^π from 20000000 terms \(fast\) in \d+ chunks\nS_N {7}3\.14159260\d+ {2}± \d\.\d\de-\d+\nraw {7}3\.1415926 {2}\(7 decimals certified: the partial sum S_N\)\ncorrected 3\.14159265358979\d* {2}\(\d+ decimals certified: S_N with 2 Euler corrections\)\n[\d.]+ s, [\d.]+ M terms\/s; tasks \d+ launched, \d+ finished, 0 failed, 0 lost, 0 retried$/);
   });
 
   it.each([

@@ -13,9 +13,14 @@ describe('the π framework on a simulated cluster with the real executor', () =>
 
   it('computes 1e8 terms to the sum of the same chunks summed here, with only digits of π certified', async () => {
     const cluster = await scope.cluster();
-    const service = await scope.service([cluster.url]);
+    const log = memoryLogger();
+    const service = await scope.service([cluster.url], { logger: log });
     service.start();
     await done(service);
+    // The log names the two estimates as the CLI, the screens and the README do.
+    expect(log.lines.filter((l) => l.includes(' done: '))).toEqual([
+      expect.stringMatching(/^π job \w+ done: 100000000 terms in [\d.]+ s; raw 3\.1415926 \(7 decimals certified\), corrected 3\.14159265358979323846\d* \(\d+ decimals certified, 2 Euler corrections\)$/),
+    ]);
     const ledger = service.job!;
     expect(ledger.total().sum).toBe(expectedSum(ledger));
     expect(ledger.data.chunks).toHaveLength(25);
