@@ -17,6 +17,7 @@ import { MAX_JOB_TERMS, MIN_JOB_TERMS } from '../pi/ledger';
 import { PiService, type PiServiceOptions } from '../pi/service';
 import type { CommandContext } from './context';
 import { intOption } from './options';
+import { ProgressLine, type ProgressStream, wantsProgress } from './pi-progress';
 
 export interface StartPiOptions {
   config: Config;
@@ -179,6 +180,8 @@ function masterOption(value: string): string {
 export interface PiCommandDeps {
   /** The executor bundle to serve; tests pass one built from the sources. */
   bundle?: () => ExecutorBundle;
+  /** Where the progress line goes, if it is a terminal; process.stderr unless a test passes its own. */
+  stderr?: ProgressStream;
 }
 
 export function registerPi(program: Command, ctx: CommandContext, deps: PiCommandDeps = {}): void {
@@ -203,7 +206,11 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
       const kernel = (opts.kernel as KernelName | undefined) ?? config.pi.kernel;
       let finish: (err?: Error) => void = () => undefined;
       const ended = new Promise<void>((resolve, reject) => (finish = (err) => (err ? reject(err) : resolve())));
-      const host = await startPi({ config, log: ctx.log, masters, terms, kernel, httpPort, oneShot: true, bundle: deps.bundle?.(), onDone: () => finish() });
+      const stderr = deps.stderr ?? process.stderr;
+      let host: PiHost | undefined;
+      const progress = wantsProgress(stderr) ? new ProgressLine(stderr, () => host!.service.view(Date.now())) : null;
+      const log = progress ? progress.around(ctx.log) : ctx.log;
+      host = await startPi({ config, log, masters, terms, kernel, httpPort, oneShot: true, bundle: deps.bundle?.(), onDone: () => finish() });
       const started = Date.now();
       const interrupted = () => finish(new Error('interrupted; the framework was torn down and its tasks killed'));
       process.once('SIGINT', interrupted);
@@ -216,11 +223,14 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
         }
       }, 200);
       host.start();
+      progress?.start();
       try {
         await ended;
+        progress?.stop();
         const result = piResult(host.service, config.pi.corrections);
         ctx.out(opts.json ? JSON.stringify(result) : human(result, kernel));
       } finally {
+        progress?.stop();
         clearInterval(watch);
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,8 @@ import type { CommandContext } from '../../src/commands/context';
 import { resolveConfig } from '../../src/config';
 import { memoryLogger } from '../../src/log';
 import type { SimCluster } from '../../src/sim';
-import { PiRig } from './pi-harness';
+import type { ProgressStream } from '../../src/commands/pi-progress';
+import { NODE_PATH, PiRig, transpileTree } from './pi-harness';
 import { PI_120 } from './reference';
 
 describe('mesos-panel pi', () => {
@@ -29,14 +31,14 @@ describe('mesos-panel pi', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  function program(httpPort = 5055): { run: (...args: string[]) => Promise<void>; out: string[] } {
+  function program(httpPort = 5055, stderr?: ProgressStream): { run: (...args: string[]) => Promise<void>; out: string[] } {
     const out: string[] = [];
     const config = resolveConfig([
       { source: 'test', values: { masters: ['http://127.0.0.1:1'], stateDir, http: { bind: '127.0.0.1', port: httpPort, advertiseHost: '127.0.0.1' }, pi: { nodePath: process.execPath, user: 'root' } } },
     ]);
     const ctx: CommandContext = { config: () => config, out: (t) => out.push(t), log: memoryLogger(), configFile: () => undefined };
     const p = new Command('mesos-panel').exitOverride();
-    registerPi(p, ctx, { bundle: () => rig.bundle });
+    registerPi(p, ctx, { bundle: () => rig.bundle, stderr });
     for (const c of p.commands) c.exitOverride();
     return { run: async (...args) => void (await p.parseAsync(['node', 'mesos-panel', 'pi', ...args])), out };
   }
@@ -100,6 +102,34 @@ describe('mesos-panel pi', () => {
     } finally {
       await new Promise((r) => daemon.close(r));
     }
+  });
+
+  it('on a terminal, redraws a progress line in place on stderr while the job runs, and leaves the line clean', async () => {
+    const written: string[] = [];
+    const p = program(5055, { isTTY: true, columns: 200, write: (t) => written.push(t) });
+    await p.run('--master', cluster.url, '--terms', '1e8', '--kernel', 'precise');
+    const drawn = written.filter((w) => w !== '\r\x1b[K');
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const w of drawn) expect(w).toMatch(/^\r\x1b\[Kπ [\d.]+[kMG]?\/100M terms \d+%, [\d.]+ [kMG]?\/s, corrected (3\.\d+|\(none yet\)), ETA (\?|(\d+[dhms] ?)+)$/);
+    expect(written[written.length - 1]).toBe('\r\x1b[K');
+    expect(p.out[0]).toMatch(/^π from 100000000 terms/);
+  });
+
+  it('as a child process with stderr on a pipe, draws no progress line: stderr has only log lines, stdout only the result', async () => {
+    const out = join(rig.dir, 'cli');
+    const cli = transpileTree(join(__dirname, '../../src/cli.ts'), out);
+    transpileTree(join(__dirname, '../../src/pi/executor-main.ts'), out);
+    const config = join(stateDir, 'child-config.json');
+    writeFileSync(config, JSON.stringify({ masters: [cluster.url], stateDir, http: { bind: '127.0.0.1', advertiseHost: '127.0.0.1' }, pi: { nodePath: process.execPath, user: 'root' } }));
+    const child = spawn(process.execPath, [cli, '--config', config, 'pi', '--terms', '1e8', '--kernel', 'fast'], { env: { ...process.env, NODE_PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stdout + stderr).not.toMatch(/[\r\x1b]|terms \d+%/);
+    expect(stdout).toMatch(/π from 100000000 terms \(fast\)/);
   });
 
   it('gives up with the reason when no master accepts the framework', async () => {
