@@ -31,16 +31,17 @@ describe('mesos-panel pi', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  function program(httpPort = 5055, stderr?: ProgressStream): { run: (...args: string[]) => Promise<void>; out: string[] } {
+  function program(httpPort = 5055, stderr?: ProgressStream): { run: (...args: string[]) => Promise<void>; out: string[]; log: string[] } {
     const out: string[] = [];
+    const log = memoryLogger();
     const config = resolveConfig([
       { source: 'test', values: { masters: ['http://127.0.0.1:1'], stateDir, http: { bind: '127.0.0.1', port: httpPort, advertiseHost: '127.0.0.1' }, pi: { nodePath: process.execPath, user: 'root' } } },
     ]);
-    const ctx: CommandContext = { config: () => config, out: (t) => out.push(t), log: memoryLogger(), configFile: () => undefined };
+    const ctx: CommandContext = { config: () => config, out: (t) => out.push(t), log, configFile: () => undefined };
     const p = new Command('mesos-panel').exitOverride();
     registerPi(p, ctx, { bundle: () => rig.bundle, stderr });
     for (const c of p.commands) c.exitOverride();
-    return { run: async (...args) => void (await p.parseAsync(['node', 'mesos-panel', 'pi', ...args])), out };
+    return { run: async (...args) => void (await p.parseAsync(['node', 'mesos-panel', 'pi', ...args])), out, log: log.lines };
   }
 
   it('--json prints exactly one object with the result of the job', async () => {
@@ -65,8 +66,12 @@ describe('mesos-panel pi', () => {
     expect(r.tasks.finished).toBe(r.chunks);
     expect(r.seconds).toBeGreaterThan(0);
     expect(r.terms_per_second).toBeCloseTo(1e8 / r.seconds, 0);
-    // The one-shot framework is torn down at the end.
+    // The one-shot framework is torn down at the end, and stays so: no new subscription, and no warning about
+    // the calls the master refuses once it no longer knows the framework.
     expect([...cluster.model.frameworks.values()].filter((f) => f.active && !f.background)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([...cluster.model.frameworks.values()].filter((f) => !f.background)).toEqual([]);
+    expect(p.log.filter((l) => /subscribing anew|^warn:|^error:/.test(l))).toEqual([]);
   });
 
   it('prints a human summary with the fast kernel', async () => {
