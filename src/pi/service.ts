@@ -15,8 +15,9 @@ import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
 import { Ledger } from './ledger';
-import { type ExecutorSpec, offered, roomForATask, type TaskResources, tasksForOffer } from './offers';
+import { type ExecutorSpec, type TaskResources, tasksForOffer } from './offers';
 import { Reconciler } from './reconciler';
+import { SmallOffers } from './small-offers';
 import { piView, prefixDigits } from './view';
 
 export interface PiServiceOptions {
@@ -60,8 +61,7 @@ export class PiService {
   private lastOfferAt = 0;
   /** When a job last started or launched a task. */
   private lastLaunchAt = 0;
-  /** Agents whose offers cannot hold a task while none of ours runs there: since when, for which job, said yet. */
-  private readonly smallOffers = new Map<string, { since: number; jobId: string; said: boolean }>();
+  private readonly smallOffers: SmallOffers;
   private implicitTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Our own TEARDOWN, under way or done: the master's refusals that follow it are expected, not warnings. */
@@ -71,6 +71,7 @@ export class PiService {
     this.log = o.logger;
     this.now = o.now ?? Date.now;
     this.store = o.stateDir ? new FrameworkStore(o.stateDir, o.logger) : null;
+    this.smallOffers = new SmallOffers(o.executor, o.resources, IDLE_PROBLEM_MS);
     this.persistence = o.stateDir ? new JobPersistence(o.stateDir, () => this.ledger, o.logger) : null;
     const saved = this.store?.load() ?? null;
     if (saved) this.log.info(`re-subscribing as framework ${saved.frameworkId} (saved ${saved.savedAt})`);
@@ -130,12 +131,20 @@ export class PiService {
    */
   private retire(): Promise<void> {
     if (this.retirement) return this.retirement;
-    const fid = this.frameworkId;
+    // Without a subscription no TEARDOWN can be sent: the id is kept, so the next job fails over to the same
+    // framework and kills whatever of the old job still runs (an update for a task no job knows).
+    const fid = this.client.state.phase === 'subscribed' ? this.frameworkId : undefined;
+    if (!fid && this.frameworkId) {
+      const then = this.store ? 'the next job takes it over' : 'Mesos removes it after its failover timeout';
+      this.log.info(`framework ${this.frameworkId} stays registered while no master answers; ${then}`);
+    }
     clearInterval(this.implicitTimer);
     this.implicitTimer = undefined;
     this.reconciler.stop();
-    this.frameworkId = undefined;
-    this.store?.clear();
+    if (fid) {
+      this.frameworkId = undefined;
+      this.store?.clear();
+    }
     const removed = fid
       ? this.client.teardown(teardown(fid)).catch((err: Error) => this.log.warn(`TEARDOWN failed: ${err.message}`))
       : this.client.stop();
@@ -288,7 +297,8 @@ export class PiService {
     const waiting = l?.hasWaiting() ?? false;
     const tasks = l && waiting ? tasksForOffer(offer, this.o.executor, this.o.resources, (agentId) => l.nextChunk(agentId, this.now())) : [];
     if (tasks.length === 0) {
-      if (l && waiting) this.noteSmallOffer(l, offer);
+      const small = l && waiting ? this.smallOffers.declined(offer, l.jobId, l.launchedTasks().some((t) => t.agentId === offer.agent_id.value), this.now()) : null;
+      if (small) this.log.info(small);
       this.call((fid) => decline(fid, [offer.id.value], this.o.refuseSeconds));
       this.syncOffers(false);
       return;
@@ -309,29 +319,6 @@ export class PiService {
     if (this.persistence) this.persistence.launchAfterSave(launch);
     else launch();
     this.syncOffers(false);
-  }
-
-  /**
-   * Says once per job and agent that its offers cannot hold a task, when that lasts (IDLE_PROBLEM_MS) while no
-   * task of ours runs there: then other frameworks hold the agent, or it is smaller than a task. What our own
-   * tasks leave over on an agent they fill is no problem, and neither is a moment's load.
-   */
-  private noteSmallOffer(l: Ledger, offer: Offer): void {
-    const r = this.o.resources;
-    const agent = offer.agent_id.value;
-    if (roomForATask(offer, this.o.executor, r) || l.launchedTasks().some((t) => t.agentId === agent)) {
-      this.smallOffers.delete(agent);
-      return;
-    }
-    const now = this.now();
-    const seen = this.smallOffers.get(agent);
-    if (!seen || seen.jobId !== l.jobId) return void this.smallOffers.set(agent, { since: now, jobId: l.jobId, said: false });
-    if (seen.said || now - seen.since < IDLE_PROBLEM_MS) return;
-    seen.said = true;
-    const { cpus, mem } = offered(offer.resources);
-    this.log.info(
-      `agent ${offer.hostname} has offered only ${cpus} cpus and ${mem} MB for ${Math.round((now - seen.since) / 1000)} s with no π task there, too little for one (${r.taskCpus} cpus, ${r.taskMemMb} MB, and ${r.executorCpus} cpus, ${r.executorMemMb} MB once for the executor): other frameworks hold the rest, or the agent is smaller than a task; lower pi.taskCpus or pi.taskMemMb if it stays so`,
-    );
   }
 
   private onUpdate(s: TaskStatus): void {

@@ -1,6 +1,10 @@
 // When the π framework is on the master's list: only while a job has work. A job that ends (done, reset or
 // torn down by us) leaves the list and stays off it, without warnings about calls the master then refuses.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { memoryLogger } from '../../src/log';
+import { FRAMEWORK_FILE } from '../../src/pi/framework-store';
 import { done, until, useRig } from './pi-harness';
 
 describe('the π framework registers only while a job runs', () => {
@@ -48,5 +52,35 @@ describe('the π framework registers only while a job runs', () => {
     await until('the framework torn down', () => ours(cluster).length === 0 && service.connection.phase === 'stopped');
     expect(fw.tasks.size).toBe(0);
     expect(log.lines.filter((l) => /^warn:|^error:/.test(l))).toEqual([]);
+  });
+});
+
+describe('a reset while no master answers', () => {
+  const scope = useRig();
+  let stateDir: string;
+  beforeEach(() => (stateDir = mkdtempSync(join(tmpdir(), 'pi-lifecycle-'))));
+  afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+
+  it('keeps the framework id, so the next job takes the framework over and kills what the old job left running', async () => {
+    const cluster = await scope.cluster();
+    const log = memoryLogger();
+    const service = await scope.service([cluster.url], { stateDir, logger: log, job: { terms: 1e9, kernel: 'precise', corrections: 2 } });
+    service.start();
+    await until('tasks running', () => (service.job?.runningCount() ?? 0) >= 3);
+    const id = service.connection.frameworkId!;
+    const old = service.job!.jobId;
+    cluster.faults.unavailable(1_000_000);
+    cluster.faults.dropSubscription(id);
+    await until('the subscription lost', () => service.connection.phase !== 'subscribed');
+    service.reset();
+    await until('unsubscribed', () => service.connection.phase === 'stopped');
+    expect(log.lines).toContain(`framework ${id} stays registered while no master answers; the next job takes it over`);
+    expect(existsSync(join(stateDir, FRAMEWORK_FILE))).toBe(true);
+    cluster.faults.reset();
+    service.start();
+    await until('subscribed again', () => service.connection.phase === 'subscribed');
+    expect(service.connection.frameworkId).toBe(id);
+    const fw = cluster.model.frameworks.get(id)!;
+    await until('the old job\'s tasks killed', () => [...fw.tasks.values()].filter((t) => t.id.startsWith(`pi-${old}-`)).every((t) => t.state !== 'TASK_RUNNING' && t.state !== 'TASK_STAGING' && t.state !== 'TASK_STARTING'));
   });
 });
