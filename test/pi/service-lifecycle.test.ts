@@ -23,13 +23,20 @@ describe('the π framework registers only while a job runs', () => {
     expect(ours(cluster)).toHaveLength(1);
   });
 
-  it('a finished job tears its framework down and does not subscribe again, with nothing to warn about', async () => {
+  /** A cluster and a service running a job of `terms`, logging to memory. */
+  async function running(terms: number) {
     const cluster = await scope.cluster();
     const log = memoryLogger();
-    const service = await scope.service([cluster.url], { logger: log, job: { terms: 20_000_000, kernel: 'fast', corrections: 2 } });
+    const service = await scope.service([cluster.url], { logger: log, job: { terms, kernel: 'fast', corrections: 2 } });
     service.start();
+    const tornDown = () => until('the framework torn down', () => ours(cluster).length === 0 && service.connection.phase === 'stopped');
+    return { cluster, log, service, tornDown };
+  }
+
+  it('a finished job tears its framework down and does not subscribe again, with nothing to warn about', async () => {
+    const { cluster, log, service, tornDown } = await running(20_000_000);
     await done(service);
-    await until('the framework torn down', () => ours(cluster).length === 0 && service.connection.phase === 'stopped');
+    await tornDown();
     // Time for the backoff (20-200 ms here) to have subscribed again, had it wanted to.
     await new Promise((r) => setTimeout(r, 600));
     expect(ours(cluster)).toHaveLength(0);
@@ -42,14 +49,11 @@ describe('the π framework registers only while a job runs', () => {
   });
 
   it('reset tears the framework down, which kills its tasks', async () => {
-    const cluster = await scope.cluster();
-    const log = memoryLogger();
-    const service = await scope.service([cluster.url], { logger: log, job: { terms: 1e9, kernel: 'precise', corrections: 2 } });
-    service.start();
+    const { cluster, log, service, tornDown } = await running(1e10);
     await until('tasks running', () => (service.job?.runningCount() ?? 0) >= 3);
     const fw = ours(cluster)[0] as unknown as { tasks: Map<string, { state: string }> };
     service.reset();
-    await until('the framework torn down', () => ours(cluster).length === 0 && service.connection.phase === 'stopped');
+    await tornDown();
     expect(fw.tasks.size).toBe(0);
     expect(log.lines.filter((l) => /^warn:|^error:/.test(l))).toEqual([]);
   });
