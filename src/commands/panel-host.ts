@@ -11,7 +11,9 @@ import type { Logger } from '../log';
 import { StateClient } from '../mesos/state-client';
 import { StatePoller } from '../mesos/state-poller';
 import { VERSION } from '../version';
+import { panelHealth, staleAfterMs } from '../health';
 import { displayFromConfig } from './display-factory';
+import type { PiHost } from './pi';
 
 export interface PanelHostOptions {
   config: Config;
@@ -20,7 +22,8 @@ export interface PanelHostOptions {
   display?: Display;
   /** Overrides config.button (demo has no button). */
   button?: ButtonBackend;
-  pi?: PiController;
+  /** The π job; when it serves the executor (startPi's PiHost), its server's /health reports this panel. */
+  pi?: PiController | PiHost;
   onProgress?: () => void;
 }
 
@@ -56,6 +59,10 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
     onProgress: o.onProgress,
   });
   daemon.start();
+  if (o.pi && 'files' in o.pi) {
+    const staleMs = staleAfterMs(config);
+    o.pi.files.setHealth(() => panelHealth(daemon.model(), daemon.displayHealth(), staleMs));
+  }
   log.info(`panel: ${display.name} ${display.geometry.kind === 'pixels' ? `${display.geometry.width}x${display.geometry.height}` : `${display.geometry.cols}x${display.geometry.rows}`}, masters ${config.masters.join(', ')}`);
   return { daemon, display, stop: (leave) => daemon.stop(leave) };
 }

@@ -22,6 +22,17 @@ export interface ExecutorServerOptions {
   logger?: Logger;
 }
 
+/** What /health answers: `report` as the JSON body, with 200 when `ok` and 503 when not. */
+export interface Health {
+  ok: boolean;
+  report: Record<string, unknown>;
+}
+
+/** The daemon's account of itself; without one the server can vouch only for the executor it serves. */
+export type HealthProvider = () => Health;
+
+type Route = (req: IncomingMessage, res: ServerResponse) => void;
+
 export class ExecutorServerError extends Error {
   override readonly name = 'ExecutorServerError';
 }
@@ -32,11 +43,18 @@ export class ExecutorServer {
     readonly port: number,
     /** The URL the agents fetch, e.g. http://pi-master:5055/executor.js. */
     readonly url: string,
+    private readonly health: { provider: HealthProvider | null },
   ) {}
 
   static async start(o: ExecutorServerOptions): Promise<ExecutorServer> {
     const etag = `"${o.bundle.sha256}"`;
-    const server = createServer((req, res) => serve(req, res, o.bundle, etag));
+    const health: { provider: HealthProvider | null } = { provider: null };
+    // Whole request targets, compared as written: nothing else in this server decides what is served.
+    const routes = new Map<string, Route>([
+      [EXECUTOR_PATH, (req, res) => serveExecutor(req, res, o.bundle, etag)],
+      [HEALTH_PATH, (req, res) => serveHealth(req, res, o.bundle, health.provider)],
+    ]);
+    const server = createServer((req, res) => route(req, res, routes));
     // Agents fetch one small file; a stuck client must not hold a socket for ever.
     server.requestTimeout = 30_000;
     server.headersTimeout = 10_000;
@@ -52,7 +70,12 @@ export class ExecutorServer {
     const host = o.advertiseHost ?? hostname();
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${EXECUTOR_PATH}`;
     o.logger?.info(`serving the executor (sha256 ${o.bundle.sha256.slice(0, 12)}, ${o.bundle.bytes.length} bytes) at ${url}`);
-    return new ExecutorServer(server, port, url);
+    return new ExecutorServer(server, port, url, health);
+  }
+
+  /** From now on /health reports what `provider` says (the daemon, once its panel runs). */
+  setHealth(provider: HealthProvider): void {
+    this.health.provider = provider;
   }
 
   async close(): Promise<void> {
@@ -61,15 +84,17 @@ export class ExecutorServer {
   }
 }
 
-function serve(req: IncomingMessage, res: ServerResponse, bundle: ExecutorBundle, etag: string): void {
-  const target = req.url ?? '';
-  const known = target === EXECUTOR_PATH || target === HEALTH_PATH;
-  if (!known) return plain(res, 404, 'not found: this server only serves /executor.js');
+function route(req: IncomingMessage, res: ServerResponse, routes: ReadonlyMap<string, Route>): void {
+  const handler = routes.get(req.url ?? '');
+  if (!handler) return plain(res, 404, 'not found: this server only serves /executor.js');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     return plain(res, 405, `method ${req.method} not allowed; use GET`);
   }
-  if (target === HEALTH_PATH) return plain(res, 200, `ok ${bundle.sha256}`, req.method === 'HEAD');
+  handler(req, res);
+}
+
+function serveExecutor(req: IncomingMessage, res: ServerResponse, bundle: ExecutorBundle, etag: string): void {
   const headers = { ETag: etag, 'Cache-Control': 'no-cache', 'Content-Type': 'application/javascript; charset=utf-8' };
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers).end();
@@ -79,8 +104,21 @@ function serve(req: IncomingMessage, res: ServerResponse, bundle: ExecutorBundle
   res.end(req.method === 'HEAD' ? undefined : bundle.bytes);
 }
 
-function plain(res: ServerResponse, status: number, text: string, headOnly = false): void {
+function serveHealth(req: IncomingMessage, res: ServerResponse, bundle: ExecutorBundle, provider: HealthProvider | null): void {
+  let health: Health;
+  try {
+    health = provider ? provider() : { ok: true, report: {} };
+  } catch (err) {
+    // A bug in the report must not take the executor's server down with it.
+    health = { ok: false, report: { error: `health report failed: ${(err as Error).message}` } };
+  }
+  const body = Buffer.from(`${JSON.stringify({ status: health.ok ? 'ok' : 'failing', ...health.report, executor: { sha256: bundle.sha256 } })}\n`, 'utf8');
+  res.writeHead(health.ok ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': body.length });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function plain(res: ServerResponse, status: number, text: string): void {
   const body = Buffer.from(`${text}\n`, 'utf8');
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
-  res.end(headOnly ? undefined : body);
+  res.end(body);
 }

@@ -56,6 +56,10 @@ export class FrameRunner implements I2cDisplay {
     return this.driver.transport.sent;
   }
 
+  problem(): string | null {
+    return this.lost ?? null;
+  }
+
   show(frame: Frame): void {
     if (this.closing) return;
     if (frame.kind !== this.geometry.kind) {
