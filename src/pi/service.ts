@@ -14,6 +14,7 @@ import { FrameworkStore } from './framework-store';
 import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
+import { IDLE_PROBLEM_MS, idleProblem } from './idle-problem';
 import { Ledger } from './ledger';
 import type { FailurePolicyOptions } from './failure-policy';
 import { FailureWatch } from './failure-watch';
@@ -47,9 +48,6 @@ export interface PiServiceOptions {
   /** When a job pauses on failures (failure-policy.ts); default DEFAULT_FAILURE_POLICY. */
   failurePolicy?: FailurePolicyOptions;
 }
-
-/** Waiting chunks and nothing launched for this long, with nothing running: say why on the panel. */
-const IDLE_PROBLEM_MS = 30_000;
 
 export class PiService {
   private readonly log: Logger;
@@ -231,21 +229,8 @@ export class PiService {
   }
 
   private problem(now: number): string | null {
-    const s = this.client.state;
-    if (s.phase !== 'subscribed') return s.phase !== 'stopped' && s.lastError ? `cannot subscribe: ${s.lastError}` : null;
-    const l = this.ledger;
-    if (!l || !l.hasWaiting() || l.runningCount() > 0) return null;
-    const idleSince = Math.max(this.subscribedAt, this.lastLaunchAt);
-    if (now - idleSince <= IDLE_PROBLEM_MS) return null;
-    const r = this.o.resources;
-    const offerSince = Math.max(idleSince, this.lastOfferAt);
-    if (now - offerSince > IDLE_PROBLEM_MS) {
-      return `no offers for ${Math.round((now - offerSince) / 1000)} s: no agent has ${r.taskCpus} cpus and ${r.taskMemMb} MB free for role ${this.o.framework.role}`;
-    }
-    // Offers come but are declined: every waiting chunk avoids the agents that offer, or the offers are too small.
-    // Short enough for a 20x4 LCD's three lines; the log names the chunk, the agents and the failures.
-    if (l.avoidedChunk()) return 'every agent failed a chunk: see the log; hold to reset';
-    return `offers too small: task ${r.taskCpus}cpu/${r.taskMemMb}MB, executor ${r.executorCpus}cpu/${r.executorMemMb}MB`;
+    const { ledger, subscribedAt, lastLaunchAt, lastOfferAt } = this;
+    return idleProblem({ connection: this.client.state, ledger, subscribedAt, lastLaunchAt, lastOfferAt, resources: this.o.resources, role: this.o.framework.role }, now);
   }
 
   private onEvent(e: SchedulerEvent): void {
