@@ -13,7 +13,8 @@ describe('the π framework registers only while a job runs', () => {
     [...cluster.model.frameworks.values()].filter((f) => f.name === 'mesos-panel pi test');
 
   it('opens idle without subscribing, registers when a job starts', async () => {
-    const cluster = await scope.cluster();
+    // No agents: nothing is launched, which this test does not need.
+    const cluster = await scope.cluster({ agents: 0 });
     const service = await scope.service([cluster.url]);
     await new Promise((r) => setTimeout(r, 300));
     expect(ours(cluster)).toHaveLength(0);
@@ -50,8 +51,10 @@ describe('the π framework registers only while a job runs', () => {
 
   it('reset tears the framework down, which kills its tasks', async () => {
     const { cluster, log, service, tornDown } = await running(1e10);
-    await until('tasks running', () => (service.job?.runningCount() ?? 0) >= 3);
-    const fw = ours(cluster)[0] as unknown as { tasks: Map<string, { state: string }> };
+    await until('the subscription', () => ours(cluster).length === 1);
+    const fw = ours(cluster)[0] as unknown as { tasks: Map<string, { state: string; agentId: string }> };
+    // Every agent's executor up, so that no sandbox is still being made when the cluster closes.
+    await until('a task running on every agent', () => new Set([...fw.tasks.values()].filter((t) => t.state === 'TASK_RUNNING').map((t) => t.agentId)).size === 3);
     service.reset();
     await tornDown();
     expect(fw.tasks.size).toBe(0);
@@ -73,6 +76,7 @@ describe('a reset while no master answers', () => {
     await until('tasks running', () => (service.job?.runningCount() ?? 0) >= 3);
     const id = service.connection.frameworkId!;
     const old = service.job!.jobId;
+    await until('the framework id saved', () => existsSync(join(stateDir, FRAMEWORK_FILE)));
     cluster.faults.unavailable(1_000_000);
     cluster.faults.dropSubscription(id);
     await until('the subscription lost', () => service.connection.phase !== 'subscribed');
@@ -86,5 +90,8 @@ describe('a reset while no master answers', () => {
     expect(service.connection.frameworkId).toBe(id);
     const fw = cluster.model.frameworks.get(id)!;
     await until('the old job\'s tasks killed', () => [...fw.tasks.values()].filter((t) => t.id.startsWith(`pi-${old}-`)).every((t) => t.state !== 'TASK_RUNNING' && t.state !== 'TASK_STAGING' && t.state !== 'TASK_STARTING'));
+    // Stopped here, before its state dir goes: a last save would bring the directory back.
+    await service.teardown();
+    scope.forget(service);
   });
 });
