@@ -2,11 +2,9 @@
 // run: rounds alternate JS and C, each the median of 3 reps, and the table reports medians over rounds.
 // Chunks start at 1e9 so that k exceeds 2^31 and both languages do double arithmetic, as in a real job.
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { doubleToHex } from '../src/pi/ledger-store';
 import { runKernel, type ChunkSum, type KernelName } from '../src/pi/kernel';
+import { compileC } from './compile-c';
 import type { BenchRow } from './types';
 
 const SECTION = 'pi kernel';
@@ -33,34 +31,8 @@ function timeC(exe: string, kernel: KernelName, terms: number): { seconds: numbe
   return { seconds: Number(out[3]), bits: out.slice(0, 3) };
 }
 
-/** The C source is in bench/c; from the compiled dist/bench it is two levels up, or under the cwd. */
-function findSource(): string | null {
-  const candidates = [__dirname, path.join(__dirname, '..', '..', 'bench'), path.join(process.cwd(), 'bench')];
-  for (const p of candidates.map((d) => path.join(d, 'c', 'kernels.c'))) {
-    if (fs.existsSync(p)) return p;
-  }
-  return null;
-}
-
-function compile(): { exe: string | null; note: string; cleanup: () => void } {
-  const src = findSource();
-  const none = { exe: null, cleanup: () => {} };
-  if (!src) return { ...none, note: 'bench/c/kernels.c not found; C comparison skipped' };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pi-kernels-'));
-  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
-  const exe = path.join(dir, 'kernels');
-  try {
-    execFileSync('cc', ['-O2', '-ffp-contract=off', '-o', exe, src, '-lm'], { stdio: 'pipe' });
-    return { exe, note: 'cc -O2 -ffp-contract=off', cleanup };
-  } catch (err) {
-    cleanup();
-    const e = err as NodeJS.ErrnoException;
-    return { ...none, note: e.code === 'ENOENT' ? 'no cc on this machine; C comparison skipped' : `cc failed (${e.message.split('\n')[0]}); C comparison skipped` };
-  }
-}
-
 export async function run(): Promise<BenchRow[]> {
-  const { exe, note, cleanup } = compile();
+  const { exe, note, cleanup } = compileC('kernels.c', ['-ffp-contract=off'], ['-lm']);
   const rows: BenchRow[] = [];
   try {
     for (const kernel of ['fast', 'precise'] as const) {

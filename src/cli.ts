@@ -61,14 +61,34 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Set once a reader closed stdout or stderr: the command then ends quietly, whatever it was doing. */
+let outputClosed = false;
+
+/**
+ * A reader that closed its end of the pipe (`| head`) ends the command as Ctrl-C would: a command that stops on
+ * SIGINT (run, demo, sim-master, pi) goes through its own shutdown, anything else ends at once; quietly, exit 0.
+ */
+function endQuietlyOnClosedPipe(): void {
+  const onError = (err: NodeJS.ErrnoException): void => {
+    if (outputClosed) return;
+    if (err.code !== 'EPIPE') throw err;
+    outputClosed = true;
+    if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT');
+    else process.exit(0);
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+}
+
 if (require.main === module) {
+  endQuietlyOnClosedPipe();
   main(process.argv).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = outputClosed ? 0 : code;
     },
     (err: unknown) => {
-      process.stderr.write(`mesos-panel: ${messageOf(err)}\n`);
-      process.exitCode = 1;
+      if (!outputClosed) process.stderr.write(`mesos-panel: ${messageOf(err)}\n`);
+      process.exitCode = outputClosed ? 0 : 1;
     },
   );
 }

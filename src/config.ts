@@ -4,22 +4,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { hidePasswords, normaliseMasterUrl } from './mesos/master-url';
 import { SIZES } from './panel/frame';
 import { closest } from './config-hints';
+import { ALL_DISPLAY_KINDS, displaySettingsIssues } from './hw/display-kinds';
 
 export const DEFAULT_CONFIG_FILE = '/etc/mesos-panel/config.json';
 export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'pi', 'host'] as const;
-export const DISPLAY_KINDS = ['ssd1306', 'sh1106', 'hd44780', 'terminal', 'png', 'none'] as const;
 
 const absolutePath = z.string().refine((p) => path.isAbsolute(p), 'an absolute path');
-const masterUrl = z.string().refine((s) => {
+const masterUrl = z.string().transform((s, ctx) => {
   try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.pathname === '/' && !u.search;
-  } catch {
-    return false;
+    return normaliseMasterUrl(s);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `a master URL; ${(err as Error).message}` });
+    return z.NEVER;
   }
-}, 'an http:// or https:// URL of a master with no path, e.g. http://10.0.0.2:5050');
+});
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'a range of local times "HH:MM-HH:MM", e.g. "22:00-07:00"');
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 // I2C addresses are written in hex in every datasheet and in i2cdetect's output, so accept "0x3c" too.
@@ -34,7 +35,7 @@ const schema = z.strictObject({
   credentialsFile: absolutePath.nullable(),
   caFile: absolutePath.nullable(),
   display: z.strictObject({
-    kind: z.enum(DISPLAY_KINDS),
+    kind: z.enum(ALL_DISPLAY_KINDS),
     size: z.enum(SIZES),
     bus: int(0, 255),
     address: i2cAddress.nullable(),
@@ -47,7 +48,7 @@ const schema = z.strictObject({
       customPins: z.strictObject({ rs: lcdPin, rw: lcdPin, e: lcdPin, backlight: lcdPin, d4: lcdPin, d5: lcdPin, d6: lcdPin, d7: lcdPin }).nullable(),
       backlightActiveLow: z.boolean().nullable(),
     }),
-  }),
+  }).superRefine((d, ctx) => displaySettingsIssues(d).forEach((i) => ctx.addIssue({ code: 'custom', ...i }))),
   screens: z.strictObject({
     enabled: z.array(z.enum(SCREEN_NAMES)).min(1),
     autoCycleSeconds: int(0, 3600),
@@ -208,7 +209,7 @@ function valueAt(obj: unknown, keyPath: readonly PropertyKey[]): unknown {
 }
 
 function show(v: unknown): string {
-  const s = v === undefined ? 'missing' : JSON.stringify(v);
+  const s = v === undefined ? 'missing' : hidePasswords(JSON.stringify(v));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

@@ -1,5 +1,6 @@
-// One line per event on stdout. Under systemd (JOURNAL_STREAM set) each line carries a <N> syslog
-// priority prefix (sd-daemon(3)) and no timestamp, since journald adds its own.
+// One line per event on stderr, so stdout carries only a command's result (`pi --json | jq`, the terminal
+// display's picture). Under systemd (JOURNAL_STREAM set) each line carries a <N> syslog priority prefix
+// (sd-daemon(3)) and no timestamp, since journald adds its own; the unit sends stderr to the journal too.
 
 export type Level = 'error' | 'warn' | 'info' | 'debug';
 const PRIORITY: Record<Level, number> = { error: 3, warn: 4, info: 6, debug: 7 };
@@ -20,7 +21,7 @@ export function createLogger(
   opts: { namespace?: string; journal?: boolean; debug?: boolean; sink?: LogSink } = {},
 ): Logger {
   const journal = opts.journal ?? Boolean(process.env.JOURNAL_STREAM);
-  const sink = opts.sink ?? { write: (line: string) => process.stdout.write(line) };
+  const sink = opts.sink ?? { write: (line: string) => process.stderr.write(line) };
   const emit = (level: Level, msg: string): void => {
     if (level === 'debug' && !opts.debug) return;
     // A message is one line: a multi-line message would become several journal entries.

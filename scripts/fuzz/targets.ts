@@ -19,6 +19,8 @@ import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import { fast } from '../../src/pi/kernel';
 import { Ledger } from '../../src/pi/ledger';
 import { LedgerFileError, parseLedger, serializeLedger } from '../../src/pi/ledger-store';
+import { exactChunk } from '../../src/pi/exact-kernel';
+import { decodeExactResult, encodeExactRequest, encodeExactResult, exactBound, parseExactRequest } from '../../src/pi/exact-task-data';
 import { TaskDataError, decodeTaskResult, encodeTaskRequest, encodeTaskResult, parseTaskRequest } from '../../src/pi/task-data';
 import { mutateBytes, mutateJson, type Mutation, type Rng } from './mutate';
 
@@ -221,6 +223,25 @@ const taskDataTarget = (): FuzzTarget => {
     check: (v) => {
       const t = v as { start: number; end: number };
       return t.start < t.end && t.start % 2 === 0 && t.end % 2 === 0 ? null : `accepted range [${t.start}, ${t.end})`;
+    },
+  };
+};
+
+const exactTaskDataTarget = (): FuzzTarget => {
+  const request = { start: 2_000_000, end: 2_004_000, kernel: 'exact' as const, bits: 2000 };
+  const seeds = [
+    encodeExactRequest(request),
+    encodeExactResult({ ...request, ...exactChunk(request.start, request.end, request.bits), terms: request.end - request.start, ms: 30 }),
+  ];
+  return {
+    name: 'exact-task-data',
+    typed: [TaskDataError],
+    mutate: (r) => mutateJson(r.pick(seeds), r, 0.4),
+    run: (input, r) => (input.includes('"sum"') || r.chance(0.3) ? decodeExactResult(input, r.chance(0.5) ? request : undefined) : parseExactRequest(input)),
+    check: (v) => {
+      const t = v as { start: number; end: number; sum?: bigint; bound?: number };
+      if (!(t.start < t.end && t.start % 2 === 0 && t.end % 2 === 0)) return `accepted range [${t.start}, ${t.end})`;
+      return t.sum === undefined || (t.sum > 0n && t.bound === exactBound(t.start, t.end)) ? null : `accepted sum ${t.sum} with bound ${t.bound}`;
     },
   };
 };
@@ -436,6 +457,7 @@ export function allTargets(dir: string): FuzzTarget[] {
     schedulerTarget(),
     executorTarget(),
     taskDataTarget(),
+    exactTaskDataTarget(),
     ledgerTarget(),
     ledgerUpdateTarget(),
     configFileTarget(dir),

@@ -1,6 +1,7 @@
 // `mesos-panel doctor`: checks what a new install usually gets wrong (I2C enabled, permissions, the display's
 // address, the master, the button) and prints what to fix, one line each.
 import type { Command } from 'commander';
+import type { PromisifiedBus } from 'i2c-bus';
 import type { Config } from '../config';
 import { masterAccess } from '../master-access';
 import type { ButtonBackend, ButtonError } from '../hw/button/backend';
@@ -9,6 +10,7 @@ import { OnoffBackend } from '../hw/button/onoff';
 import type { Finding } from '../hw/finding';
 import { checkI2c } from '../hw/i2c-doctor';
 import { HttpError } from '../mesos/http';
+import { DISPLAY_KINDS, isDisplayKind } from '../hw/display-kinds';
 import { StateClient } from '../mesos/state-client';
 import { messageOf } from '../cli-errors';
 import type { CommandContext } from './context';
@@ -71,14 +73,11 @@ async function checkButton(config: Config): Promise<Finding> {
 
 async function checkDisplay(config: Config): Promise<Finding[]> {
   const d = config.display;
-  if (d.kind !== 'ssd1306' && d.kind !== 'sh1106' && d.kind !== 'hd44780') {
-    return [{ ok: true, check: 'display', detail: `kind ${d.kind}: no I2C to check` }];
-  }
-  return checkI2c({
-    bus: d.bus,
-    expectAddress: d.address ?? (d.kind === 'hd44780' ? 0x27 : 0x3c),
-    scan: async () => (await (require('i2c-bus') as typeof import('i2c-bus')).openPromisified(d.bus)).scan(),
-  });
+  const kind = d.kind;
+  if (!isDisplayKind(kind)) return [{ ok: true, check: 'display', detail: `kind ${kind}: no I2C to check` }];
+  let opened: Promise<PromisifiedBus> | undefined;
+  const bus = () => (opened ??= (require('i2c-bus') as typeof import('i2c-bus')).openPromisified(d.bus));
+  return checkI2c({ bus: d.bus, kind, expectAddress: d.address ?? DISPLAY_KINDS[kind].defaultAddress, scan: async () => (await bus()).scan(), probeBus: bus });
 }
 
 export function formatFinding(f: Finding): string {

@@ -24,6 +24,8 @@ export interface PanelHostOptions {
   button?: ButtonBackend;
   /** The π job; when it serves the executor (startPi's PiHost), its server's /health reports this panel. */
   pi?: PiController | PiHost;
+  /** Picture pixels per display pixel when display.kind is png. */
+  pngScale?: number;
   onProgress?: () => void;
 }
 
@@ -36,7 +38,7 @@ export interface PanelHost {
 export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const { config, log } = o;
   const access = masterAccess(config);
-  const display = o.display ?? displayFromConfig(config, log.child('display'));
+  const display = o.display ?? displayFromConfig(config, log.child('display'), o.pngScale);
   const poller = new StatePoller(
     {
       source: new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access }),

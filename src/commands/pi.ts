@@ -16,7 +16,7 @@ import { KERNEL_NAMES, type KernelName } from '../pi/kernel';
 import { MAX_JOB_TERMS, MIN_JOB_TERMS } from '../pi/ledger';
 import { PiService, type PiServiceOptions } from '../pi/service';
 import type { CommandContext } from './context';
-import { intOption } from './options';
+import { intOption, masterOption } from './options';
 import { ProgressLine, type ProgressStream, wantsProgress } from './pi-progress';
 
 export interface StartPiOptions {
@@ -164,19 +164,6 @@ export function termsOption(value: string): number {
   return n;
 }
 
-function masterOption(value: string): string {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    throw new UsageError(`--master is "${value}"; give a master URL such as http://10.0.0.2:5050`);
-  }
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || (u.pathname !== '/' && u.pathname !== '') || u.search) {
-    throw new UsageError(`--master is "${value}"; give an http:// or https:// master URL with no path, such as http://10.0.0.2:5050`);
-  }
-  return value;
-}
-
 export interface PiCommandDeps {
   /** The executor bundle to serve; tests pass one built from the sources. */
   bundle?: () => ExecutorBundle;
@@ -195,7 +182,7 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
     .option('--connect-timeout <s>', 'give up when no master accepts the framework for this long', '30')
     .option('--json', 'print one JSON object')
     .action(async (opts: { master?: string; terms?: string; kernel?: string; httpPort?: string; connectTimeout: string; json?: boolean }) => {
-      const masters = opts.master !== undefined ? [masterOption(opts.master)] : undefined;
+      const masters = opts.master !== undefined ? [masterOption('--master', opts.master)] : undefined;
       const terms = opts.terms !== undefined ? termsOption(opts.terms) : undefined;
       if (opts.kernel !== undefined && !(KERNEL_NAMES as readonly string[]).includes(opts.kernel)) {
         throw new UsageError(`--kernel is "${opts.kernel}"; use ${KERNEL_NAMES.join(' or ')}`);

@@ -11,10 +11,14 @@ export function registerSimMaster(program: Command, ctx: CommandContext): void {
     .option('--agents <n>', 'number of simulated agents', '3')
     .option('--seed <n>', 'seed of the simulated load', '1')
     .action(async (opts: { port: string; agents: string; seed: string }) => {
+      const port = intOption('--port', opts.port, 0, 65_535);
       const cluster = await startSimCluster({
-        port: intOption('--port', opts.port, 0, 65_535),
+        port,
         agents: intOption('--agents', opts.agents, 0, 64),
         seed: intOption('--seed', opts.seed, 0, 2 ** 31),
+      }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EADDRINUSE') throw err;
+        throw new Error(`port ${port} is in use (a master or another sim-master?); give another --port, or --port 0 for a free one`);
       });
       ctx.out(`simulated master at ${cluster.url} with ${opts.agents} agents; Ctrl-C stops it`);
       await new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
-// Where a one-shot command (status, render) gets its snapshot: a live master or a saved /state file.
+// Where a one-shot command (status, render) gets its snapshot: --master, --state-file, or else the configured
+// masters, as run, pi and doctor use them.
 import * as fs from 'node:fs';
 import type { Config } from '../config';
 import { masterAccess } from '../master-access';
@@ -6,42 +7,56 @@ import { UsageError } from '../cli-errors';
 import { parseJsonBody } from '../mesos/http';
 import type { ClusterSnapshot } from '../mesos/snapshot';
 import { StateClient } from '../mesos/state-client';
-import { parseState } from '../mesos/state-parse';
+import { parseState, StateFormatError } from '../mesos/state-parse';
+import { masterOption } from './options';
 
 export interface SnapshotSourceOptions {
   master?: string;
   stateFile?: string;
 }
 
-export async function loadSnapshot(opts: SnapshotSourceOptions, config: Config): Promise<{ snapshot: ClusterSnapshot; from: string }> {
-  if (Boolean(opts.master) === Boolean(opts.stateFile)) {
-    throw new UsageError('give exactly one of --master URL or --state-file FILE');
-  }
-  if (opts.stateFile) {
-    const file = opts.stateFile;
-    let size: number;
-    try {
-      size = fs.statSync(file).size;
-    } catch {
-      throw new UsageError(`--state-file ${file} does not exist or cannot be read`);
-    }
-    if (size > config.maxStateBytes) {
-      throw new UsageError(`--state-file ${file} is ${size} bytes, over the ${config.maxStateBytes}-byte cap (maxStateBytes)`);
-    }
-    const json = parseJsonBody(fs.readFileSync(file), file);
-    return { snapshot: parseState(json, file), from: file };
-  }
-  let client: StateClient;
+/** The masters a one-shot command asks: --master, or the configured ones; null when it reads a file. */
+export function mastersFor(opts: SnapshotSourceOptions, config: Config): string[] | null {
+  if (opts.master !== undefined && opts.stateFile !== undefined) throw new UsageError('give --master URL or --state-file FILE, not both');
+  if (opts.stateFile !== undefined) return null;
+  return opts.master !== undefined ? [masterOption('--master', opts.master)] : config.masters;
+}
+
+/** A saved /master/state document. A file that cannot be opened is a usage problem (exit 2), whatever the reason. */
+function readStateFile(file: string, maxBytes: number): ClusterSnapshot {
+  let stat: fs.Stats;
   try {
-    client = new StateClient({
-      masters: [opts.master as string],
-      timeoutMs: config.requestTimeoutMs,
-      maxBodyBytes: config.maxStateBytes,
-      ...masterAccess(config),
-    });
-  } catch (err) {
-    throw new UsageError(`--master: ${(err as Error).message}`);
+    stat = fs.statSync(file);
+  } catch {
+    throw new UsageError(`--state-file ${file} does not exist or cannot be read`);
   }
+  if (stat.isDirectory()) throw new UsageError(`--state-file ${file} is a folder; give the saved /master/state JSON file`);
+  if (stat.size > maxBytes) {
+    throw new UsageError(`--state-file ${file} is ${stat.size} bytes, over the ${maxBytes}-byte cap (maxStateBytes)`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`--state-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const json = parseJsonBody(bytes, file);
+  try {
+    return parseState(json, file);
+  } catch (err) {
+    // /master/slaves has the agents but none of the frameworks and tasks the panel counts.
+    const doc = json as { slaves?: unknown; frameworks?: unknown };
+    if (err instanceof StateFormatError && Array.isArray(doc?.slaves) && doc.frameworks === undefined) {
+      throw new StateFormatError(err.path, `${err.detail}; this looks like /master/slaves, save /master/state instead (curl http://MASTER:5050/master/state)`, file);
+    }
+    throw err;
+  }
+}
+
+export async function loadSnapshot(opts: SnapshotSourceOptions, config: Config): Promise<{ snapshot: ClusterSnapshot; from: string }> {
+  const masters = mastersFor(opts, config);
+  if (!masters) return { snapshot: readStateFile(opts.stateFile as string, config.maxStateBytes), from: opts.stateFile as string };
+  const client = new StateClient({ masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...masterAccess(config) });
   const result = await client.fetchState();
   return { snapshot: result.snapshot, from: result.master };
 }

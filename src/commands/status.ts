@@ -23,7 +23,7 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
   program
     .command('status')
     .description('print what the cluster has and uses, from a master or a saved /state file')
-    .option('--master <url>', 'a master URL, e.g. http://10.0.0.2:5050 (redirects to the leader are followed)')
+    .option('--master <url>', 'a master URL, e.g. http://10.0.0.2:5050 (default: the configured masters; redirects to the leader are followed)')
     .option('--state-file <file>', 'a saved /master/state JSON document')
     .option('--json', 'print one JSON object')
     .action(async (opts: { master?: string; stateFile?: string; json?: boolean }) => {

@@ -116,8 +116,12 @@ export interface PngDisplayOpts {
   file: string;
   scale?: number;
   name?: string;
-  /** Called with a one-line message when a write fails; the display keeps going. */
+  /**
+   * Called with a one-line message when writes start failing: once, not on every frame, until a write succeeds
+   * again (then `onRecover`). The display keeps going.
+   */
   onError?: (message: string) => void;
+  onRecover?: (message: string) => void;
 }
 
 /**
@@ -130,6 +134,7 @@ export class PngDisplay implements Display {
   private last: Frame | null = null;
   private queued: Frame | null = null;
   private writing: Promise<void> | null = null;
+  private failing = false;
 
   constructor(
     readonly geometry: Geometry,
@@ -174,25 +179,13 @@ export class PngDisplay implements Display {
     try {
       await fs.promises.writeFile(tmp, frameToPng(frame, this.opts.scale ?? 1, this.level));
       await fs.promises.rename(tmp, this.opts.file);
+      if (this.failing) this.opts.onRecover?.(`png display: writing ${this.opts.file} again`);
+      this.failing = false;
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      this.opts.onError?.(`png display: cannot write ${this.opts.file} (${err.code ?? err.message}); check the directory exists and is writable`);
+      if (!this.failing) this.opts.onError?.(`png display: cannot write ${this.opts.file} (${err.code ?? err.message}); check the directory exists and is writable`);
+      this.failing = true;
       await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
     }
   }
-}
-
-/** Nearest-neighbour enlargement of a PNG, so an emulated glass can be looked at as large as a rendered frame. */
-export function scalePng(png: Buffer, scale: number): Buffer {
-  const k = Math.max(1, Math.floor(scale));
-  const src = PNG.sync.read(png);
-  const out = new PNG({ width: src.width * k, height: src.height * k });
-  for (let y = 0; y < out.height; y++) {
-    for (let x = 0; x < out.width; x++) {
-      const s = ((Math.floor(y / k) * src.width + Math.floor(x / k)) << 2) >>> 0;
-      const d = (y * out.width + x) << 2;
-      src.data.copy(out.data, d, s, s + 4);
-    }
-  }
-  return PNG.sync.write(out);
 }

@@ -150,6 +150,10 @@ export function networkError(err: unknown, url: string, deadline: Deadline): Htt
   const code = errorCode(err);
   const tls = code ? TLS_CODES[code] : undefined;
   if (tls) return new HttpError('tls', url, `cannot trust ${url}: ${tls[0]}; ${tls[1]}`);
+  // OpenSSL reads a plain-HTTP answer as a TLS record of an unknown version ("wrong version number").
+  if (code === 'EPROTO' && url.startsWith('https:')) {
+    return new HttpError('tls', url, `${url} does not answer in TLS (EPROTO); the master probably serves plain HTTP: write http:// instead of https://`);
+  }
   const what = code ? (CONNECT_CODES[code] ?? code) : errorText(err);
   return new HttpError('unreachable', url, `cannot reach ${url}: ${what}; check that the master runs there and the URL is right`);
 }

@@ -5,6 +5,7 @@
 // which trunc(lo) and trunc(hi) agree is a decimal of π: truncation is monotone, which also makes carries
 // and runs of 9s or 0s safe. All arithmetic is in BigInt at 10^-PLACES, rounded outward (lo down, hi up),
 // so nothing is lost to rounding either.
+import { eulerNumbers } from './euler';
 import { SCALE_BITS } from './exact';
 
 /** Decimal places of the interval arithmetic; far beyond what ε (≥ ~1e-31 per chunk) allows. */
@@ -19,38 +20,21 @@ export interface Certified {
   decimals: number;
 }
 
-const euler: bigint[] = [1n];
-
-/** Euler numbers E_0, E_2, …, E_{2(count-1)} from Σ_{k≤n} C(2n,2k)·E_{2k} = 0. */
-export function eulerNumbers(count: number): bigint[] {
-  for (let n = euler.length; n < count; n++) {
-    // C(2n, 2k) for k = 0..n-1, built up incrementally.
-    let binom = 1n;
-    let sum = 0n;
-    for (let k = 0; k < n; k++) {
-      sum += binom * euler[k];
-      const j = BigInt(2 * k);
-      binom = (binom * (BigInt(2 * n) - j) * (BigInt(2 * n) - j - 1n)) / ((j + 1n) * (j + 2n));
-    }
-    euler.push(-sum);
-  }
-  return euler.slice(0, count);
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
+export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
   return q * b !== a && (a < 0n) !== (b < 0n) ? q - 1n : q;
 }
 
-function ceilDiv(a: bigint, b: bigint): bigint {
+export function ceilDiv(a: bigint, b: bigint): bigint {
   return -floorDiv(-a, b);
 }
 
-/** Longest common prefix of the PLACES-decimal expansions of lo·10^-PLACES and hi·10^-PLACES. */
-export function commonPrefix(lo: bigint, hi: bigint): Certified {
+/** Longest common prefix of the `places`-decimal expansions of lo·10^-places and hi·10^-places. */
+export function commonPrefix(lo: bigint, hi: bigint, places: number = PLACES): Certified {
   const none: Certified = { digits: '', decimals: 0 };
   if (lo < 0n || hi < lo) return none;
-  const write = (v: bigint): string => `${v / TEN_P}.${(v % TEN_P).toString().padStart(PLACES, '0')}`;
+  const unit = places === PLACES ? TEN_P : 10n ** BigInt(places);
+  const write = (v: bigint): string => `${v / unit}.${(v % unit).toString().padStart(places, '0')}`;
   const a = write(lo);
   const b = write(hi);
   const intLen = a.indexOf('.');

@@ -22,6 +22,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { performance } from 'node:perf_hooks';
 import { createLogger, type Logger } from '../log';
 import { ExecutorClient, ExecutorEnvError, readExecutorEnv, type ExecutorEnv, type ExecutorEvent, type LaunchedTask } from '../mesos/executor-client';
+import { exactChunk, type ExactChunk } from './exact-kernel';
+import { encodeExactResult, isExactRequest, parseExactRequest, type ExactRequest } from './exact-task-data';
 import { primeKernels, runKernel, type ChunkSum } from './kernel';
 import { TaskDataError, encodeTaskResult, parseTaskRequest, type TaskRequest } from './task-data';
 
@@ -38,9 +40,12 @@ export interface ExecutorOptions {
   exit: (code: number) => void;
 }
 
+/** A chunk of either kind: doubles (precise, fast) or an exact sum at P bits for a job asked for by digits. */
+type AnyRequest = TaskRequest | ExactRequest;
+
 interface Running {
   worker: KernelWorker;
-  request: TaskRequest;
+  request: AnyRequest;
 }
 
 /** A kept worker thread and how many chunks it has summed, for the log line that shows reuse. */
@@ -50,7 +55,7 @@ interface KernelWorker {
 }
 
 /** What a worker posts back for one chunk. */
-type WorkerReply = ChunkSum & { ms: number };
+type WorkerReply = (ChunkSum | ExactChunk) & { ms: number };
 
 export function runExecutor(o: ExecutorOptions): { stop(): void } {
   const { logger } = o;
@@ -107,10 +112,11 @@ export function runExecutor(o: ExecutorOptions): { stop(): void } {
     const taskId = task.task_id.value;
     if (running.has(taskId) || ended.has(taskId)) return logger.warn(`task ${taskId} launched twice; ignoring the repeat`);
     if (shuttingDown) return end(taskId, 'TASK_KILLED', { message: 'executor is shutting down' });
-    let request: TaskRequest;
+    let request: AnyRequest;
     try {
       if (task.data === undefined) throw new TaskDataError('task data is missing; the scheduler must send JSON {start, end, kernel}');
-      request = parseTaskRequest(Buffer.from(task.data, 'base64'));
+      const data = Buffer.from(task.data, 'base64');
+      request = isExactRequest(data) ? parseExactRequest(data) : parseTaskRequest(data);
     } catch (err) {
       if (!(err instanceof TaskDataError)) throw err;
       logger.warn(`task ${taskId}: ${err.message}`);
@@ -130,7 +136,11 @@ export function runExecutor(o: ExecutorOptions): { stop(): void } {
       settle(() => {
         worker.chunks += 1;
         idle.push(worker);
-        const result = encodeTaskResult({ ...request, hi: m.hi, lo: m.lo, errBound: m.errBound, terms: request.end - request.start, ms: m.ms });
+        const terms = request.end - request.start;
+        const result =
+          request.kernel === 'exact' && 'sum' in m
+            ? encodeExactResult({ ...request, sum: m.sum, bound: m.bound, terms, ms: m.ms })
+            : encodeTaskResult({ ...(request as TaskRequest), ...(m as ChunkSum), terms, ms: m.ms });
         logger.info(`task ${taskId}: [${request.start},${request.end}) ${request.kernel} in ${Math.round(m.ms)} ms (chunk ${worker.chunks} on worker ${worker.thread.threadId})`);
         end(taskId, 'TASK_FINISHED', { data: Buffer.from(result, 'utf8') });
       });
@@ -225,10 +235,10 @@ function readIdleMs(text: string | undefined): number {
 function workerMain(): void {
   // Before the first task is read (it waits in the port meanwhile), so its chunk runs at full speed.
   primeKernels();
-  parentPort!.on('message', (request: TaskRequest) => {
+  parentPort!.on('message', (request: AnyRequest) => {
     const t0 = performance.now();
-    const sum = runKernel(request.kernel, request.start, request.end);
-    const reply: WorkerReply = { hi: sum.hi, lo: sum.lo, errBound: sum.errBound, ms: performance.now() - t0 };
+    const sum = request.kernel === 'exact' ? exactChunk(request.start, request.end, request.bits) : runKernel(request.kernel, request.start, request.end);
+    const reply: WorkerReply = { ...sum, ms: performance.now() - t0 };
     parentPort!.postMessage(reply);
   });
 }

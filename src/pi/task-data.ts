@@ -31,12 +31,12 @@ export class TaskDataError extends Error {
   override name = 'TaskDataError';
 }
 
-type Input = string | Uint8Array;
+export type Input = string | Uint8Array;
 
-function parseObject(input: Input, what: string, keys: readonly string[]): Record<string, unknown> {
+export function parseObject(input: Input, what: string, keys: readonly string[], maxBytes = MAX_TASK_DATA_BYTES): Record<string, unknown> {
   const bytes = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
-  if (bytes > MAX_TASK_DATA_BYTES) {
-    throw new TaskDataError(`${what} is ${bytes} bytes, over the ${MAX_TASK_DATA_BYTES}-byte limit`);
+  if (bytes > maxBytes) {
+    throw new TaskDataError(`${what} is ${bytes} bytes, over the ${maxBytes}-byte limit`);
   }
   let text: string;
   if (typeof input === 'string') text = input;
@@ -67,7 +67,7 @@ function parseObject(input: Input, what: string, keys: readonly string[]): Recor
   return obj;
 }
 
-function finite(obj: Record<string, unknown>, key: string, what: string): number {
+export function finite(obj: Record<string, unknown>, key: string, what: string): number {
   const v = obj[key];
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new TaskDataError(`${what}: "${key}" must be a finite number (got ${describe(v)})`);
@@ -75,7 +75,7 @@ function finite(obj: Record<string, unknown>, key: string, what: string): number
   return v;
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (typeof v === 'string') return `string ${JSON.stringify(v.slice(0, 20))}${v.length > 20 ? '…' : ''}`;
   if (v === null || Array.isArray(v)) return v === null ? 'null' : 'an array';
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
@@ -92,6 +92,24 @@ export function checkRange(start: number, end: number, what = 'task data'): void
   if (start >= end) throw new TaskDataError(`${what}: "start" must be below "end" (got ${start} >= ${end})`);
 }
 
+/** A result's compute time must be one the ledger can turn into a speed. */
+export function checkMs(ms: number, terms: number, what: string): void {
+  if (ms < 0) throw new TaskDataError(`${what}: "ms" must not be negative (got ${ms})`);
+  if (ms > MAX_TASK_MS) throw new TaskDataError(`${what}: "ms" must be at most ${MAX_TASK_MS} (got ${ms})`);
+  // The ledger turns ms into a speed: 5e-324 ms would make it Infinity, which a saved ledger cannot hold.
+  if (ms > 0 && terms / ms > MAX_TERMS_PER_MS) {
+    throw new TaskDataError(`${what}: "ms" ${ms} means ${terms / ms} terms per ms, beyond any CPU; the executor's clock is wrong`);
+  }
+}
+
+/** The checked "start" and "end" of a parsed request or result. */
+export function rangeOf(obj: Record<string, unknown>, what: string): { start: number; end: number } {
+  const start = finite(obj, 'start', what);
+  const end = finite(obj, 'end', what);
+  checkRange(start, end, what);
+  return { start, end };
+}
+
 function kernelOf(obj: Record<string, unknown>, what: string): KernelName {
   const k = obj.kernel;
   if (typeof k !== 'string' || !(KERNEL_NAMES as readonly string[]).includes(k)) {
@@ -105,9 +123,7 @@ const REQUEST_KEYS = ['start', 'end', 'kernel'] as const;
 export function parseTaskRequest(input: Input): TaskRequest {
   const what = 'task data';
   const obj = parseObject(input, what, REQUEST_KEYS);
-  const start = finite(obj, 'start', what);
-  const end = finite(obj, 'end', what);
-  checkRange(start, end, what);
+  const { start, end } = rangeOf(obj, what);
   return { start, end, kernel: kernelOf(obj, what) };
 }
 
@@ -133,18 +149,11 @@ export function encodeTaskResult(r: TaskResult): string {
 export function decodeTaskResult(input: Input, expected?: TaskRequest): TaskResult {
   const what = 'task result';
   const obj = parseObject(input, what, RESULT_KEYS);
-  const start = finite(obj, 'start', what);
-  const end = finite(obj, 'end', what);
-  checkRange(start, end, what);
+  const { start, end } = rangeOf(obj, what);
   const kernel = kernelOf(obj, what);
   const [hi, lo, errBound, terms, ms] = (['hi', 'lo', 'errBound', 'terms', 'ms'] as const).map((k) => finite(obj, k, what));
   if (terms !== end - start) throw new TaskDataError(`${what}: "terms" must be end - start = ${end - start} (got ${terms})`);
-  if (ms < 0) throw new TaskDataError(`${what}: "ms" must not be negative (got ${ms})`);
-  if (ms > MAX_TASK_MS) throw new TaskDataError(`${what}: "ms" must be at most ${MAX_TASK_MS} (got ${ms})`);
-  // The ledger turns ms into a speed: 5e-324 ms would make it Infinity, which a saved ledger cannot hold.
-  if (ms > 0 && terms / ms > MAX_TERMS_PER_MS) {
-    throw new TaskDataError(`${what}: "ms" ${ms} means ${terms / ms} terms per ms, beyond any CPU; the executor's clock is wrong`);
-  }
+  checkMs(ms, terms, what);
   if (!(hi > 0 && hi <= (4 / (2 * start + 1)) * (1 + 1e-12))) {
     throw new TaskDataError(`${what}: "hi" ${hi} is outside (0, 4/(2·start+1)], so the chunk was not summed correctly`);
   }

@@ -51,6 +51,8 @@ interface ExecutorRun {
   info: Json;
   containerId: string;
   sandbox: string;
+  /** The sandbox being made and fetched into; settles once nothing more is written there. */
+  starting?: Promise<void>;
   proc?: ChildProcess;
   exited: Promise<void>;
   markExited: () => void;
@@ -119,7 +121,7 @@ export class SimAgentNode {
     if (!run && this.host.users && !this.host.users.has(framework.user)) return this.noSuchUser(framework, task, executorId);
     if (!run) {
       run = this.newRun(framework, executorId, { ...executorInfo, framework_id: { value: framework.id } });
-      void this.startExecutor(run);
+      run.starting = this.startExecutor(run);
     }
     const launched = { ...task, executor: run.info };
     if (run.subscribed && run.stream) this.sendLaunch(run, launched);
@@ -177,13 +179,16 @@ export class SimAgentNode {
 
   /** Fault: the agent machine is gone. Its executors die and nothing more is heard from it. */
   lose(): Promise<void> {
-    for (const run of this.runs.values()) {
+    const runs = [...this.runs.values()];
+    for (const run of runs) {
       run.lost = true;
       this.signal(run, 'SIGKILL');
       run.stream?.destroy();
     }
     this.updates.clear();
-    return Promise.all([...this.runs.values()].map((r) => r.exited)).then(() => undefined);
+    // An executor lost while its sandbox was still being made ends at once, but its mkdir and fetch go on; waiting
+    // for them keeps a caller that removes the work folder next from racing them (and finding it made again).
+    return Promise.all(runs.flatMap((r) => [r.exited, r.starting])).then(() => undefined);
   }
 
   executorPids(): number[] {

@@ -120,7 +120,18 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     return master;
   };
   const masters: SimMaster[] = [];
-  await startMaster(opts.port, { kind: 'leader' }, model.id);
+  const stopAgents = async (): Promise<void> => {
+    scheduler.close();
+    await Promise.all([...agents.values()].map((a) => a.close()));
+  };
+  try {
+    await startMaster(opts.port, { kind: 'leader' }, model.id);
+  } catch (err) {
+    // A busy port: what started so far would keep the process alive and the work folder on disk.
+    await stopAgents();
+    if (!opts.workDir) await rm(workDir, { recursive: true, force: true });
+    throw err;
+  }
 
   const leader = (): SimMaster | undefined => masters.find((m) => m.mode.kind === 'leader');
   const addMaster = async (port?: number): Promise<SimMaster> => {
@@ -166,8 +177,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     faults: makeFaults(model, masters, agents, scheduler, failover, leader),
     close: async () => {
       if (timer) clearInterval(timer);
-      scheduler.close();
-      await Promise.all([...agents.values()].map((a) => a.close()));
+      await stopAgents();
       await Promise.all(masters.map((m) => m.close()));
       if (!opts.workDir) await rm(workDir, { recursive: true, force: true });
     },

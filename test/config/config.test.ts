@@ -5,8 +5,9 @@ import { ConfigError, DEFAULT_CONFIG, envLayer, loadConfig, resolveConfig } from
 import { readCredentials } from '../../src/master-access';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
+/** A file in a temp folder that is removed after the file's tests. */
 function tmp(name: string, content: string, mode = 0o600): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-config-'));
   dirs.push(dir);
@@ -53,11 +54,11 @@ describe('config', () => {
   });
 
   it('each problem is one line naming key, value, source and what is allowed', () => {
-    const file = tmp('c.json', JSON.stringify({ display: { kind: 'ssd1309', rotation: 90 }, pollIntervalMs: 'fast' }));
+    const file = tmp('c.json', JSON.stringify({ display: { kind: 'ssd1351', rotation: 90 }, pollIntervalMs: 'fast' }));
     const msg = errorOf(() => loadConfig({ configFile: file, env: {} }));
     const lines = msg.split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines).toContain(`config: display.kind is "ssd1309" (${file}); allowed: one of "ssd1306", "sh1106", "hd44780", "terminal", "png", "none"`);
+    expect(lines).toContain(`config: display.kind is "ssd1351" (${file}); allowed: one of "ssd1306", "ssd1309", "sh1106", "sh1107", "hd44780", "terminal", "png", "none"`);
     expect(lines).toContain(`config: display.rotation is 90 (${file}); allowed: one of 0, 180`);
     expect(lines.find((l) => l.startsWith('config: pollIntervalMs is "fast"'))).toMatch(/allowed: a number/);
   });
@@ -82,9 +83,9 @@ describe('config', () => {
   });
 
   it('a bad value from the environment names the variable', () => {
-    const msg = errorOf(() => loadConfig({ env: { MESOS_PANEL_POLL_INTERVAL_MS: 'fast', MESOS_PANEL_DISPLAY__KIND: 'ssd1309' } }));
+    const msg = errorOf(() => loadConfig({ env: { MESOS_PANEL_POLL_INTERVAL_MS: 'fast', MESOS_PANEL_DISPLAY__KIND: 'ssd1351' } }));
     expect(msg.split('\n').sort()).toEqual([
-      'config: display.kind is "ssd1309" (environment MESOS_PANEL_DISPLAY__KIND); allowed: one of "ssd1306", "sh1106", "hd44780", "terminal", "png", "none"',
+      'config: display.kind is "ssd1351" (environment MESOS_PANEL_DISPLAY__KIND); allowed: one of "ssd1306", "ssd1309", "sh1106", "sh1107", "hd44780", "terminal", "png", "none"',
       'config: pollIntervalMs is "fast" (environment MESOS_PANEL_POLL_INTERVAL_MS); allowed: a number',
     ]);
   });
@@ -100,7 +101,7 @@ describe('config', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(errorOf(() => loadConfig({ configFile: tmp('b.json', '{"masters": ['), env: {} }))).toMatch(/is not valid JSON/);
     expect(errorOf(() => loadConfig({ configFile: '/nonexistent/c.json', env: {} }))).toMatch(/does not exist/);
-    expect(errorOf(() => resolveConfig([{ source: 'f', values: { masters: ['localhost:5050'] } }]))).toMatch(/masters.0 is "localhost:5050" \(f\); allowed: an http:\/\/ or https:\/\/ URL/);
+    expect(errorOf(() => resolveConfig([{ source: 'f', values: { masters: ['ftp://localhost:5050'] } }]))).toMatch(/masters.0 is "ftp:\/\/localhost:5050" \(f\); allowed: a master URL; a master speaks http:\/\/ or https:\/\//);
   });
 
   it('a missing default file is fine', () => {

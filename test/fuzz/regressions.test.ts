@@ -73,7 +73,7 @@ describe('config loader', () => {
   });
 
   test('many bad entries under the cap list ten and count the rest', () => {
-    const err = configError(JSON.stringify({ masters: new Array(200).fill('x') }));
+    const err = configError(JSON.stringify({ masters: new Array(200).fill('ftp://x') }));
     const lines = err.message.split('\n');
     expect(lines).toHaveLength(11);
     expect(lines[10]).toBe('config: 190 more problems like these; fix the ones above first');

@@ -82,4 +82,27 @@ describe('PngDisplay', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^png display: cannot write \/nonexistent-dir\/x\.png \(ENOENT\); check the directory/);
   });
+
+  it('warns once while writes keep failing, and again only after they worked in between', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'png-display-'));
+    const file = path.join(dir, 'sub', 'panel.png');
+    const said: string[] = [];
+    const d = new PngDisplay(geometryOf('16x2'), { file, onError: (m) => said.push(m), onRecover: (m) => said.push(m) });
+    const frames = (['host', 'overview', 'agents'] as const).map((s) => renderScreen(s, fullModel(), geometryOf('16x2')));
+    const showEach = async () => {
+      for (const f of frames) {
+        d.show(f);
+        await d.close('keep');
+      }
+    };
+    await showEach();
+    expect(said).toHaveLength(1);
+    fs.mkdirSync(path.dirname(file));
+    await showEach();
+    expect(said).toEqual([expect.stringMatching(/cannot write .*ENOENT/), `png display: writing ${file} again`]);
+    fs.rmSync(path.dirname(file), { recursive: true });
+    await showEach();
+    expect(said).toHaveLength(3);
+    fs.rmSync(dir, { recursive: true });
+  });
 });

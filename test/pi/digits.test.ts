@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
-import { certify, certifiedDigits, commonPrefix, eulerNumbers } from '../../src/pi/digits';
+import { certify, certifiedDigits, commonPrefix } from '../../src/pi/digits';
+import { eulerNumbers } from '../../src/pi/euler';
 import { PI_120, rng } from './reference';
 
 const D = Decimal.clone({ precision: 130 });

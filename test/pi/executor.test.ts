@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../src/log';
 import { runExecutor } from '../../src/pi/executor-main';
+import { exactChunk } from '../../src/pi/exact-kernel';
+import { decodeExactResult, encodeExactRequest } from '../../src/pi/exact-task-data';
 import { decodeTaskResult } from '../../src/pi/task-data';
 import { runKernel } from '../../src/pi/kernel';
 import { FakeAgent, REAL, RECORDED_LAUNCH, RECORDED_SUBSCRIBED, agentEnv, buildExecutorBundle, until } from './executor-harness';
@@ -105,6 +107,20 @@ describe('the executor against a fake agent', () => {
     agent.launch('short-2', '{"start":0,"end":1000,"kernel":"fast"}');
     await until('TASK_FINISHED', () => agent.statuses.length === 4);
     expect(agent.statuses.slice(2).map((s) => s.state)).toEqual(['TASK_RUNNING', 'TASK_FINISHED']);
+  });
+
+  it('sums an exact chunk at P bits and returns the sum the kernel gives, as base64', async () => {
+    const { agent } = await start({ MESOS_PANEL_EXECUTOR_IDLE_MS: '600000' });
+    await until('subscribe', () => agent.subscribes.length === 1);
+    const request = { start: 10_000, end: 14_000, kernel: 'exact' as const, bits: 20_000 };
+    agent.launch('exact-1', encodeExactRequest(request));
+    await until('TASK_FINISHED', () => agent.statuses.some((s) => s.state === 'TASK_FINISHED'));
+    const finished = agent.statuses.find((s) => s.state === 'TASK_FINISHED')!;
+    const result = decodeExactResult(Buffer.from(finished.data, 'base64'), request);
+    expect({ sum: result.sum, bound: result.bound }).toEqual(exactChunk(10_000, 14_000, 20_000));
+    agent.launch('exact-bad', '{"start":0,"end":4,"kernel":"exact","bits":1}');
+    await until('TASK_FAILED', () => agent.statuses.some((s) => s.state === 'TASK_FAILED'));
+    expect(agent.statuses.find((s) => s.state === 'TASK_FAILED')!.message).toBe('task data: "bits" must be an integer from 64 to 400000 (got 1)');
   });
 
   it('runs consecutive tasks on one kept worker, and on a fresh one after a KILL', async () => {

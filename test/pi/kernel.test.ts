@@ -1,6 +1,6 @@
 import { fast, precise, runKernel } from '../../src/pi/kernel';
 import { doubleToDecimal } from '../../src/pi/exact';
-import { eulerNumbers } from '../../src/pi/digits';
+import { eulerNumbers } from '../../src/pi/euler';
 import { doubleToHex } from '../../src/pi/ledger-store';
 import { closedChunk, directChunk, D60, rng } from './reference';
 

@@ -86,8 +86,8 @@ describe('mesos-panel pi', () => {
     [['--terms', '1000'], '--terms is "1000"; give a whole number from 1e6 to 1e15, e.g. 1e9'],
     [['--terms', '1000001'], '--terms is 1000001; chunks pair terms, so give an even number such as 1000002'],
     [['--kernel', 'turbo'], '--kernel is "turbo"; use precise or fast'],
-    [['--master', 'localhost:5050'], '--master is "localhost:5050"; give an http:// or https:// master URL with no path, such as http://10.0.0.2:5050'],
-    [['--master', 'nope'], '--master is "nope"; give a master URL such as http://10.0.0.2:5050'],
+    [['--master', 'ftp://10.0.0.2:5050'], '--master "ftp://10.0.0.2:5050": a master speaks http:// or https://, not ftp://; write it like http://10.0.0.2:5050'],
+    [['--master', 'http://[nope'], '--master "http://[nope": not a URL; write it like http://10.0.0.2:5050'],
     [['--http-port', '70000'], '--http-port is "70000"; give a whole number from 0 to 65535'],
   ])('%j is a usage error in one line', async (args, message) => {
     await expect(program().run(...args)).rejects.toThrow(new UsageError(message));
