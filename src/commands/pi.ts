@@ -17,6 +17,7 @@ import { MAX_JOB_TERMS, MIN_JOB_TERMS } from '../pi/ledger';
 import { PiService, type PiServiceOptions } from '../pi/service';
 import type { CommandContext } from './context';
 import { intOption, masterOption } from './options';
+import { ProgressLine, type ProgressStream, wantsProgress } from './pi-progress';
 
 export interface StartPiOptions {
   config: Config;
@@ -51,7 +52,9 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
   const files = await ExecutorServer.start({
     bundle,
     bind: config.http.bind,
-    port: o.httpPort ?? config.http.port,
+    // A one-shot job runs beside the daemon, which holds http.port: it takes any free port, and the agents
+    // fetch from whatever URL it advertises.
+    port: o.httpPort ?? (o.oneShot ? 0 : config.http.port),
     advertiseHost: config.http.advertiseHost,
     logger: log.child('executor-server'),
   });
@@ -95,23 +98,28 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
   };
 }
 
+/**
+ * The two estimates have one name each, here, in the log, on the screens and in the README: `raw`, the certified
+ * digits of the partial sum S_N, and `corrected`, those of S_N with `corrections` Euler corrections.
+ */
 export interface PiResult {
   terms: number;
   chunks: number;
   /** S_N with 40 decimals. */
   sum: string;
   error_bound: number;
-  certified: string;
-  certified_digits: number;
+  raw: string;
+  raw_decimals: number;
   corrected: string;
-  corrected_digits: number;
+  corrected_decimals: number;
+  corrections: number;
   seconds: number;
   terms_per_second: number;
   tasks: { launched: number; finished: number; failed: number; lost: number; retried: number };
 }
 
 /** The finished job as the CLI prints it; digit counts are decimals after the point. */
-export function piResult(service: PiService): PiResult {
+export function piResult(service: PiService, corrections: number): PiResult {
   const l = service.job;
   const r = l?.result();
   const d = service.certified();
@@ -123,24 +131,25 @@ export function piResult(service: PiService): PiResult {
     chunks: l.data.chunks.length,
     sum: scaledToFixed(r.sum, 40),
     error_bound: scaledToDecimal(r.eps).toNumber(),
-    certified: d.raw.digits,
-    certified_digits: d.raw.decimals,
+    raw: d.raw.digits,
+    raw_decimals: d.raw.decimals,
     corrected: d.corrected.digits,
-    corrected_digits: d.corrected.decimals,
+    corrected_decimals: d.corrected.decimals,
+    corrections,
     seconds,
     terms_per_second: seconds > 0 ? l.terms / seconds : 0,
     tasks: { launched, finished, failed, lost, retried },
   };
 }
 
-function human(r: PiResult, kernel: string, corrections: number): string {
-  const line = (what: string, c: Certified) => `${what.padEnd(10)}${c.digits || '(none)'}  (${c.decimals} decimals)`;
+function human(r: PiResult, kernel: string): string {
+  const line = (what: string, c: Certified, of: string) => `${what.padEnd(10)}${c.digits || '(none)'}  (${c.decimals} decimals certified: ${of})`;
   const t = r.tasks;
   return [
     `π from ${r.terms} terms (${kernel}) in ${r.chunks} chunks`,
     `${'S_N'.padEnd(10)}${r.sum}  ± ${r.error_bound.toExponential(2)}`,
-    line('certified', { digits: r.certified, decimals: r.certified_digits }),
-    line(`K=${corrections}`, { digits: r.corrected, decimals: r.corrected_digits }),
+    line('raw', { digits: r.raw, decimals: r.raw_decimals }, 'the partial sum S_N'),
+    line('corrected', { digits: r.corrected, decimals: r.corrected_decimals }, `S_N with ${r.corrections} Euler corrections`),
     `${r.seconds.toFixed(2)} s, ${(r.terms_per_second / 1e6).toFixed(1)} M terms/s; tasks ${t.launched} launched, ${t.finished} finished, ${t.failed} failed, ${t.lost} lost, ${t.retried} retried`,
   ].join('\n');
 }
@@ -158,6 +167,8 @@ export function termsOption(value: string): number {
 export interface PiCommandDeps {
   /** The executor bundle to serve; tests pass one built from the sources. */
   bundle?: () => ExecutorBundle;
+  /** Where the progress line goes, if it is a terminal; process.stderr unless a test passes its own. */
+  stderr?: ProgressStream;
 }
 
 export function registerPi(program: Command, ctx: CommandContext, deps: PiCommandDeps = {}): void {
@@ -167,7 +178,7 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
     .option('--master <url>', 'a master URL, e.g. http://10.0.0.2:5050 (default: the configured masters)')
     .option('--terms <n>', 'terms of the Leibniz series, from 1e6 to 1e15 (default: pi.terms)')
     .option('--kernel <name>', `chunk kernel: ${KERNEL_NAMES.join(' or ')} (default: pi.kernel)`)
-    .option('--http-port <p>', 'port that serves the executor to the agents, 0 for any free one (default: http.port)')
+    .option('--http-port <p>', 'port that serves the executor to the agents (default: any free one, so that pi runs beside the daemon)')
     .option('--connect-timeout <s>', 'give up when no master accepts the framework for this long', '30')
     .option('--json', 'print one JSON object')
     .action(async (opts: { master?: string; terms?: string; kernel?: string; httpPort?: string; connectTimeout: string; json?: boolean }) => {
@@ -182,7 +193,11 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
       const kernel = (opts.kernel as KernelName | undefined) ?? config.pi.kernel;
       let finish: (err?: Error) => void = () => undefined;
       const ended = new Promise<void>((resolve, reject) => (finish = (err) => (err ? reject(err) : resolve())));
-      const host = await startPi({ config, log: ctx.log, masters, terms, kernel, httpPort, oneShot: true, bundle: deps.bundle?.(), onDone: () => finish() });
+      const stderr = deps.stderr ?? process.stderr;
+      let host: PiHost | undefined;
+      const progress = wantsProgress(stderr) ? new ProgressLine(stderr, () => host!.service.view(Date.now())) : null;
+      const log = progress ? progress.around(ctx.log) : ctx.log;
+      host = await startPi({ config, log, masters, terms, kernel, httpPort, oneShot: true, bundle: deps.bundle?.(), onDone: () => finish() });
       const started = Date.now();
       const interrupted = () => finish(new Error('interrupted; the framework was torn down and its tasks killed'));
       process.once('SIGINT', interrupted);
@@ -198,11 +213,14 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
         }
       }, 200);
       host.start();
+      progress?.start();
       try {
         await ended;
-        const result = piResult(host.service);
-        ctx.out(opts.json ? JSON.stringify(result) : human(result, kernel, config.pi.corrections));
+        progress?.stop();
+        const result = piResult(host.service, config.pi.corrections);
+        ctx.out(opts.json ? JSON.stringify(result) : human(result, kernel));
       } finally {
+        progress?.stop();
         clearInterval(watch);
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);

@@ -13,6 +13,7 @@ import type { Logger } from '../log';
 import { Backoff } from './backoff';
 import { Deadline, HttpError, type Credentials, discardBody, errorDetail, networkError, resolveLocation, send, statusError } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
+import { RepeatLog } from './repeat-log';
 import { type FrameworkOptions, type SchedulerCall, subscribe } from './scheduler-calls';
 import { EventError, type SchedulerEvent, decodeSchedulerEvent } from './scheduler-events';
 
@@ -61,6 +62,8 @@ export interface SchedulerClientOptions {
   backoffMinMs?: number;
   backoffMaxMs?: number;
   random?: () => number;
+  /** Clock for the summaries of repeated failures. */
+  now?: () => number;
 }
 
 const API_PATH = '/api/v1/scheduler';
@@ -101,12 +104,14 @@ export class SchedulerClient {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private abortAttempt: (() => void) | undefined;
+  private readonly failureLog: RepeatLog;
 
   constructor(private readonly opts: SchedulerClientOptions) {
     if (opts.masters.length === 0) throw new RangeError('no master URL given; set at least one, like http://10.0.0.2:5050');
     this.timeoutMs = opts.requestTimeoutMs ?? 20_000;
     this.frameworkId = opts.framework.frameworkId;
     this.backoff = new Backoff({ minMs: opts.backoffMinMs ?? 1000, maxMs: opts.backoffMaxMs ?? 15_000, random: opts.random });
+    this.failureLog = new RepeatLog({ write: (line) => opts.logger.warn(line), now: opts.now });
   }
 
   get state(): ConnectionState {
@@ -135,7 +140,23 @@ export class SchedulerClient {
     this.abortAttempt?.();
     this.wake?.();
     await loop;
+    this.failureLog.ended();
     this.setPhase('stopped');
+  }
+
+  /**
+   * Removes the framework for good: TEARDOWN on the current subscription, then stop. The master then ends
+   * the stream ("Framework has been removed"), which is expected and not retried; the next start() subscribes
+   * as a new framework.
+   */
+  async teardown(call: SchedulerCall): Promise<void> {
+    this.running = false;
+    try {
+      if (this.phase === 'subscribed') await this.send(call);
+    } finally {
+      this.frameworkId = undefined;
+      await this.stop();
+    }
   }
 
   /** Sends one call on its own POST with the current Mesos-Stream-Id. Resolves on 202 (or 200). */
@@ -166,11 +187,11 @@ export class SchedulerClient {
       try {
         await this.subscribeOnce(generation);
       } catch (err) {
-        if (generation !== this.generation) break;
+        if (generation !== this.generation || !this.running) break;
         const e = err instanceof SchedulerError ? err : new SchedulerError('temporary', errorText(err));
         fatal = e.kind === 'fatal';
         this.lastError = e.message;
-        this.opts.logger.warn(`subscription: ${e.message}`);
+        this.failureLog.failed(`subscription: ${e.message}`);
       }
       if (generation !== this.generation || !this.running) break;
       this.current = undefined;
@@ -264,6 +285,7 @@ export class SchedulerClient {
     this.frameworkId = frameworkId;
     this.lastError = undefined;
     this.backoff.reset();
+    this.failureLog.ended();
     this.opts.logger.info(`subscribed to ${endpoint} as framework ${frameworkId}`);
     this.setPhase('subscribed');
   }

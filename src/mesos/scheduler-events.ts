@@ -3,6 +3,7 @@
 // path that is wrong, and nothing the master did not mean (unknown keys, `__proto__`) reaches the handler.
 // Repeated fields may be left out by stout when empty; they come back as [].
 
+import { constants as osConstants } from 'node:os';
 import type { Id, Resource } from './scheduler-calls';
 
 export interface TaskStatus {
@@ -148,7 +149,24 @@ export function decodeSchedulerEvent(record: Uint8Array | string): SchedulerEven
 
 /** The exit code in a FAILURE's raw waitpid status word (WEXITSTATUS), or null when it was killed by a signal. */
 export function exitCode(status: number): number | null {
-  return (status & 0x7f) === 0 ? (status >> 8) & 0xff : null;
+  return status !== -1 && (status & 0x7f) === 0 ? (status >> 8) & 0xff : null;
+}
+
+const SIGNAL_NAMES = new Map(Object.entries(osConstants.signals).map(([name, n]) => [n as number, name]));
+
+/**
+ * A FAILURE's status in words, as Mesos words it (WSTRINGIFY in src/common/status_utils.hpp, with the Linux
+ * wait macros). -1 is what the agent sends when it has no wait status for the executor (its container's
+ * termination carried none), not a signal.
+ */
+export function describeWaitStatus(status: number): string {
+  if (status === -1) return 'ended with no exit status known to the agent';
+  const low = status & 0x7f;
+  if (low === 0) return `exited with status ${(status >> 8) & 0xff}`;
+  const signal = (n: number) => `${n}${SIGNAL_NAMES.has(n) ? ` (${SIGNAL_NAMES.get(n)})` : ''}`;
+  if (low !== 0x7f) return `terminated with signal ${signal(low)}${status & 0x80 ? ' (core dumped)' : ''}`;
+  if ((status & 0xff) === 0x7f) return `stopped on signal ${signal((status >> 8) & 0xff)}`;
+  return `wait status ${status}`;
 }
 
 function offer(v: unknown, path: string): Offer {

@@ -44,7 +44,12 @@ export interface ClusterSnapshot {
   mem: ResourceUse;
   disk: ResourceUse;
   gpus: ResourceUse;
-  frameworks: { active: number };
+  /**
+   * `registered` is every framework in /state's `frameworks` (not `completed_frameworks`), active or not: a
+   * disconnected framework within its failover timeout still holds its tasks and resources. Every screen counts
+   * frameworks this way; `active` (connected and not deactivated) is kept for `status`.
+   */
+  frameworks: { active: number; registered: number };
   /** Counts by task state over every framework's `tasks`. */
   tasks: Record<string, number>;
   agentList: AgentSummary[];

@@ -262,7 +262,7 @@ function snapshotOf(doc: Obj): ClusterSnapshot {
     mem: byResource('mem'),
     disk: byResource('disk'),
     gpus: byResource('gpus'),
-    frameworks: { active: frameworksActive },
+    frameworks: { active: frameworksActive, registered: frameworkList.length },
     tasks: Object.fromEntries(Object.entries(tasks).sort(([a], [b]) => (a < b ? -1 : 1))),
     agentList,
     frameworkList,

@@ -16,7 +16,7 @@ export function toStatusJson(s: ClusterSnapshot): StatusJson {
     mem: resource(s.mem),
     disk: resource(s.disk),
     gpus: resource(s.gpus),
-    frameworks: { active: s.frameworks.active },
+    frameworks: { active: s.frameworks.active, registered: s.frameworks.registered },
     tasks: { ...s.tasks },
   };
 }

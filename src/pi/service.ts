@@ -7,18 +7,20 @@ import type { Logger } from '../log';
 import type { Credentials } from '../mesos/http';
 import { type SchedulerCall, acknowledge, accept, decline, kill, reconcile, revive, suppress, teardown } from '../mesos/scheduler-calls';
 import { SchedulerClient, SchedulerError, type ConnectionState } from '../mesos/scheduler-client';
-import { exitCode, type Offer, type SchedulerEvent, type TaskStatus } from '../mesos/scheduler-events';
+import { describeWaitStatus, exitCode, type Offer, type SchedulerEvent, type TaskStatus } from '../mesos/scheduler-events';
 import type { PiView } from '../panel/model';
 import type { Certified } from './digits';
 import { FrameworkStore } from './framework-store';
 import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
+import { IDLE_PROBLEM_MS, idleProblem } from './idle-problem';
 import { Ledger } from './ledger';
 import type { FailurePolicyOptions } from './failure-policy';
 import { FailureWatch } from './failure-watch';
-import { type ExecutorSpec, offered, roomForATask, type TaskResources, tasksForOffer } from './offers';
+import { type ExecutorSpec, type TaskResources, tasksForOffer } from './offers';
 import { Reconciler } from './reconciler';
+import { SmallOffers } from './small-offers';
 import { piView, prefixDigits } from './view';
 
 export interface PiServiceOptions {
@@ -47,9 +49,6 @@ export interface PiServiceOptions {
   failurePolicy?: FailurePolicyOptions;
 }
 
-/** Waiting chunks and nothing launched for this long, with nothing running: say why on the panel. */
-const IDLE_PROBLEM_MS = 30_000;
-
 export class PiService {
   private readonly log: Logger;
   private readonly now: () => number;
@@ -64,16 +63,18 @@ export class PiService {
   private lastOfferAt = 0;
   /** When a job last started or launched a task. */
   private lastLaunchAt = 0;
-  /** Agents already said to offer too little, with the job it was said for. */
-  private readonly smallOffers = new Map<string, string>();
+  private readonly smallOffers: SmallOffers;
   private implicitTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Our own TEARDOWN, under way or done: the master's refusals that follow it are expected, not warnings. */
+  private retirement: Promise<void> | null = null;
   private readonly failures: FailureWatch;
 
   constructor(private readonly o: PiServiceOptions) {
     this.log = o.logger;
     this.now = o.now ?? Date.now;
     this.store = o.stateDir ? new FrameworkStore(o.stateDir, o.logger) : null;
+    this.smallOffers = new SmallOffers(o.executor, o.resources, IDLE_PROBLEM_MS);
     this.persistence = o.stateDir ? new JobPersistence(o.stateDir, () => this.ledger, o.logger) : null;
     const saved = this.store?.load() ?? null;
     if (saved) this.log.info(`re-subscribing as framework ${saved.frameworkId} (saved ${saved.savedAt})`);
@@ -107,17 +108,59 @@ export class PiService {
     this.reconciler = new Reconciler((tasks) => this.call((fid) => reconcile(fid, tasks)), () => this.ledger?.launchedTasks() ?? []);
   }
 
-  /** Resumes a saved job, then subscribes; offers stay suppressed until a job waits for them. */
+  /**
+   * Loads a saved job and subscribes only if it has work left: an idle panel stays off the master's list of
+   * frameworks, and registers when a job starts.
+   */
   async open(): Promise<void> {
     const saved = await this.persistence?.load(this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
-    if (saved) {
-      this.ledger = saved;
-      const t = saved.total();
-      this.log.info(`resuming π job ${saved.jobId}: ${t.termsDone} of ${saved.terms} terms done, ${saved.runningCount()} tasks to reconcile`);
+    if (!saved) return;
+    this.ledger = saved;
+    if (saved.isDone()) return;
+    const t = saved.total();
+    this.log.info(`resuming π job ${saved.jobId}: ${t.termsDone} of ${saved.terms} terms done, ${saved.runningCount()} tasks to reconcile`);
+    this.subscribe();
+  }
+
+  /** Subscribes (after our own teardown, if one is under way, has ended), with the periodic reconciliation. */
+  private subscribe(): void {
+    const begin = () => {
+      if (this.stopped || !this.ledger || this.ledger.isDone()) return;
+      this.retirement = null;
+      this.client.start();
+      if (this.implicitTimer) return;
+      this.implicitTimer = setInterval(() => this.call((fid) => reconcile(fid, [])), this.o.implicitReconcileMs ?? 15 * 60_000);
+      this.implicitTimer.unref();
+    };
+    if (this.retirement) void this.retirement.then(begin);
+    else begin();
+  }
+
+  /**
+   * Removes our framework from the master (TEARDOWN kills whatever of ours still runs) and unsubscribes: a job
+   * that ended stays ended, and an idle panel is not a framework. The next job subscribes as a new one.
+   */
+  private retire(): Promise<void> {
+    if (this.retirement) return this.retirement;
+    // Without a subscription no TEARDOWN can be sent: the id is kept, so the next job fails over to the same
+    // framework and kills whatever of the old job still runs (an update for a task no job knows).
+    const fid = this.client.state.phase === 'subscribed' ? this.frameworkId : undefined;
+    if (!fid && this.frameworkId) {
+      const then = this.store ? 'the next job takes it over' : 'Mesos removes it after its failover timeout';
+      this.log.info(`framework ${this.frameworkId} stays registered while no master answers; ${then}`);
     }
-    this.client.start();
-    this.implicitTimer = setInterval(() => this.call((fid) => reconcile(fid, [])), this.o.implicitReconcileMs ?? 15 * 60_000);
-    this.implicitTimer.unref();
+    clearInterval(this.implicitTimer);
+    this.implicitTimer = undefined;
+    this.reconciler.stop();
+    if (fid) {
+      this.frameworkId = undefined;
+      this.store?.clear();
+    }
+    const removed = fid
+      ? this.client.teardown(teardown(fid)).catch((err: Error) => this.log.warn(`TEARDOWN failed: ${err.message}`))
+      : this.client.stop();
+    this.retirement = removed.then(() => this.log.debug(fid ? `framework ${fid} torn down` : 'unsubscribed'));
+    return this.retirement;
   }
 
   get connection(): ConnectionState {
@@ -138,18 +181,18 @@ export class PiService {
     this.log.info(`π job ${jobId}: ${terms} terms, kernel ${kernel}`);
     this.lastLaunchAt = this.now();
     this.persistence?.changed();
-    this.syncOffers(true);
+    this.subscribe();
   }
 
+  /** Forgets the job; the teardown that follows kills its tasks (mesos.md b.5 TEARDOWN). */
   reset(): void {
     const ledger = this.ledger;
     if (!ledger) return;
-    for (const t of ledger.launchedTasks()) this.call((fid) => kill(fid, t.taskId, t.agentId));
     this.log.info(`π job ${ledger.jobId} reset with ${ledger.runningCount()} tasks killed`);
     this.ledger = null;
     this.failures.resume();
     this.persistence?.changed();
-    this.syncOffers(false);
+    void this.retire();
   }
 
   /** Stops the subscription and saves the job; the framework stays registered so that a restart fails over to it. */
@@ -166,15 +209,7 @@ export class PiService {
 
   /** Removes the framework for good (the one-shot `pi` command), then stops. */
   async teardown(): Promise<void> {
-    const fid = this.frameworkId;
-    if (fid && this.client.state.phase === 'subscribed') {
-      try {
-        await this.client.send(teardown(fid));
-      } catch (err) {
-        this.log.warn(`TEARDOWN failed: ${(err as Error).message}`);
-      }
-    }
-    this.store?.clear();
+    await this.retire();
     await this.stop();
   }
 
@@ -194,21 +229,8 @@ export class PiService {
   }
 
   private problem(now: number): string | null {
-    const s = this.client.state;
-    if (s.phase !== 'subscribed') return s.lastError ? `cannot subscribe: ${s.lastError}` : null;
-    const l = this.ledger;
-    if (!l || !l.hasWaiting() || l.runningCount() > 0) return null;
-    const idleSince = Math.max(this.subscribedAt, this.lastLaunchAt);
-    if (now - idleSince <= IDLE_PROBLEM_MS) return null;
-    const r = this.o.resources;
-    const offerSince = Math.max(idleSince, this.lastOfferAt);
-    if (now - offerSince > IDLE_PROBLEM_MS) {
-      return `no offers for ${Math.round((now - offerSince) / 1000)} s: no agent has ${r.taskCpus} cpus and ${r.taskMemMb} MB free for role ${this.o.framework.role}`;
-    }
-    // Offers come but are declined: every waiting chunk avoids the agents that offer, or the offers are too small.
-    // Short enough for a 20x4 LCD's three lines; the log names the chunk, the agents and the failures.
-    if (l.avoidedChunk()) return 'every agent failed a chunk: see the log; hold to reset';
-    return `offers too small: task ${r.taskCpus}cpu/${r.taskMemMb}MB, executor ${r.executorCpus}cpu/${r.executorMemMb}MB`;
+    const { ledger, subscribedAt, lastLaunchAt, lastOfferAt } = this;
+    return idleProblem({ connection: this.client.state, ledger, subscribedAt, lastLaunchAt, lastOfferAt, resources: this.o.resources, role: this.o.framework.role }, now);
   }
 
   private onEvent(e: SchedulerEvent): void {
@@ -244,7 +266,7 @@ export class PiService {
     if (!f.executor_id) return this.log.warn(`agent ${agent} is gone; its tasks will be reported lost and their chunks run elsewhere`);
     const code = f.status === undefined ? null : exitCode(f.status);
     // An idle executor exits with 0 once its work is acknowledged; anything else is worth a look.
-    const how = code === 0 ? 'exited normally' : code !== null ? `exited with code ${code}` : f.status !== undefined ? `was killed by signal ${f.status & 0x7f}` : 'ended';
+    const how = code === 0 ? 'exited normally' : f.status !== undefined ? describeWaitStatus(f.status) : 'ended';
     this.log[code === 0 ? 'debug' : 'warn'](`executor ${f.executor_id.value} on agent ${agent} ${how}`);
   }
 
@@ -267,7 +289,7 @@ export class PiService {
   }
 
   private onError(message: string): void {
-    if (!/framework has been removed/i.test(message)) return;
+    if (this.retirement || !/framework has been removed/i.test(message)) return;
     // The id is retired (failover timeout passed, or torn down): start fresh, re-queue what had no result.
     const n = this.ledger?.requeueAllLaunched() ?? 0;
     this.persistence?.changed();
@@ -286,7 +308,8 @@ export class PiService {
     const next = (agentId: string) => (room-- > 0 ? l!.nextChunk(agentId, this.now()) : null);
     const tasks = l && waiting ? tasksForOffer(offer, this.o.executor, this.o.resources, next) : [];
     if (tasks.length === 0) {
-      if (l && waiting) this.noteSmallOffer(l, offer);
+      const small = l && waiting ? this.smallOffers.declined(offer, l.jobId, l.launchedTasks().some((t) => t.agentId === offer.agent_id.value), this.now()) : null;
+      if (small) this.log.info(small);
       this.call((fid) => decline(fid, [offer.id.value], this.o.refuseSeconds));
       this.syncOffers(false);
       return;
@@ -307,17 +330,6 @@ export class PiService {
     if (this.persistence) this.persistence.launchAfterSave(launch);
     else launch();
     this.syncOffers(false);
-  }
-
-  /** Says once per job and agent that its offers cannot hold a task: other frameworks' load, or the config. */
-  private noteSmallOffer(l: Ledger, offer: Offer): void {
-    const r = this.o.resources;
-    if (roomForATask(offer, this.o.executor, r) || this.smallOffers.get(offer.agent_id.value) === l.jobId) return;
-    this.smallOffers.set(offer.agent_id.value, l.jobId);
-    const { cpus, mem } = offered(offer.resources);
-    this.log.info(
-      `agent ${offer.hostname} offers ${cpus} cpus and ${mem} MB, too little for a π task (${r.taskCpus} cpus, ${r.taskMemMb} MB, and ${r.executorCpus} cpus, ${r.executorMemMb} MB once for the executor); lower pi.taskCpus or pi.taskMemMb if it stays so`,
-    );
   }
 
   private onUpdate(s: TaskStatus): void {
@@ -377,8 +389,12 @@ export class PiService {
 
   private onJobDone(l: Ledger): void {
     const p = l.progress(this.now());
-    this.log.info(`π job ${l.jobId} done: ${l.terms} terms in ${p.elapsedSeconds.toFixed(1)} s, certified ${this.certified()?.corrected.digits ?? ''}`);
+    const d = this.certified();
+    const said = d ? `; raw ${d.raw.digits} (${d.raw.decimals} decimals certified), corrected ${d.corrected.digits} (${d.corrected.decimals} decimals certified, ${this.o.job.corrections} Euler corrections)` : '';
+    this.log.info(`π job ${l.jobId} done: ${l.terms} terms in ${p.elapsedSeconds.toFixed(1)} s${said}`);
     this.syncOffers(false);
+    // After the acknowledgement of this last update is on its way (onUpdate sends it next).
+    queueMicrotask(() => void this.retire());
     this.o.onDone?.();
   }
 
@@ -398,14 +414,16 @@ export class PiService {
   /** Sends a call built for the current framework id; a failure is logged, and `failed` runs if given. */
   private call(build: (frameworkId: string) => SchedulerCall, failed?: () => void): void {
     const fid = this.frameworkId;
-    if (!fid || this.client.state.phase !== 'subscribed') {
+    if (!fid || this.retirement || this.client.state.phase !== 'subscribed') {
       failed?.();
       return;
     }
     const c = build(fid);
     this.client.send(c).catch((err: unknown) => {
-      const quiet = err instanceof SchedulerError && err.kind === 'not-subscribed';
+      // After our own TEARDOWN the master no longer knows the framework (400 "Framework cannot be found").
+      const quiet = (err instanceof SchedulerError && err.kind === 'not-subscribed') || this.retirement !== null;
       if (!quiet) this.log.warn(`${c.type} failed: ${(err as Error).message}`);
+      else if (this.retirement) this.log.debug(`${c.type} after our teardown: ${(err as Error).message}`);
       failed?.();
     });
   }

@@ -172,6 +172,20 @@ describe('SchedulerClient against a raw HTTP master replaying the real 1.12.0 st
     expect(c.state.lastError).toBeUndefined();
   });
 
+  it('logs a run of the same failure once, then how many more came and over how long', async () => {
+    let t = 0;
+    const master = await fakeMaster((_s, res, n) => {
+      t += 10_000;
+      if (n <= 12) return void res.writeHead(503).end('Master has not finished recovery');
+      stream(res, 's', subscribedRecord(FW));
+    });
+    const { c, logger } = client([master.url], { now: () => t });
+    await until('subscribed', () => c.state.phase === 'subscribed');
+    const said = `warn: subscription: SUBSCRIBE to ${master.url}/api/v1/scheduler answered 503: Master has not finished recovery; retrying`;
+    // Failures at 10 s … 120 s: the first, a count at 60 s into the run, and the rest when SUBSCRIBED ends it.
+    expect(logger.lines.filter((l) => l.startsWith('warn:'))).toEqual([said, `${said} (failed 6 more times in 60 s)`, `${said} (failed 5 more times in 60 s)`]);
+  });
+
   it('tries the next master when the first is down', async () => {
     const down = await fakeMaster(() => undefined);
     await down.close();

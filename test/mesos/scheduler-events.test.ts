@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordIODecoder } from '../../src/mesos/recordio';
-import { EventError, decodeSchedulerEvent, exitCode } from '../../src/mesos/scheduler-events';
+import { EventError, decodeSchedulerEvent, describeWaitStatus, exitCode } from '../../src/mesos/scheduler-events';
 
 const REAL = join(__dirname, '../fixtures/mesos/real-1.12.0');
 const records = new RecordIODecoder().push(readFileSync(join(REAL, 'scheduler-stream.recordio')));
@@ -67,6 +67,16 @@ describe('scheduler events from the real 1.12.0 stream', () => {
     expect(exitCode(0)).toBe(0);
     expect(exitCode(3 << 8)).toBe(3);
     expect(exitCode(9)).toBeNull();
+    expect(exitCode(-1)).toBeNull();
+  });
+
+  it('words a wait status as Mesos does, and -1 as no status rather than a signal', () => {
+    expect(describeWaitStatus(-1)).toBe('ended with no exit status known to the agent');
+    expect(describeWaitStatus(0)).toBe('exited with status 0');
+    expect(describeWaitStatus(233 << 8)).toBe('exited with status 233');
+    expect(describeWaitStatus(9)).toBe('terminated with signal 9 (SIGKILL)');
+    expect(describeWaitStatus(11 | 0x80)).toBe('terminated with signal 11 (SIGSEGV) (core dumped)');
+    expect(describeWaitStatus((19 << 8) | 0x7f)).toBe('stopped on signal 19 (SIGSTOP)');
   });
 });
 

@@ -34,35 +34,35 @@ const load = (file: string): unknown => JSON.parse(readFileSync(path.join(FIXTUR
 const TABLE = [
   {
     file: "master-state__v0.19.1-based_4agents__mesosphere-mesos-dns.json",
-    expected: {"leader": "1.2.3.4:5050", "version": "0.19.1", "agents": {"active": 4, "inactive": 0, "unreachable": 0}, "cpus": {"total": 32, "used": 0, "offered": 0, "free": 32}, "mem": {"total": 123892, "used": 0, "offered": 0, "free": 123892}, "disk": {"total": 6617191, "used": 0, "offered": 0, "free": 6617191}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 4}, "tasks": {"TASK_KILLED": 1, "TASK_RUNNING": 9}},
+    expected: {"leader": "1.2.3.4:5050", "version": "0.19.1", "agents": {"active": 4, "inactive": 0, "unreachable": 0}, "cpus": {"total": 32, "used": 0, "offered": 0, "free": 32}, "mem": {"total": 123892, "used": 0, "offered": 0, "free": 123892}, "disk": {"total": 6617191, "used": 0, "offered": 0, "free": 6617191}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 4, "registered": 4}, "tasks": {"TASK_KILLED": 1, "TASK_RUNNING": 9}},
   },
   {
     file: "master-state__v0.22.0_1agent__datadog-dd-agent.json",
-    expected: {"leader": "127.0.0.1:5050", "version": "0.22.0", "agents": {"active": 1, "inactive": 0, "unreachable": 0}, "cpus": {"total": 1, "used": 1, "offered": 0, "free": 0}, "mem": {"total": 244, "used": 100, "offered": 0, "free": 144}, "disk": {"total": 35164, "used": 0, "offered": 0, "free": 35164}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 1}, "tasks": {"TASK_RUNNING": 1}},
+    expected: {"leader": "127.0.0.1:5050", "version": "0.22.0", "agents": {"active": 1, "inactive": 0, "unreachable": 0}, "cpus": {"total": 1, "used": 1, "offered": 0, "free": 0}, "mem": {"total": 244, "used": 100, "offered": 0, "free": 144}, "disk": {"total": 35164, "used": 0, "offered": 0, "free": 35164}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 1, "registered": 1}, "tasks": {"TASK_RUNNING": 1}},
   },
   {
     file: "master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json",
-    expected: {"leader": "172.16.0.15:5050", "version": "0.22.0", "agents": {"active": 6, "inactive": 0, "unreachable": 0}, "cpus": {"total": 240, "used": 145.91, "offered": 8.4, "free": 85.69}, "mem": {"total": 1540374, "used": 607548, "offered": 160289, "free": 772537}, "disk": {"total": 44661780, "used": 512, "offered": 7443118, "free": 37218150}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 5}, "tasks": {"TASK_RUNNING": 131}},
+    expected: {"leader": "172.16.0.15:5050", "version": "0.22.0", "agents": {"active": 6, "inactive": 0, "unreachable": 0}, "cpus": {"total": 240, "used": 145.91, "offered": 8.4, "free": 85.69}, "mem": {"total": 1540374, "used": 607548, "offered": 160289, "free": 772537}, "disk": {"total": 44661780, "used": 512, "offered": 7443118, "free": 37218150}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 5, "registered": 5}, "tasks": {"TASK_RUNNING": 131}},
   },
   {
     file: "master-state__v0.28.0_1agent_reserved-role__mesosphere-marathon.json",
-    expected: {"leader": "192.168.99.10:5050", "version": "0.28.0", "agents": {"active": 1, "inactive": 0, "unreachable": 0}, "cpus": {"total": 8, "used": 1, "offered": 0, "free": 7}, "mem": {"total": 5078, "used": 128, "offered": 0, "free": 4950}, "disk": {"total": 52830, "used": 128, "offered": 0, "free": 52702}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 0}, "tasks": {}},
+    expected: {"leader": "192.168.99.10:5050", "version": "0.28.0", "agents": {"active": 1, "inactive": 0, "unreachable": 0}, "cpus": {"total": 8, "used": 1, "offered": 0, "free": 7}, "mem": {"total": 5078, "used": 128, "offered": 0, "free": 4950}, "disk": {"total": 52830, "used": 128, "offered": 0, "free": 52702}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 0, "registered": 0}, "tasks": {}},
   },
   {
     file: "master-state__v1.1.0_2agents_custom-executor-uri__huawei-cloudfederation-common.json",
-    expected: {"leader": "172.31.44.22:5050", "version": "1.1.0", "agents": {"active": 2, "inactive": 0, "unreachable": 0}, "cpus": {"total": 4, "used": 1, "offered": 2, "free": 1}, "mem": {"total": 5856, "used": 1024, "offered": 2928, "free": 1904}, "disk": {"total": 29792, "used": 0, "offered": 14896, "free": 14896}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 1}, "tasks": {"TASK_STARTING": 1}},
+    expected: {"leader": "172.31.44.22:5050", "version": "1.1.0", "agents": {"active": 2, "inactive": 0, "unreachable": 0}, "cpus": {"total": 4, "used": 1, "offered": 2, "free": 1}, "mem": {"total": 5856, "used": 1024, "offered": 2928, "free": 1904}, "disk": {"total": 29792, "used": 0, "offered": 14896, "free": 14896}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 1, "registered": 1}, "tasks": {"TASK_STARTING": 1}},
   },
   {
     file: "real-1.12.0/master-state-with-offer.json",
-    expected: {"leader": "127.0.0.1:5050", "version": "1.12.0", "agents": {"active": 1, "inactive": 0, "unreachable": 0}, "cpus": {"total": 4, "used": 0, "offered": 4, "free": 0}, "mem": {"total": 2048, "used": 0, "offered": 2048, "free": 0}, "disk": {"total": 10000, "used": 0, "offered": 10000, "free": 0}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 1}, "tasks": {}},
+    expected: {"leader": "127.0.0.1:5050", "version": "1.12.0", "agents": {"active": 1, "inactive": 0, "unreachable": 0}, "cpus": {"total": 4, "used": 0, "offered": 4, "free": 0}, "mem": {"total": 2048, "used": 0, "offered": 2048, "free": 0}, "disk": {"total": 10000, "used": 0, "offered": 10000, "free": 0}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 1, "registered": 1}, "tasks": {}},
   },
   {
     file: "real-1.12.0/master-state-task-running.json",
-    expected: {"leader": "127.0.0.1:5050", "version": "1.12.0", "agents": {"active": 1, "inactive": 0, "unreachable": 0}, "cpus": {"total": 4, "used": 0.6, "offered": 0, "free": 3.4}, "mem": {"total": 2048, "used": 64, "offered": 0, "free": 1984}, "disk": {"total": 10000, "used": 0, "offered": 0, "free": 10000}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 1}, "tasks": {"TASK_RUNNING": 1}},
+    expected: {"leader": "127.0.0.1:5050", "version": "1.12.0", "agents": {"active": 1, "inactive": 0, "unreachable": 0}, "cpus": {"total": 4, "used": 0.6, "offered": 0, "free": 3.4}, "mem": {"total": 2048, "used": 64, "offered": 0, "free": 1984}, "disk": {"total": 10000, "used": 0, "offered": 0, "free": 10000}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 1, "registered": 1}, "tasks": {"TASK_RUNNING": 1}},
   },
   {
     file: "real-1.12.0/master-state-after.json",
-    expected: {"leader": "127.0.0.1:5050", "version": "1.12.0", "agents": {"active": 1, "inactive": 0, "unreachable": 0}, "cpus": {"total": 4, "used": 0, "offered": 4, "free": 0}, "mem": {"total": 2048, "used": 0, "offered": 2048, "free": 0}, "disk": {"total": 10000, "used": 0, "offered": 10000, "free": 0}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 1}, "tasks": {}},
+    expected: {"leader": "127.0.0.1:5050", "version": "1.12.0", "agents": {"active": 1, "inactive": 0, "unreachable": 0}, "cpus": {"total": 4, "used": 0, "offered": 4, "free": 0}, "mem": {"total": 2048, "used": 0, "offered": 2048, "free": 0}, "disk": {"total": 10000, "used": 0, "offered": 10000, "free": 0}, "gpus": {"total": 0, "used": 0, "offered": 0, "free": 0}, "frameworks": {"active": 1, "registered": 1}, "tasks": {}},
   },
 ];
 
@@ -161,7 +161,9 @@ describe('parseState semantics (hand-made documents)', () => {
   test('agents by active flag, unreachable from the top level, frameworks by active (missing counts)', () => {
     const s = parseState(doc());
     expect(s.agents).toEqual({ active: 1, inactive: 1, unreachable: 2 });
-    expect(s.frameworks).toEqual({ active: 2 });
+    // Registered counts the inactive one too: it still holds its tasks, and every screen counts this way.
+    expect(s.frameworks).toEqual({ active: 2, registered: 3 });
+    expect(s.frameworkList).toHaveLength(s.frameworks.registered);
     expect(s.tasks).toEqual({ TASK_KILLING: 1, TASK_RUNNING: 2, TASK_STAGING: 1 });
     expect(s.cpus).toEqual({ total: 8, used: 1.5, offered: 2.5, free: 4 });
     expect(s.leader).toBe('10.0.0.2:5050');

@@ -15,7 +15,7 @@ describe('toStatusJson', () => {
       '{"leader":"127.0.0.1:5050","version":"1.12.0","agents":{"active":1,"inactive":0,"unreachable":0},' +
         '"cpus":{"total":4,"used":0.6,"offered":0,"free":3.4},"mem":{"total":2048,"used":64,"offered":0,"free":1984},' +
         '"disk":{"total":10000,"used":0,"offered":0,"free":10000},"gpus":{"total":0,"used":0,"offered":0,"free":0},' +
-        '"frameworks":{"active":1},"tasks":{"TASK_RUNNING":1}}',
+        '"frameworks":{"active":1,"registered":1},"tasks":{"TASK_RUNNING":1}}',
     );
   });
 

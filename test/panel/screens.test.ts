@@ -218,6 +218,13 @@ describe('pixel screens', () => {
     expect(solid).toBe(Math.round((cpu.used / cpu.total) * inner));
   });
 
+  it('counts frameworks the same way on the overview and the frameworks screen: a disconnected one counts', () => {
+    const s = fixtureSnapshot();
+    const model = fullModel({ snapshot: { ...s, frameworks: { active: 0, registered: 1 }, frameworkList: s.frameworkList.map((f) => ({ ...f, active: false })) } });
+    expect(findText(bitmap(renderScreen('overview', model, g)), '1 fw', small)).not.toBeNull();
+    expect(findText(bitmap(renderScreen('frameworks', model, g)), 'FRAMEWORKS 1', small)).not.toBeNull();
+  });
+
   it('shows placeholders for unknown values and the values it knows', () => {
     expect(findText(bitmap(renderScreen('overview', emptyModel(), g)), '?/?', medium)).not.toBeNull();
     expect(findText(bitmap(renderScreen('overview', fullModel(), g)), '0.6/4', medium)).not.toBeNull();

@@ -1,5 +1,8 @@
 import { Command } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/cli-errors';
@@ -8,7 +11,8 @@ import type { CommandContext } from '../../src/commands/context';
 import { resolveConfig } from '../../src/config';
 import { memoryLogger } from '../../src/log';
 import type { SimCluster } from '../../src/sim';
-import { PiRig } from './pi-harness';
+import type { ProgressStream } from '../../src/commands/pi-progress';
+import { NODE_PATH, PiRig, transpileTree } from './pi-harness';
 import { PI_120 } from './reference';
 
 describe('mesos-panel pi', () => {
@@ -27,16 +31,17 @@ describe('mesos-panel pi', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  function program(): { run: (...args: string[]) => Promise<void>; out: string[] } {
+  function program(httpPort = 5055, stderr?: ProgressStream): { run: (...args: string[]) => Promise<void>; out: string[]; log: string[] } {
     const out: string[] = [];
+    const log = memoryLogger();
     const config = resolveConfig([
-      { source: 'test', values: { masters: ['http://127.0.0.1:1'], stateDir, http: { bind: '127.0.0.1', port: 5055, advertiseHost: '127.0.0.1' }, pi: { nodePath: process.execPath, user: 'root' } } },
+      { source: 'test', values: { masters: ['http://127.0.0.1:1'], stateDir, http: { bind: '127.0.0.1', port: httpPort, advertiseHost: '127.0.0.1' }, pi: { nodePath: process.execPath, user: 'root' } } },
     ]);
-    const ctx: CommandContext = { config: () => config, out: (t) => out.push(t), log: memoryLogger(), configFile: () => undefined };
+    const ctx: CommandContext = { config: () => config, out: (t) => out.push(t), log, configFile: () => undefined };
     const p = new Command('mesos-panel').exitOverride();
-    registerPi(p, ctx, { bundle: () => rig.bundle });
+    registerPi(p, ctx, { bundle: () => rig.bundle, stderr });
     for (const c of p.commands) c.exitOverride();
-    return { run: async (...args) => void (await p.parseAsync(['node', 'mesos-panel', 'pi', ...args])), out };
+    return { run: async (...args) => void (await p.parseAsync(['node', 'mesos-panel', 'pi', ...args])), out, log: log.lines };
   }
 
   it('--json prints exactly one object with the result of the job', async () => {
@@ -45,30 +50,35 @@ describe('mesos-panel pi', () => {
     expect(p.out).toHaveLength(1);
     const r = JSON.parse(p.out[0]);
     expect(Object.keys(r)).toEqual([
-      'terms', 'chunks', 'sum', 'error_bound', 'certified', 'certified_digits', 'corrected', 'corrected_digits', 'seconds', 'terms_per_second', 'tasks',
+      'terms', 'chunks', 'sum', 'error_bound', 'raw', 'raw_decimals', 'corrected', 'corrected_decimals', 'corrections', 'seconds', 'terms_per_second', 'tasks',
     ]);
     expect(Object.keys(r.tasks)).toEqual(['launched', 'finished', 'failed', 'lost', 'retried']);
     expect(r.terms).toBe(1e8);
     expect(r.sum).toMatch(/^3\.14159264\d{32}$/);
     expect(r.error_bound).toBeGreaterThan(0);
     expect(r.error_bound).toBeLessThan(1e-28);
-    expect(r.certified).toBe('3.1415926');
-    expect(r.certified_digits).toBe(7);
+    expect(r.raw).toBe('3.1415926');
+    expect(r.raw_decimals).toBe(7);
+    expect(r.corrections).toBe(2);
     expect(PI_120.startsWith(r.corrected)).toBe(true);
-    expect(r.corrected_digits).toBe(r.corrected.length - 2);
-    expect(r.corrected_digits).toBeGreaterThanOrEqual(25);
+    expect(r.corrected_decimals).toBe(r.corrected.length - 2);
+    expect(r.corrected_decimals).toBeGreaterThanOrEqual(25);
     expect(r.tasks.finished).toBe(r.chunks);
     expect(r.seconds).toBeGreaterThan(0);
     expect(r.terms_per_second).toBeCloseTo(1e8 / r.seconds, 0);
-    // The one-shot framework is torn down at the end.
+    // The one-shot framework is torn down at the end, and stays so: no new subscription, and no warning about
+    // the calls the master refuses once it no longer knows the framework.
     expect([...cluster.model.frameworks.values()].filter((f) => f.active && !f.background)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([...cluster.model.frameworks.values()].filter((f) => !f.background)).toEqual([]);
+    expect(p.log.filter((l) => /subscribing anew|^warn:|^error:/.test(l))).toEqual([]);
   });
 
   it('prints a human summary with the fast kernel', async () => {
     const p = program();
     await p.run('--master', cluster.url, '--terms', '20000000', '--kernel', 'fast', '--http-port', '0');
     expect(p.out).toHaveLength(1);
-    expect(p.out[0]).toMatch(/^π from 20000000 terms \(fast\) in \d+ chunks\nS_N {7}3\.14159260\d+ {2}± \d\.\d\de-\d+\ncertified 3\.1415926 {2}\(7 decimals\)\nK=2 {7}3\.14159265358979\d* {2}\(\d+ decimals\)\n[\d.]+ s, [\d.]+ M terms\/s; tasks \d+ launched, \d+ finished, 0 failed, 0 lost, 0 retried$/);
+    expect(p.out[0]).toMatch(/^π from 20000000 terms \(fast\) in \d+ chunks\nS_N {7}3\.14159260\d+ {2}± \d\.\d\de-\d+\nraw {7}3\.1415926 {2}\(7 decimals certified: the partial sum S_N\)\ncorrected 3\.14159265358979\d* {2}\(\d+ decimals certified: S_N with 2 Euler corrections\)\n[\d.]+ s, [\d.]+ M terms\/s; tasks \d+ launched, \d+ finished, 0 failed, 0 lost, 0 retried$/);
   });
 
   it.each([
@@ -81,6 +91,50 @@ describe('mesos-panel pi', () => {
     [['--http-port', '70000'], '--http-port is "70000"; give a whole number from 0 to 65535'],
   ])('%j is a usage error in one line', async (args, message) => {
     await expect(program().run(...args)).rejects.toThrow(new UsageError(message));
+  });
+
+  it('runs beside a daemon that holds http.port: the executor is served on a free port unless --http-port says one', async () => {
+    const daemon = createServer();
+    await new Promise<void>((r) => daemon.listen(0, '127.0.0.1', r));
+    const held = (daemon.address() as AddressInfo).port;
+    try {
+      const p = program(held);
+      await p.run('--master', cluster.url, '--terms', '4e6', '--json');
+      expect(JSON.parse(p.out[0]).tasks.finished).toBeGreaterThan(0);
+      await expect(program().run('--master', cluster.url, '--terms', '4e6', '--http-port', String(held))).rejects.toThrow(
+        `cannot serve the executor on 127.0.0.1:${held}: the address is in use; set http.bind and http.port in the config`,
+      );
+    } finally {
+      await new Promise((r) => daemon.close(r));
+    }
+  });
+
+  it('on a terminal, redraws a progress line in place on stderr while the job runs, and leaves the line clean', async () => {
+    const written: string[] = [];
+    const p = program(5055, { isTTY: true, columns: 200, write: (t) => written.push(t) });
+    await p.run('--master', cluster.url, '--terms', '1e8', '--kernel', 'precise');
+    const drawn = written.filter((w) => w !== '\r\x1b[K');
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const w of drawn) expect(w).toMatch(/^\r\x1b\[Kπ [\d.]+[kMG]?\/100M terms \d+%, [\d.]+ [kMG]?\/s, corrected (3\.\d+|\(none yet\)), ETA (\?|(\d+[dhms] ?)+)$/);
+    expect(written[written.length - 1]).toBe('\r\x1b[K');
+    expect(p.out[0]).toMatch(/^π from 100000000 terms/);
+  });
+
+  it('as a child process with stderr on a pipe, draws no progress line: stderr has only log lines, stdout only the result', async () => {
+    const out = join(rig.dir, 'cli');
+    const cli = transpileTree(join(__dirname, '../../src/cli.ts'), out);
+    transpileTree(join(__dirname, '../../src/pi/executor-main.ts'), out);
+    const config = join(stateDir, 'child-config.json');
+    writeFileSync(config, JSON.stringify({ masters: [cluster.url], stateDir, http: { bind: '127.0.0.1', advertiseHost: '127.0.0.1' }, pi: { nodePath: process.execPath, user: 'root' } }));
+    const child = spawn(process.execPath, [cli, '--config', config, 'pi', '--terms', '1e8', '--kernel', 'fast'], { env: { ...process.env, NODE_PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stdout + stderr).not.toMatch(/[\r\x1b]|terms \d+%/);
+    expect(stdout).toMatch(/π from 100000000 terms \(fast\)/);
   });
 
   it('gives up with the reason when no master accepts the framework', async () => {

@@ -3,7 +3,7 @@
 // removed", after which the service subscribes afresh and re-queues every chunk that had no result.
 // The master retires an id in two ways, both covered: the daemon stays away past its failover timeout and the
 // re-SUBSCRIBE gets ERROR, or an operator tears the framework down while it is subscribed.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../src/log';
@@ -19,7 +19,7 @@ describe('π framework failover', () => {
   beforeEach(() => (stateDir = mkdtempSync(join(tmpdir(), 'pi-failover-'))));
   afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
-  const saved = () => JSON.parse(readFileSync(join(stateDir, FRAMEWORK_FILE), 'utf8')).frameworkId as string;
+  const saved = () => (existsSync(join(stateDir, FRAMEWORK_FILE)) ? (JSON.parse(readFileSync(join(stateDir, FRAMEWORK_FILE), 'utf8')).frameworkId as string) : undefined);
 
   const service = (cluster: SimCluster, over: Partial<PiServiceOptions> = {}) => scope.service([cluster.url], { stateDir, ...over });
 
@@ -67,9 +67,10 @@ describe('π framework failover', () => {
     expect(log.lines.filter((l) => l.includes('was removed by the master'))).toEqual([
       `warn: framework ${old} was removed by the master; subscribing anew, ${running} chunks re-queued`,
     ]);
-    await done(second);
+    // The new id is saved while the job runs (the job's end then tears the framework down and forgets it).
     const fresh = second.connection.frameworkId!;
-    expect(saved()).toBe(fresh);
+    await until('the new id saved', () => saved() === fresh);
+    await done(second);
     expect(second.job!.total().sum).toBe(expectedSum(second.job!));
     expect(second.job!.counters.retried).toBeGreaterThanOrEqual(running);
     expect(second.job!.counters.finished).toBe(25);
@@ -85,10 +86,11 @@ describe('π framework failover', () => {
     const old = s.connection.frameworkId!;
     // An operator's teardown (Master::removeFramework): ERROR on the open stream, tasks killed, id retired.
     cluster.model.removeFramework(cluster.model.frameworks.get(old)!);
-    await done(s);
+    await until('a new framework', () => s.connection.phase === 'subscribed' && s.connection.frameworkId !== old);
     const fresh = s.connection.frameworkId!;
     expect(fresh).not.toBe(old);
-    expect(saved()).toBe(fresh);
+    await until('the new id saved', () => saved() === fresh);
+    await done(s);
     expect(log.lines.some((l) => l.includes(`framework ${old} was removed by the master; subscribing anew`))).toBe(true);
     expect(s.job!.total().sum).toBe(expectedSum(s.job!));
     expect(s.job!.counters.retried).toBeGreaterThanOrEqual(1);

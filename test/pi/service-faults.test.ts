@@ -61,7 +61,7 @@ const CASES: Case[] = [
     fault: async (r) => until('an executor to kill', () => r.cluster.faults.killExecutor(r.service.connection.frameworkId!, r.executorId)),
     happened: (r) => {
       expect(r.service.job!.counters.failed + r.service.job!.counters.lost).toBeGreaterThanOrEqual(1);
-      expect(r.log.lines).toContainEqual(expect.stringMatching(new RegExp(`^warn: executor ${r.executorId} on agent \\S+ was killed by signal 9$`)));
+      expect(r.log.lines).toContainEqual(expect.stringMatching(new RegExp(`^warn: executor ${r.executorId} on agent \\S+ terminated with signal 9 \\(SIGKILL\\)$`)));
     },
   },
   {

@@ -54,7 +54,7 @@ function pixels(c: Canvas, { model }: ScreenContext): void {
     c.text(c.width, y + (tall ? 0 : -1), r.value, valueFont, { align: 'right' });
   });
   if (tall) {
-    const fw = s?.frameworks?.active;
+    const fw = s?.frameworks?.registered;
     c.text(0, top + 3 * rowH + 1, `${tasksText(s)} running`, small);
     c.text(c.width, top + 3 * rowH + 1, `${Number.isFinite(fw) ? fw : '?'} fw`, small, { align: 'right' });
   }
