@@ -216,7 +216,11 @@ export class OperatorSource {
 
   private down(reason: string): void {
     this.subscribed = false;
-    if (this.status.ok || this.status.downSince === null) this.status = { ...this.status, ok: false, downSince: this.now(), lastError: reason };
+    if (this.status.ok || this.status.downSince === null) {
+      // The same words as polling's, so a user reads one line for one outage whichever source is in use.
+      this.opts.logger.warn(this.status.ok ? `lost master ${this.status.master}: ${reason}` : `no master answers: ${reason}`);
+      this.status = { ...this.status, ok: false, downSince: this.now(), lastError: reason };
+    }
     else this.status = { ...this.status, lastError: reason };
   }
 

@@ -330,7 +330,7 @@ export function snapshotOf(s: OperatorState): ClusterSnapshot {
     mem: byResource('mem'),
     disk: byResource('disk'),
     gpus: byResource('gpus'),
-    frameworks: { active: frameworksActive },
+    frameworks: { active: frameworksActive, registered: frameworkList.length },
     tasks: Object.fromEntries(Object.entries(s.counts).sort(([a], [b]) => (a < b ? -1 : 1))),
     agentList,
     frameworkList,

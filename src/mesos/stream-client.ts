@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import { Backoff } from './backoff';
 import { Deadline, HttpError, type SendOptions, discardBody, errorDetail, networkError, resolveLocation, send } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
+import { RepeatLog } from './repeat-log';
 
 /** How a failed attempt ends: `temporary` is retried with backoff; `fatal` is handed to onFatal and not retried. */
 export class StreamError extends Error {
@@ -115,6 +116,8 @@ export class CappedRecords {
 
 export class StreamClient {
   private readonly backoff: Backoff;
+  // A master down for an hour is one warning and a count, not a warning per retry.
+  private readonly failures: RepeatLog;
   private running = false;
   private loop: Promise<void> | undefined;
   private abortCurrent: (() => void) | undefined;
@@ -122,6 +125,7 @@ export class StreamClient {
   private leader: string | undefined;
 
   constructor(private readonly opts: StreamClientOptions) {
+    this.failures = new RepeatLog({ write: (line) => opts.logger.warn(line) });
     this.backoff = new Backoff({ minMs: opts.backoffMinMs ?? 1000, maxMs: opts.backoffMaxMs ?? 15_000, random: opts.random });
   }
 
@@ -157,7 +161,7 @@ export class StreamClient {
           this.opts.onFatal?.(e);
           break;
         }
-        this.opts.logger.warn(`${this.opts.name}: ${e.message}`);
+        this.failures.failed(`${this.opts.name}: ${e.message}`);
         this.opts.onDown?.(e.message);
       }
       if (!this.running) break;
@@ -200,7 +204,10 @@ export class StreamClient {
         silenceMs = Math.min(MAX_TIMER_MS, Math.max(1, Number.isNaN(ms) ? silenceMs : ms));
         arm();
       },
-      healthy: () => this.backoff.reset(),
+      healthy: () => {
+        this.backoff.reset();
+        this.failures.ended();
+      },
     };
     const feed = new CappedRecords(this.opts.maxFirstRecordBytes ?? this.opts.maxRecordBytes, this.opts.maxRecordBytes);
     arm();
