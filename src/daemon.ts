@@ -11,7 +11,9 @@ import { DEFAULT_ATTENTION, NEW_WATCH, watch, type Watch } from './panel/attenti
 import { inWindow, parseNightHours, powerState, type PowerLevel, type PowerPolicy } from './panel/burnin';
 import { currentEntry, cycleEntries, initialCycle, nextScreen, tickCycle, type CycleEntry, type CycleState } from './panel/cycle';
 import type { Frame } from './panel/frame';
-import type { HostInfo, PanelModel, PiView, SourceStatus, UiState } from './panel/model';
+import type { HostInfo, PanelModel, UiState } from './panel/model';
+import type { SourceStatus } from './mesos/source-status';
+import type { PiView } from './pi/view';
 import { renderScreen } from './panel/render';
 import type { ClusterSnapshot } from './mesos/snapshot';
 

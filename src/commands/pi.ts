@@ -7,7 +7,7 @@ import type { Config } from '../config';
 import { masterAccess } from '../master-access';
 import type { PiController } from '../daemon';
 import type { Logger } from '../log';
-import type { PiView } from '../panel/model';
+import type { PiView } from '../pi/view';
 import { type Certified } from '../pi/digits';
 import { scaledToDecimal, scaledToFixed } from '../pi/exact';
 import { executorBundle, type ExecutorBundle } from '../pi/executor-bundle';

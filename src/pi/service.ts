@@ -8,7 +8,7 @@ import type { Credentials } from '../mesos/http';
 import { type SchedulerCall, acknowledge, accept, decline, kill, reconcile, revive, suppress, teardown } from '../mesos/scheduler-calls';
 import { SchedulerClient, SchedulerError, type ConnectionState } from '../mesos/scheduler-client';
 import { describeWaitStatus, exitCode, type Offer, type SchedulerEvent, type TaskStatus } from '../mesos/scheduler-events';
-import type { PiView } from '../panel/model';
+import type { PiView } from './view';
 import type { Certified } from './digits';
 import { FrameworkStore } from './framework-store';
 import { JobPersistence } from './job-persistence';

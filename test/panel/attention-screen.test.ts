@@ -8,7 +8,7 @@ import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import type { Notice } from '../../src/panel/attention';
 import { fonts } from '../../src/panel/font';
 import { type Frame, type Geometry, geometryOf } from '../../src/panel/frame';
-import type { SourceStatus } from '../../src/panel/model';
+import type { SourceStatus } from '../../src/mesos/source-status';
 import { renderScreen } from '../../src/panel/render';
 import { findText } from './bitmap-text';
 import { NOW, fixtureSnapshot, fullModel } from './fixture-model';
