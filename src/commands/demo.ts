@@ -9,7 +9,7 @@ import { createLogger } from '../log';
 import { geometryOf, SIZES, type SizeName } from '../panel/frame';
 import { startSimCluster } from '../sim';
 import type { CommandContext } from './context';
-import { startPanel, type PanelHost } from './panel-host';
+import { startPanel, type PanelHost } from '../app/panel-host';
 import { startPi } from './pi';
 import { intOption, sizeOption } from './options';
 

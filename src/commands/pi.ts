@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../cli-errors';
 import type { Config } from '../config';
 import { masterAccess } from '../master-access';
-import type { PiController } from '../daemon';
+import type { PiController } from '../app/daemon';
 import type { Logger } from '../log';
 import type { PiView } from '../pi/view';
 import { type Certified } from '../pi/digits';

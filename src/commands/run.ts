@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../log';
 import { intOption } from './options';
 import { startPi } from './pi';
 import type { CommandContext } from './context';
-import { startPanel, type PanelHost } from './panel-host';
+import { startPanel, type PanelHost } from '../app/panel-host';
 import { ALL_DISPLAY_KINDS, orList } from '../hw/display-kinds';
 
 /**

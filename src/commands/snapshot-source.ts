@@ -10,7 +10,7 @@ import { OperatorSource } from '../mesos/operator-source';
 import type { ClusterSnapshot } from '../mesos/snapshot';
 import { StateClient } from '../mesos/state-client';
 import { StatePoller } from '../mesos/state-poller';
-import type { StateSource } from '../daemon';
+import type { StateSource } from '../app/daemon';
 import { parseState, StateFormatError } from '../mesos/state-parse';
 import { masterOption } from './options';
 

@@ -1,21 +1,21 @@
 // The daemon's loop: sources → model → screen → display. It owns no I/O of its own: the state poller, the host
 // reader, the π job, the button and the display are handed in, so the same loop runs on a Pi, in `demo` and
 // in tests. A tick never waits on the display or the network, and nothing a source throws stops the loop.
-import type { Config } from './config';
-import type { ButtonBackend, RawEdge } from './hw/button/backend';
-import { PressMachine, type PressAction } from './hw/button/press';
+import type { Config } from '../config';
+import type { ButtonBackend, RawEdge } from '../hw/button/backend';
+import { PressMachine, type PressAction } from '../hw/button/press';
 import type { DisplayHealth } from './health';
-import type { Display } from './hw/display';
-import type { Logger } from './log';
-import { DEFAULT_ATTENTION, NEW_WATCH, watch, type Watch } from './panel/attention';
-import { inWindow, parseNightHours, powerState, type PowerLevel, type PowerPolicy } from './panel/burnin';
-import { currentEntry, cycleEntries, initialCycle, nextScreen, tickCycle, type CycleEntry, type CycleState } from './panel/cycle';
-import type { Frame } from './panel/frame';
-import type { HostInfo, PanelModel, UiState } from './panel/model';
-import type { SourceStatus } from './mesos/source-status';
-import type { PiView } from './pi/view';
-import { renderScreen } from './panel/render';
-import type { ClusterSnapshot } from './mesos/snapshot';
+import type { Display } from '../hw/display';
+import type { Logger } from '../log';
+import { DEFAULT_ATTENTION, NEW_WATCH, watch, type Watch } from '../panel/attention';
+import { inWindow, parseNightHours, powerState, type PowerLevel, type PowerPolicy } from '../panel/burnin';
+import { currentEntry, cycleEntries, initialCycle, nextScreen, tickCycle, type CycleEntry, type CycleState } from '../panel/cycle';
+import type { Frame } from '../panel/frame';
+import type { HostInfo, PanelModel, UiState } from '../panel/model';
+import type { SourceStatus } from '../mesos/source-status';
+import type { PiView } from '../pi/view';
+import { renderScreen } from '../panel/render';
+import type { ClusterSnapshot } from '../mesos/snapshot';
 
 export interface StateSource {
   start(): void;
