@@ -10,8 +10,8 @@ import type { Logger } from '../log';
 import { VERSION } from '../version';
 import { panelHealth, staleAfterMs } from './health';
 import { displayFromConfig } from './display-factory';
-import type { PiHost } from '../commands/pi';
-import { liveStateSource } from '../commands/snapshot-source';
+import type { PiHost } from './pi-host';
+import { liveStateSource } from './state-source';
 
 export interface PanelHostOptions {
   config: Config;

@@ -9,7 +9,7 @@ import { panelHealth, staleAfterMs } from '../../src/app/health';
 import { memoryLogger } from '../../src/log';
 import type { PanelModel } from '../../src/panel/model';
 import { startPanel, type PanelHost } from '../../src/app/panel-host';
-import { startPi, type PiHost } from '../../src/commands/pi';
+import { startPi, type PiHost } from '../../src/app/pi-host';
 import { startSimCluster, type SimCluster } from '../../src/sim';
 import { openDisplay } from '../../src/hw/i2c/open';
 import { EmulatedI2cBus } from '../../src/sim/i2c/bus';

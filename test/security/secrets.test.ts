@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
-import { startPi } from '../../src/commands/pi';
+import { startPi } from '../../src/app/pi-host';
 import { ConfigError, resolveConfig } from '../../src/config';
 import { readCredentials } from '../../src/master-access';
 import { memoryLogger } from '../../src/log';
