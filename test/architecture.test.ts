@@ -23,7 +23,7 @@ const ROOMS: Record<string, Room> = {
   app: { where: ['src/app/'], mayImport: ['mesos', 'pi', 'panel', 'hw', 'top', 'core', 'lib'] },
   commands: { where: ['src/commands/'], mayImport: ['app', 'mesos', 'pi', 'panel', 'hw', 'sim', 'top', 'core', 'lib'] },
   top: {
-    where: ['src/config.ts', 'src/config-hints.ts', 'src/cli-errors.ts', 'src/master-access.ts', 'src/install.ts'],
+    where: ['src/config.ts', 'src/config-load.ts', 'src/config-hints.ts', 'src/cli-errors.ts', 'src/master-access.ts', 'src/install.ts'],
     mayImport: ['mesos', 'panel', 'hw', 'core', 'lib'],
   },
   entry: { where: ['src/cli.ts'], mayImport: ['commands', 'top', 'core', 'lib'] },
