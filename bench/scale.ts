@@ -7,7 +7,8 @@
 // The stream's figures include its /state refresh, measured once and counted at its rate (once a minute).
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
-import { ClusterModel, type SimFramework } from '../src/sim/cluster-model';
+import { ClusterModel } from '../src/sim/cluster-model';
+import { type SimFramework } from '../src/sim/cluster-entities';
 import { SimMaster } from '../src/sim/master-http';
 import { OperatorApi } from '../src/sim/operator-api';
 import { seededRng, systemClock } from '../src/sim/random';
