@@ -13,7 +13,8 @@ import { ConfigError, resolveConfig } from '../../src/config';
 import { readCredentials } from '../../src/master-access';
 import { memoryLogger } from '../../src/log';
 import { encodeRecord } from '../../src/mesos/recordio';
-import { SchedulerClient, type ConnectionState } from '../../src/mesos/scheduler-client';
+import { SchedulerClient } from '../../src/mesos/scheduler-client';
+import { type ConnectionState } from '../../src/mesos/scheduler-state';
 import { StateClient } from '../../src/mesos/state-client';
 
 const PRINCIPAL = 'panel';
