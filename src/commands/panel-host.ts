@@ -1,5 +1,7 @@
 // Builds the running panel from a resolved config: the state poller, host info, button, display and π job,
 // handed to the Daemon loop. `run` and `demo` both start the panel through here, so the demo is the daemon.
+// The panel host owns the HTTP server: the web face is on it from the start, and the π framework, when there
+// is one, serves the executor on it too.
 import type { Config } from '../config';
 import { masterAccess } from '../master-access';
 import { Daemon, type PiController } from '../daemon';
@@ -11,6 +13,8 @@ import type { Logger } from '../log';
 import { StateClient } from '../mesos/state-client';
 import { StatePoller } from '../mesos/state-poller';
 import { VERSION } from '../version';
+import { HttpHost } from '../web/http-host';
+import { WebFace } from '../web/web-face';
 import { displayFromConfig } from './display-factory';
 
 export interface PanelHostOptions {
@@ -20,20 +24,39 @@ export interface PanelHostOptions {
   display?: Display;
   /** Overrides config.button (demo has no button). */
   button?: ButtonBackend;
-  pi?: PiController;
+  /** Starts the π framework on the panel's HTTP server. */
+  pi?: (http: HttpHost) => Promise<PiController>;
   onProgress?: () => void;
 }
 
 export interface PanelHost {
   daemon: Daemon;
   display: Display;
+  http: HttpHost;
+  web: WebFace;
   stop(leave?: 'blank' | 'halted'): Promise<void>;
 }
 
 export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const { config, log } = o;
   const access = masterAccess(config);
-  const display = o.display ?? displayFromConfig(config, log.child('display'));
+  const http = await HttpHost.start({
+    bind: config.http.bind,
+    port: config.http.port,
+    serves: 'the panel',
+    notFound: 'not found: this server serves the panel at / and the executor at /executor.js',
+    logger: log.child('http'),
+  });
+  const web = new WebFace(http, { maxClients: 32, log: log.child('web') });
+  let pi: PiController | undefined;
+  try {
+    pi = await o.pi?.(http);
+  } catch (err) {
+    web.close();
+    await http.close();
+    throw err;
+  }
+  const display = web.display(o.display ?? displayFromConfig(config, log.child('display')));
   const poller = new StatePoller(
     {
       source: new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access }),
@@ -47,7 +70,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
     display,
     state: poller,
     host: () => readHostInfo({ logger: log.child('host') }),
-    pi: o.pi,
+    pi,
     button,
     screens: config.screens,
     burnIn: config.burnIn,
@@ -57,5 +80,16 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   });
   daemon.start();
   log.info(`panel: ${display.name} ${display.geometry.kind === 'pixels' ? `${display.geometry.width}x${display.geometry.height}` : `${display.geometry.cols}x${display.geometry.rows}`}, masters ${config.masters.join(', ')}`);
-  return { daemon, display, stop: (leave) => daemon.stop(leave) };
+  log.info(`panel in the browser: ${http.url('/', config.http.advertiseHost)}`);
+  return {
+    daemon,
+    display,
+    http,
+    web,
+    stop: async (leave) => {
+      await daemon.stop(leave);
+      web.close();
+      await http.close();
+    },
+  };
 }

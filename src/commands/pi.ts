@@ -15,6 +15,7 @@ import { ExecutorServer } from '../pi/executor-server';
 import { KERNEL_NAMES, type KernelName } from '../pi/kernel';
 import { MAX_JOB_TERMS, MIN_JOB_TERMS } from '../pi/ledger';
 import { PiService, type PiServiceOptions } from '../pi/service';
+import type { HttpHost } from '../web/http-host';
 import type { CommandContext } from './context';
 import { intOption } from './options';
 
@@ -26,6 +27,8 @@ export interface StartPiOptions {
   terms?: number;
   kernel?: KernelName;
   httpPort?: number;
+  /** The daemon's HTTP server, to serve the executor on; the one-shot command starts its own. */
+  http?: HttpHost;
   /** A one-shot framework: no saved id, a short failover timeout, torn down at the end. */
   oneShot?: boolean;
   /** The executor to serve; by default bundled from the compiled executor next to the running code. */
@@ -53,6 +56,7 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
     bind: config.http.bind,
     port: o.httpPort ?? config.http.port,
     advertiseHost: config.http.advertiseHost,
+    host: o.http,
     logger: log.child('executor-server'),
   });
   const options: PiServiceOptions = {

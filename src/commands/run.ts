@@ -70,7 +70,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       const host = await startPanel({
         config,
         log,
-        pi: await startPi({ config, log }),
+        pi: (http) => startPi({ config, log, http }),
         onProgress: () => {
           lastProgress = performance.now();
           if (!ready) {

@@ -1,0 +1,32 @@
+// The page's files, read once at start from the package into memory and served from there: a request names a
+// fixed route, never a file. uPlot comes from its own npm package, so the page needs no CDN and works offline.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface Asset {
+  body: Buffer;
+  type: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'application/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** src/web/page, whether running from the sources or from dist/ (the package ships the folder as it is). */
+function pageDir(): string {
+  const candidates = [path.resolve(__dirname, 'page'), path.resolve(__dirname, '../../../src/web/page')];
+  return candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? candidates[0];
+}
+
+/** The route of each file, e.g. /mirror.js; index.html is served at /. */
+export function loadAssets(): Map<string, Asset> {
+  const dir = pageDir();
+  const files: [string, string][] = fs
+    .readdirSync(dir)
+    .filter((f) => TYPES[path.extname(f)])
+    .map((f) => [f === 'index.html' ? '/' : `/${f.replace(/\.html$/, '')}`, path.join(dir, f)]);
+  files.push(['/uplot.js', require.resolve('uplot/dist/uPlot.iife.min.js')], ['/uplot.css', require.resolve('uplot/dist/uPlot.min.css')]);
+  return new Map(files.map(([route, file]) => [route, { body: fs.readFileSync(file), type: TYPES[path.extname(file)] }]));
+}
