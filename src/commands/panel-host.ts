@@ -8,12 +8,14 @@ import { Daemon, type PiController } from '../daemon';
 import type { ButtonBackend } from '../hw/button/backend';
 import { openButton } from '../hw/button/select';
 import type { Display } from '../hw/display';
+import type { I2cDisplay } from '../hw/i2c/runner';
 import { readHostInfo } from '../hw/host-info';
 import type { Logger } from '../log';
 import { StateClient } from '../mesos/state-client';
 import { StatePoller } from '../mesos/state-poller';
 import { VERSION } from '../version';
 import { HttpHost } from '../web/http-host';
+import { timedPolls } from '../web/metrics';
 import { WebFace } from '../web/web-face';
 import { displayFromConfig } from './display-factory';
 
@@ -56,10 +58,18 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
     await http.close();
     throw err;
   }
-  const display = web.display(o.display ?? displayFromConfig(config, log.child('display')));
+  const display = o.display ?? displayFromConfig(config, log.child('display'));
+  const client = new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access });
+  // The daemon is built below; /metrics reads it only when scraped, by then it exists.
+  const metrics = web.metrics(http, {
+    model: () => daemon.model(),
+    piCounters: () => pi?.counters?.() ?? null,
+    presses: () => daemon.presses,
+    i2cBytes: () => ('sent' in display ? (display as I2cDisplay).sent.bytes : null),
+  });
   const poller = new StatePoller(
     {
-      source: new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access }),
+      source: timedPolls(client, (seconds) => metrics.observePoll(seconds)),
       logger: log.child('state'),
     },
     { intervalMs: config.pollIntervalMs },
@@ -67,7 +77,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const button = o.button ?? (await openButton({ kind: config.button.backend, pin: config.button.pin, logger: log }));
   const daemon = new Daemon({
     log,
-    display,
+    display: web.display(display),
     state: poller,
     host: () => readHostInfo({ logger: log.child('host') }),
     pi,

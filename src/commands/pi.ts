@@ -92,6 +92,7 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
     view: (now: number): PiView => service.view(now),
     start: () => service.start(),
     reset: () => service.reset(),
+    counters: () => service.job?.counters ?? null,
     stop: async () => {
       await (o.oneShot ? service.teardown() : service.stop());
       await files.close();

@@ -4,11 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Display } from '../hw/display';
 import type { Logger } from '../log';
 import { loadAssets, type Asset } from './assets';
-import type { HttpHost } from './http-host';
+import { plain, type HttpHost } from './http-host';
+import { PanelMetrics, type MetricsSources } from './metrics';
 import { mirrored, MirrorState, type MirrorMessage } from './mirror';
 import { SseHub, sseEvent } from './sse';
 
 export const EVENTS_PATH = '/events';
+export const METRICS_PATH = '/metrics';
 
 export interface WebOptions {
   /** Live event streams at most. */
@@ -40,6 +42,25 @@ export class WebFace {
   /** The display as the daemon should drive it: `inner`, with every frame and level also sent to the mirrors. */
   display(inner: Display): Display {
     return mirrored(inner, this.mirror, (m) => this.streams.send(frameEvent(m)));
+  }
+
+  /** Serves /metrics from the daemon's model and counters; returns the metrics so polls can be recorded. */
+  metrics(http: HttpHost, sources: Omit<MetricsSources, 'web'>): PanelMetrics {
+    const metrics = new PanelMetrics({ ...sources, web: () => ({ clients: this.streams.size, dropped: this.streams.dropped }) });
+    this.unmount.push(
+      http.mount(METRICS_PATH, {
+        methods: ['GET'],
+        handle: (req, res) =>
+          void metrics.text().then(
+            ({ body, type }) => {
+              res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+              res.end(req.method === 'HEAD' ? undefined : body);
+            },
+            (err: Error) => plain(res, 500, `metrics: ${err.message}`),
+          ),
+      }),
+    );
+    return metrics;
   }
 
   close(): void {
