@@ -49,7 +49,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
     notFound: 'not found: this server serves the panel at / and the executor at /executor.js',
     logger: log.child('http'),
   });
-  const web = new WebFace(http, { maxClients: 32, log: log.child('web') });
+  const web = new WebFace(http, { maxClients: config.web.maxClients, log: log.child('web') });
   let pi: PiController | undefined;
   try {
     pi = await o.pi?.(http);
