@@ -1,5 +1,5 @@
 // The page's files, read once at start from the package into memory and served from there: a request names a
-// fixed route, never a file. uPlot comes from its own npm package, so the page needs no CDN and works offline.
+// fixed route, never a file. Everything the page needs is here, so it needs no CDN and works offline.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -23,10 +23,9 @@ function pageDir(): string {
 /** The route of each file, e.g. /mirror.js; index.html is served at /. */
 export function loadAssets(): Map<string, Asset> {
   const dir = pageDir();
-  const files: [string, string][] = fs
+  const files = fs
     .readdirSync(dir)
     .filter((f) => TYPES[path.extname(f)])
-    .map((f) => [f === 'index.html' ? '/' : `/${f.replace(/\.html$/, '')}`, path.join(dir, f)]);
-  files.push(['/uplot.js', require.resolve('uplot/dist/uPlot.iife.min.js')], ['/uplot.css', require.resolve('uplot/dist/uPlot.min.css')]);
+    .map((f) => [f === 'index.html' ? '/' : `/${f.replace(/\.html$/, '')}`, path.join(dir, f)] as const);
   return new Map(files.map(([route, file]) => [route, { body: fs.readFileSync(file), type: TYPES[path.extname(file)] }]));
 }
