@@ -153,6 +153,11 @@ export class Daemon {
     this.tick();
   }
 
+  /** A poll has answered: draw now rather than at the next tick, so the glass and the mirrors lag less. */
+  redraw(): void {
+    this.tick();
+  }
+
   /** The model as it is now; public so that `status`-like tools and tests can look at what the panel sees. */
   model(now = this.now()): PanelModel {
     const state = this.deps.state.current();

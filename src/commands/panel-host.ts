@@ -71,6 +71,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
     {
       source: timedPolls(client, (seconds) => metrics.observePoll(seconds)),
       logger: log.child('state'),
+      onChange: () => daemon.redraw(),
     },
     { intervalMs: config.pollIntervalMs },
   );
