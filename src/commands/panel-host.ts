@@ -53,22 +53,23 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   let pi: PiController | undefined;
   try {
     pi = await o.pi?.(http);
+    return await startDaemon(o, http, web, pi, access);
   } catch (err) {
+    // Nothing left listening or registered behind a panel that did not start.
+    await pi?.stop().catch(() => undefined);
     web.close();
     await http.close();
     throw err;
   }
+}
+
+async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi: PiController | undefined, access: ReturnType<typeof masterAccess>): Promise<PanelHost> {
+  const { config, log } = o;
   const display = o.display ?? displayFromConfig(config, log.child('display'));
   const client = new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access });
-  // The daemon is built below; /metrics reads it only when scraped, by then it exists.
-  const metrics = web.metrics(http, {
-    model: () => daemon.model(),
-    piCounters: () => pi?.counters?.() ?? null,
-    presses: () => daemon.presses,
-    i2cBytes: () => ('sent' in display ? (display as I2cDisplay).sent.bytes : null),
-  });
   const poller = new StatePoller(
     {
+      // Polls start with the daemon, after /metrics is mounted below.
       source: timedPolls(client, (seconds) => metrics.observePoll(seconds)),
       logger: log.child('state'),
       onChange: () => daemon.redraw(),
@@ -88,6 +89,12 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
     press: { debounceMs: config.button.debounceMs, longPressMs: config.button.longPressMs },
     version: VERSION,
     onProgress: o.onProgress,
+  });
+  const metrics = web.metrics(http, {
+    model: () => daemon.model(),
+    piCounters: () => pi?.counters?.() ?? null,
+    presses: () => daemon.presses,
+    i2cBytes: () => ('sent' in display ? (display as I2cDisplay).sent.bytes : null),
   });
   daemon.start();
   log.info(`panel: ${display.name} ${display.geometry.kind === 'pixels' ? `${display.geometry.width}x${display.geometry.height}` : `${display.geometry.cols}x${display.geometry.rows}`}, masters ${config.masters.join(', ')}`);
