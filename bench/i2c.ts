@@ -4,12 +4,12 @@ import { monitorEventLoopDelay } from 'perf_hooks';
 import type { BenchRow } from './types';
 import type { Bitmap, Frame } from '../src/panel/frame';
 import { memoryLogger } from '../src/log';
-import { openDisplay, type I2cDisplayKind } from '../src/hw/i2c/open';
+import { DISPLAY_KIND_NAMES, DISPLAY_KINDS, type DisplayKindName } from '../src/hw/display-kinds';
+import { openDisplay } from '../src/hw/i2c/open';
 import { LCM1602 } from '../src/hw/i2c/pcf8574';
 import { EmulatedI2cBus } from '../src/sim/i2c/bus';
+import { EMULATORS } from '../src/sim/i2c/emulators';
 import { Ssd1306Model } from '../src/sim/i2c/ssd1306';
-import { Sh1106Model } from '../src/sim/i2c/sh1106';
-import { Hd44780Model } from '../src/sim/i2c/hd44780';
 import { piLike, randomBitmap } from '../src/sim/i2c/synthetic';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,11 +21,14 @@ const after = piLike(128, 64, '3.14159266', 43);
 const lcdBefore: Frame = { kind: 'chars', grid: { cols: 16, rows: 2, lines: ['pi 3.14159265   ', 'done ███▌       '] } };
 const lcdAfter: Frame = { kind: 'chars', grid: { cols: 16, rows: 2, lines: ['pi 3.14159266   ', 'done ███▊       '] } };
 
-async function ours(kind: I2cDisplayKind, a: Frame, b: Frame): Promise<BenchRow[]> {
+/** The same update on every kind: the π-like change on the OLEDs (at 128x64, which every OLED kind comes in), the LCD's own. */
+async function ours(kind: DisplayKindName): Promise<BenchRow[]> {
+  const lcd = DISPLAY_KINDS[kind].family === 'LCD';
+  const [a, b] = lcd ? [lcdBefore, lcdAfter] : [before, after].map((bitmap): Frame => ({ kind: 'pixels', bitmap }));
+  const size = lcd ? '16x2' : '128x64';
   const bus = new EmulatedI2cBus();
-  const addr = kind === 'hd44780' ? 0x27 : 0x3c;
-  bus.attach(addr, kind === 'hd44780' ? new Hd44780Model(16, 2, LCM1602) : kind === 'sh1106' ? new Sh1106Model() : new Ssd1306Model());
-  const d = openDisplay({ kind, size: kind === 'hd44780' ? '16x2' : '128x64', logger: memoryLogger(), i2c: bus.promisified() });
+  bus.attach(DISPLAY_KINDS[kind].defaultAddress, EMULATORS[kind].make({ size, columnOffset: 2, pins: LCM1602 }).device);
+  const d = openDisplay({ kind, size, logger: memoryLogger(), i2c: bus.promisified() });
   d.show(a);
   await d.idle();
   const full = d.lastFrameCost()!;
@@ -109,11 +112,7 @@ async function delays(): Promise<BenchRow[]> {
 }
 
 export async function run(): Promise<BenchRow[]> {
-  return [
-    ...(await ours('ssd1306', { kind: 'pixels', bitmap: before }, { kind: 'pixels', bitmap: after })),
-    ...(await ours('sh1106', { kind: 'pixels', bitmap: before }, { kind: 'pixels', bitmap: after })),
-    ...(await theirs()),
-    ...(await ours('hd44780', lcdBefore, lcdAfter)),
-    ...(await delays()),
-  ];
+  const rows: BenchRow[] = [];
+  for (const kind of DISPLAY_KIND_NAMES) rows.push(...(await ours(kind)));
+  return [...rows, ...(await theirs()), ...(await delays())];
 }

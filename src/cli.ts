@@ -6,6 +6,7 @@ import { loadConfig, type Config } from './config';
 import { exitCodeOf, messageOf } from './cli-errors';
 import { createLogger } from './log';
 import type { CommandContext } from './commands/context';
+import { registerConfig } from './commands/config';
 import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
 import { registerInstall } from './commands/install';
@@ -31,6 +32,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerSimMaster(program, ctx);
   registerPi(program, ctx);
   registerDoctor(program, ctx);
+  registerConfig(program, ctx);
   registerInstall(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -5,10 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { SIZES } from './panel/frame';
+import { closest } from './config-hints';
+import { ALL_DISPLAY_KINDS, displaySettingsIssues } from './hw/display-kinds';
 
 export const DEFAULT_CONFIG_FILE = '/etc/mesos-panel/config.json';
 export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'pi', 'host'] as const;
-export const DISPLAY_KINDS = ['ssd1306', 'sh1106', 'hd44780', 'terminal', 'png', 'none'] as const;
 
 const absolutePath = z.string().refine((p) => path.isAbsolute(p), 'an absolute path');
 const masterUrl = z.string().refine((s) => {
@@ -33,7 +34,7 @@ const schema = z.strictObject({
   credentialsFile: absolutePath.nullable(),
   caFile: absolutePath.nullable(),
   display: z.strictObject({
-    kind: z.enum(DISPLAY_KINDS),
+    kind: z.enum(ALL_DISPLAY_KINDS),
     size: z.enum(SIZES),
     bus: int(0, 255),
     address: i2cAddress.nullable(),
@@ -46,7 +47,7 @@ const schema = z.strictObject({
       customPins: z.strictObject({ rs: lcdPin, rw: lcdPin, e: lcdPin, backlight: lcdPin, d4: lcdPin, d5: lcdPin, d6: lcdPin, d7: lcdPin }).nullable(),
       backlightActiveLow: z.boolean().nullable(),
     }),
-  }),
+  }).superRefine((d, ctx) => displaySettingsIssues(d).forEach((i) => ctx.addIssue({ code: 'custom', ...i }))),
   screens: z.strictObject({
     enabled: z.array(z.enum(SCREEN_NAMES)).min(1),
     autoCycleSeconds: int(0, 3600),
@@ -152,10 +153,18 @@ export class ConfigError extends Error {
 type Plain = { [key: string]: unknown };
 export const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Every leaf of a config (lists and nulls are leaves) as [key, value], e.g. ["display.kind", "ssd1306"]. */
+export function leaves(value: unknown, prefix = ''): [string, unknown][] {
+  if (!isPlain(value)) return [[prefix, value]];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+}
+
 /** A partial config from one source, and the words that name the source in errors. */
 export interface Layer {
   source: string;
   values: Plain;
+  /** Where single keys came from, when the source is finer than the layer (the variable that set a key). */
+  keySources?: ReadonlyMap<string, string>;
 }
 
 /** The config nests 4 levels (display.lcd.customPins.rs); far deeper is garbage that would overflow the stack. */
@@ -176,17 +185,18 @@ function oversized(layer: Plain): string | null {
   return null;
 }
 
-function mergeLayer(target: Plain, layer: Plain, source: string, origins: Map<string, string>, prefix: string[] = []): void {
-  const tooBig = prefix.length === 0 ? oversized(layer) : null;
-  if (tooBig) throw new ConfigError(`config: ${tooBig} (${source}); the config is small, fix the file`);
-  for (const [key, value] of Object.entries(layer)) {
+function mergeLayer(target: Plain, values: Plain, layer: Layer, origins: Map<string, string>, prefix: string[] = []): void {
+  const tooBig = prefix.length === 0 ? oversized(values) : null;
+  if (tooBig) throw new ConfigError(`config: ${tooBig} (${layer.source}); the config is small, fix the file`);
+  for (const [key, value] of Object.entries(values)) {
     const keyPath = [...prefix, key];
+    const source = layer.keySources?.get(keyPath.join('.')) ?? layer.source;
     // JSON.parse makes "__proto__" an own key; assigning it would replace the object's prototype.
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
       throw new ConfigError(`config: key "${keyPath.join('.')}" is not allowed (${source}); remove it`);
     }
     if (isPlain(value) && isPlain(target[key])) {
-      mergeLayer(target[key] as Plain, value, source, origins, keyPath);
+      mergeLayer(target[key] as Plain, value, layer, origins, keyPath);
     } else {
       target[key] = isPlain(value) ? structuredClone(value) : value;
       origins.set(keyPath.join('.'), source);
@@ -205,7 +215,7 @@ function show(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-function originOf(origins: Map<string, string>, keyPath: string): string {
+export function originOf(origins: ReadonlyMap<string, string>, keyPath: string): string {
   for (let p = keyPath; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
     const o = origins.get(p);
     if (o) return o;
@@ -224,7 +234,7 @@ function allowedBy(issue: z.ZodIssue): string {
       return literals.length ? `one of ${literals.map(allowedBy).join(', ')}` : issue.message;
     }
     case 'invalid_type':
-      return issue.expected === 'integer' ? 'a whole number' : `a ${issue.expected}`;
+      return issue.expected === 'integer' ? 'a whole number' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'too_small':
       return issue.type === 'array' ? `at least ${issue.minimum} entries` : issue.type === 'string' ? 'a non-empty string' : `at least ${issue.minimum}`;
     case 'too_big':
@@ -234,43 +244,90 @@ function allowedBy(issue: z.ZodIssue): string {
   }
 }
 
-function describeIssue(issue: z.ZodIssue, merged: unknown, origins: Map<string, string>): string {
+/** The schema below the optional, nullable and refined wrappers, where an object shows its keys. */
+function unwrap(s: z.ZodTypeAny): z.ZodTypeAny {
+  for (;;) {
+    if (s instanceof z.ZodNullable || s instanceof z.ZodOptional) s = s.unwrap();
+    else if (s instanceof z.ZodEffects) s = s.innerType();
+    else return s;
+  }
+}
+
+/** The keys the schema allows in the object at keyPath. */
+function keysAt(keyPath: readonly PropertyKey[]): string[] {
+  let s: z.ZodTypeAny | undefined = schema;
+  for (const k of keyPath) {
+    const inner: z.ZodTypeAny = unwrap(s);
+    s = inner instanceof z.ZodObject ? (inner.shape as Record<string, z.ZodTypeAny>)[String(k)] : undefined;
+    if (!s) return [];
+  }
+  const inner = unwrap(s);
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape as object) : [];
+}
+
+/** One line per unknown key, with the known key it was probably meant to be, or the keys allowed there. */
+function describeUnknown(issue: z.ZodIssue & { code: 'unrecognized_keys' }, origins: Map<string, string>): string[] {
+  const base = issue.path.length ? `${issue.path.join('.')}.` : '';
+  const known = keysAt(issue.path);
+  return issue.keys.map((k) => {
+    const near = closest(k, known);
+    // A key put at the wrong level ("kind" at the top) is found where it belongs.
+    const elsewhere = near ? null : leaves(DEFAULT_CONFIG).find(([key]) => key.split('.').pop()?.toLowerCase() === k.toLowerCase())?.[0];
+    const hint = near
+      ? `did you mean "${base}${near}"?`
+      : elsewhere
+        ? `did you mean "${elsewhere}"?`
+        : `the keys ${base ? `of ${base.slice(0, -1)}` : 'at the top level'} are ${known.join(', ')}`;
+    return `config: unknown key "${base}${k}" (${originOf(origins, base + k)}); ${hint}`;
+  });
+}
+
+function describeIssue(issue: z.ZodIssue, merged: unknown, origins: Map<string, string>): string[] {
+  if (issue.code === 'unrecognized_keys') return describeUnknown(issue, origins);
   const keyPath = issue.path.map(String).join('.') || '(top level)';
   const where = originOf(origins, issue.path.map(String).join('.'));
-  if (issue.code === 'unrecognized_keys') {
-    const base = issue.path.length ? `${keyPath}.` : '';
-    return `config: unknown key ${issue.keys.map((k) => `"${base}${k}"`).join(', ')} (${originOf(origins, base + issue.keys[0])}); check the spelling against the README`;
-  }
-  return `config: ${keyPath} is ${show(valueAt(merged, issue.path))} (${where}); allowed: ${allowedBy(issue)}`;
+  return [`config: ${keyPath} is ${show(valueAt(merged, issue.path))} (${where}); allowed: ${allowedBy(issue)}`];
 }
 
 const MAX_ISSUES = 10;
 
+/** The resolved config and, per key that some layer set, the source that set it (absent: the default). */
+export interface Resolved {
+  config: Config;
+  origins: ReadonlyMap<string, string>;
+}
+
 /** Merge the layers over the defaults and validate. Throws ConfigError naming every problem, one per line. */
-export function resolveConfig(layers: readonly Layer[]): Config {
+export function resolveWithOrigins(layers: readonly Layer[]): Resolved {
   const merged = structuredClone(DEFAULT_CONFIG) as unknown as Plain;
   const origins = new Map<string, string>();
-  for (const layer of layers) mergeLayer(merged, layer.values, layer.source, origins);
+  for (const layer of layers) mergeLayer(merged, layer.values, layer, origins);
   const result = schema.safeParse(merged);
   if (!result.success) {
     // A list of 100,000 bad masters is one mistake, not 100,000 lines to read.
     const issues = result.error.issues;
-    const lines = issues.slice(0, MAX_ISSUES).map((i) => describeIssue(i, merged, origins));
-    if (issues.length > MAX_ISSUES) lines.push(`config: ${issues.length - MAX_ISSUES} more problems like these; fix the ones above first`);
+    const described = issues.slice(0, MAX_ISSUES).flatMap((i) => describeIssue(i, merged, origins));
+    const lines = described.slice(0, MAX_ISSUES);
+    const more = Math.max(0, issues.length - MAX_ISSUES) + described.length - lines.length;
+    if (more > 0) lines.push(`config: ${more} more problems like these; fix the ones above first`);
     throw new ConfigError(lines.join('\n'));
   }
-  return result.data;
+  return { config: result.data, origins };
 }
 
-/** Read the JSON config file. A missing default file is fine; a missing file named by --config is not. */
-export function readConfigFile(file: string, required: boolean): Layer | null {
+export function resolveConfig(layers: readonly Layer[]): Config {
+  return resolveWithOrigins(layers).config;
+}
+
+/** Read the JSON config file. A missing default file is fine; a missing file named by `flag` is not. */
+export function readConfigFile(file: string, required: boolean, flag = '--config'): Layer | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !required) return null;
-    if (code === 'ENOENT') throw new ConfigError(`config: ${file} does not exist; create it (mesos-panel install writes one) or fix --config`);
+    if (code === 'ENOENT') throw new ConfigError(`config: ${file} does not exist; create it (mesos-panel install writes one) or fix ${flag}`);
     if (code === 'EACCES') throw new ConfigError(`config: ${file} is not readable by this user; fix its permissions`);
     throw new ConfigError(`config: cannot read ${file}: ${(err as Error).message}`);
   }
@@ -285,6 +342,7 @@ export function readConfigFile(file: string, required: boolean): Layer | null {
   return { source: file, values };
 }
 
+const PREFIX = 'MESOS_PANEL_';
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 
 /** Every leaf key of the config as its MESOS_PANEL_* variable: nesting is a double underscore. */
@@ -295,7 +353,7 @@ function envNames(obj: Plain, prefix: string[] = []): Map<string, { keyPath: str
     if (isPlain(value) && !(key === 'customPins')) {
       for (const [n, v] of envNames(value, keyPath)) names.set(n, v);
     } else {
-      names.set(`MESOS_PANEL_${keyPath.map(snake).join('__')}`, { keyPath, example: value });
+      names.set(`${PREFIX}${keyPath.map(snake).join('__')}`, { keyPath, example: value });
     }
   }
   return names;
@@ -319,17 +377,22 @@ function coerceEnv(raw: string, example: unknown): unknown {
 /** MESOS_PANEL_* variables as a layer; an unknown MESOS_PANEL_ name is an error, since it is surely a typo. */
 export function envLayer(env: NodeJS.ProcessEnv): Layer {
   const values: Plain = {};
+  const keySources = new Map<string, string>();
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith('MESOS_PANEL_') || raw === undefined) continue;
+    if (!name.startsWith(PREFIX) || raw === undefined) continue;
     const known = ENV_NAMES.get(name);
     if (!known) {
-      throw new ConfigError(`config: unknown environment variable ${name}; the names are MESOS_PANEL_ plus the key in capitals, nesting with "__", e.g. MESOS_PANEL_DISPLAY__KIND`);
+      // Compared without the prefix they share, or every short name would be "near" every other.
+      const near = closest(name.slice(PREFIX.length), [...ENV_NAMES.keys()].map((n) => n.slice(PREFIX.length)));
+      const hint = near ? `did you mean ${PREFIX}${near}?` : 'the names are MESOS_PANEL_ plus the key in capitals, nesting with "__", e.g. MESOS_PANEL_DISPLAY__KIND';
+      throw new ConfigError(`config: unknown environment variable ${name}; ${hint}`);
     }
     let node = values;
     for (const k of known.keyPath.slice(0, -1)) node = (node[k] ??= {}) as Plain;
     node[known.keyPath[known.keyPath.length - 1]] = coerceEnv(raw, known.example);
+    keySources.set(known.keyPath.join('.'), `environment ${name}`);
   }
-  return { source: 'environment', values };
+  return { source: 'environment', values, keySources };
 }
 
 export interface LoadOptions {
@@ -340,11 +403,16 @@ export interface LoadOptions {
   flags?: Plain;
 }
 
-export function loadConfig(opts: LoadOptions = {}): Config {
+/** The layers in order: the file (if any), the environment, the command line. */
+export function loadLayers(opts: LoadOptions = {}): Layer[] {
   const layers: Layer[] = [];
   const file = readConfigFile(opts.configFile ?? DEFAULT_CONFIG_FILE, opts.configFile !== undefined);
   if (file) layers.push(file);
   layers.push(envLayer(opts.env ?? process.env));
   if (opts.flags) layers.push({ source: 'command line', values: opts.flags });
-  return resolveConfig(layers);
+  return layers;
+}
+
+export function loadConfig(opts: LoadOptions = {}): Config {
+  return resolveConfig(loadLayers(opts));
 }

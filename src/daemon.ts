@@ -4,6 +4,7 @@
 import type { Config } from './config';
 import type { ButtonBackend, RawEdge } from './hw/button/backend';
 import { PressMachine, type PressAction } from './hw/button/press';
+import type { DisplayHealth } from './health';
 import type { Display } from './hw/display';
 import type { Logger } from './log';
 import { powerState, type PowerLevel, type PowerPolicy } from './panel/burnin';
@@ -156,6 +157,11 @@ export class Daemon {
   /** A poll has answered: draw now rather than at the next tick, so the glass and the mirrors lag less. */
   redraw(): void {
     this.tick();
+  }
+
+  /** The display as /health reports it: its name, the level burn-in care set, and what is wrong with it. */
+  displayHealth(): DisplayHealth {
+    return { name: this.deps.display.name, level: this.level, problem: this.deps.display.problem?.() ?? null };
   }
 
   /** The model as it is now; public so that `status`-like tools and tests can look at what the panel sees. */

@@ -29,6 +29,8 @@ export interface SystemProbe {
   groupExists(name: string): boolean;
   /** Whether any user may read the file (every directory above it searchable by others). */
   readableByAll(p: string): boolean;
+  /** The file's text, or null when it is missing, unreadable or not a regular file (a symlink counts as not). */
+  readText(p: string): string | null;
 }
 
 export interface Layout {
@@ -37,6 +39,8 @@ export interface Layout {
   configDir: string;
   unitDir: string;
   stateDir: string;
+  /** Where the `mesos-panel` command goes, on root's and every user's PATH. */
+  binDir: string;
 }
 
 export const DEFAULT_LAYOUT: Layout = {
@@ -45,7 +49,18 @@ export const DEFAULT_LAYOUT: Layout = {
   configDir: '/etc/mesos-panel',
   unitDir: '/etc/systemd/system',
   stateDir: '/var/lib/mesos-panel',
+  binDir: '/usr/local/bin',
 };
+
+/** The second line of the command wrapper install writes; a file without it is someone else's and is kept. */
+export const WRAPPER_MARK = '# written by mesos-panel install; uninstall removes it';
+
+/** The `mesos-panel` command: the node and the code the service runs, so the two never disagree. */
+export function commandWrapper(nodePath: string, cli: string): string {
+  return `#!/bin/sh\n${WRAPPER_MARK}\nexec ${nodePath} ${cli} "$@"\n`;
+}
+
+const ours = (probe: SystemProbe, p: string): boolean => probe.readText(p)?.split('\n')[1] === WRAPPER_MARK;
 
 export interface InstallOptions {
   /** The node binary the service will run, normally process.execPath. */
@@ -112,6 +127,13 @@ export function planInstall(opts: InstallOptions): InstallStep[] {
   }
   const unit = renderUnit(opts.unitTemplate, { nodePath: opts.nodePath, installDir: opts.installDir, configPath });
   steps.push({ kind: 'write', why: `install the unit (${unit.match(/^ExecStart=.*$/m)?.[0]})`, path: unitPath, content: unit, mode: 0o644 });
+  // The README and every message say `mesos-panel ...`; npm link or npm install -g may have put one there already.
+  const command = path.join(l.binDir, 'mesos-panel');
+  if (!probe.exists(command) || ours(probe, command)) {
+    steps.push({ kind: 'write', why: 'put the mesos-panel command on the PATH', path: command, content: commandWrapper(opts.nodePath, cli), mode: 0o755 });
+  } else {
+    steps.push({ kind: 'keep', why: 'keep the mesos-panel command already installed (npm link or npm install -g)', path: command });
+  }
   steps.push({ kind: 'run', why: 'make systemd read the unit', argv: ['systemctl', 'daemon-reload'] });
   if (reinstall) {
     steps.push({ kind: 'run', why: 'start at boot', argv: ['systemctl', 'enable', SERVICE] });
@@ -133,14 +155,14 @@ export function planUninstall(opts: { purge: boolean; layout?: Partial<Layout>; 
     steps.push({ kind: 'remove', why: 'remove the unit', path: unitPath });
     steps.push({ kind: 'run', why: 'make systemd forget the unit', argv: ['systemctl', 'daemon-reload'] });
   }
-  if (!opts.purge) {
-    steps.push({ kind: 'keep', why: 'keep the configuration (--purge removes it)', path: l.configDir });
-    steps.push({ kind: 'keep', why: 'keep the π job state (--purge removes it)', path: l.stateDir });
-    return steps;
+  const command = path.join(l.binDir, 'mesos-panel');
+  if (ours(probe, command)) steps.push({ kind: 'remove', why: 'remove the mesos-panel command', path: command });
+  // Only what is there can be kept or removed: "keep /etc/mesos-panel" on a machine without it would be untrue.
+  for (const [what, p] of [['the configuration', l.configDir], ['the π job state', l.stateDir]] as const) {
+    if (!probe.exists(p)) continue;
+    steps.push(opts.purge ? { kind: 'remove', why: `remove ${what}`, path: p } : { kind: 'keep', why: `keep ${what} (--purge removes it)`, path: p });
   }
-  for (const [why, p] of [['remove the configuration', l.configDir], ['remove the π job state', l.stateDir]] as const) {
-    if (probe.exists(p)) steps.push({ kind: 'remove', why, path: p });
-  }
+  if (!opts.purge) return steps;
   if (probe.userExists(l.user)) steps.push({ kind: 'run', why: `remove the user ${l.user}`, argv: ['userdel', l.user] });
   return steps;
 }
@@ -173,8 +195,13 @@ export interface RunInstallOptions {
 export async function runInstall(steps: InstallStep[], opts: RunInstallOptions): Promise<void> {
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const command = opts.command ?? 'install';
+  // Only uninstall can find nothing to do, on a machine where nothing of mesos-panel is left.
+  if (steps.length === 0) {
+    out(`mesos-panel ${command}: nothing to do, no service, configuration or π state is installed`);
+    return;
+  }
   if (opts.dryRun) {
-    out(`mesos-panel ${command} would do ${steps.length} steps (dry run: nothing is changed):`);
+    out(`mesos-panel ${command} would do ${steps.length} step${steps.length === 1 ? '' : 's'} (dry run: nothing is changed):`);
     steps.forEach((s, i) => out(`${i + 1}. ${describeStep(s)}`));
     return;
   }
@@ -231,6 +258,14 @@ export function systemProbe(root = '/'): SystemProbe {
   return {
     exists: (p) => fs.existsSync(path.join(root, p)),
     userExists: (name) => names('etc/passwd').includes(name),
+    readText: (p) => {
+      try {
+        const full = path.join(root, p);
+        return fs.lstatSync(full).isFile() ? fs.readFileSync(full, 'utf8') : null;
+      } catch {
+        return null;
+      }
+    },
     groupExists: (name) => names('etc/group').includes(name),
     readableByAll: (p) => {
       try {

@@ -7,6 +7,15 @@ import { main } from '../src/cli';
 
 const FIXTURES = path.resolve(__dirname, 'fixtures/mesos');
 
+const dirs: string[] = [];
+/** A temp folder removed after the file's tests. */
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
@@ -42,7 +51,7 @@ describe('mesos-panel CLI', () => {
   });
 
   it('a bad config exits 2 naming the key', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-cli-'));
+    const dir = tempDir();
     const cfg = path.join(dir, 'c.json');
     fs.writeFileSync(cfg, JSON.stringify({ pollIntervalMs: -1 }));
     const r = await run('--config', cfg, 'status', '--state-file', path.join(FIXTURES, 'real-1.12.0/master-state-task-running.json'));
@@ -59,7 +68,7 @@ describe('mesos-panel CLI', () => {
   });
 
   it('render writes a PNG of the screen at the asked scale', async () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mp-cli-')), 'o.png');
+    const out = path.join(tempDir(), 'o.png');
     const r = await run('render', '--state-file', path.join(FIXTURES, 'master-state__v1.1.0_2agents_custom-executor-uri__huawei-cloudfederation-common.json'), '--screen', 'overview', '--size', '128x32', '--png', out, '--scale', '2');
     expect(r.code).toBe(0);
     const png = PNG.sync.read(fs.readFileSync(out));
@@ -84,7 +93,7 @@ describe('https masters through config.caFile', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   function config(values: object): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mp-cli-')), 'c.json');
+    const file = path.join(tempDir(), 'c.json');
     fs.writeFileSync(file, JSON.stringify(values));
     return file;
   }
@@ -112,10 +121,10 @@ describe('https masters through config.caFile', () => {
 
 describe('run flags', () => {
   it('are a config layer, checked with the rest and named as the command line', async () => {
-    const r = await run('run', '--display', 'ssd1309', '--poll-interval', 'soon');
+    const r = await run('run', '--display', 'ssd1351', '--poll-interval', 'soon');
     expect(r.code).toBe(2);
     const lines = r.err.trim().replace(/^mesos-panel: /, '').split('\n');
-    expect(lines).toContain('config: display.kind is "ssd1309" (command line); allowed: one of "ssd1306", "sh1106", "hd44780", "terminal", "png", "none"');
+    expect(lines).toContain('config: display.kind is "ssd1351" (command line); allowed: one of "ssd1306", "ssd1309", "sh1106", "sh1107", "hd44780", "terminal", "png", "none"');
     expect(lines).toContain('config: pollIntervalMs is "soon" (command line); allowed: a number');
   });
 });

@@ -20,6 +20,7 @@ import { Ssd1306Model } from '../../src/sim/i2c/ssd1306';
 import { compressedClock, type ChildCommand, type ChildOptions, type ChildReport } from './protocol';
 
 const OLED = 0x3c;
+const GPIOMON_STAND_IN = "process.stdin.on('end', () => process.exit(0)).resume()";
 
 async function main(): Promise<void> {
   const o = JSON.parse(process.argv[2]) as ChildOptions;
@@ -42,8 +43,10 @@ async function main(): Promise<void> {
       options: { chip: 'gpiochip0', settleMs: 50 },
       deps: {
         run: async () => ({ code: 0, stdout: 'gpiomon (libgpiod) v1.6.3\n', stderr: '' }),
-        // A long-lived process standing in for gpiomon v1: silent until an edge, like the real one.
-        spawn: () => (gpiomon = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1 << 30)'], { stdio: ['ignore', 'pipe', 'pipe'] })),
+        // A long-lived process standing in for gpiomon v1: silent until an edge, like the real one. The schedule
+        // SIGKILLs this daemon, and under systemd its control group then takes gpiomon along (KillMode=mixed);
+        // here the stand-in ends when its stdin closes, which happens when this process dies however it dies.
+        spawn: () => (gpiomon = spawn(process.execPath, ['-e', GPIOMON_STAND_IN], { stdio: ['pipe', 'pipe', 'pipe'] })),
       },
     },
   });

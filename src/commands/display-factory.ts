@@ -1,14 +1,15 @@
-// display.kind → a Display. I2C kinds go through our own drivers (src/hw/i2c); terminal and png are for
-// development and for seeing the panel without hardware.
+// display.kind → a Display. Controllers go through our own drivers (src/hw/display-kinds.ts); terminal and png are
+// for development and for seeing the panel without hardware. The config schema has already checked the settings
+// against the kind, so nothing here can be wrong for it.
 import type { Config } from '../config';
 import type { Display } from '../hw/display';
+import { customPinMap } from '../hw/display-kinds';
 import { openDisplay } from '../hw/i2c/open';
 import { NullDisplay } from '../hw/null-display';
 import { PngDisplay } from '../hw/png';
 import { TerminalDisplay } from '../hw/terminal';
 import type { Logger } from '../log';
 import { geometryOf } from '../panel/frame';
-import { ConfigError } from '../config';
 
 export function displayFromConfig(config: Config, log: Logger): Display {
   const d = config.display;
@@ -20,28 +21,18 @@ export function displayFromConfig(config: Config, log: Logger): Display {
       return new PngDisplay(geometry, { file: d.pngFile, scale: 1, onError: (m) => log.warn(`display: ${m}`) });
     case 'none':
       return new NullDisplay(geometry);
-    default: {
-      const pins = d.lcd.pinMap === 'custom' ? d.lcd.customPins : d.lcd.pinMap;
-      if (!pins) throw new ConfigError('config: display.lcd.pinMap is "custom" but display.lcd.customPins is null; give {rs, rw, e, backlight, d4, d5, d6, d7} (PCF8574 bits 0-7)');
-      try {
-        return openDisplay({
-          kind: d.kind,
-          size: d.size,
-          bus: d.bus,
-          address: d.address ?? undefined,
-          rotation: d.rotation,
-          columnOffset: d.columnOffset,
-          contrast: d.contrast,
-          pins:
-            typeof pins === 'string'
-              ? pins
-              : { rs: pins.rs, rw: pins.rw, e: pins.e, backlight: pins.backlight, data: [pins.d4, pins.d5, pins.d6, pins.d7], backlightActiveLow: false },
-          backlightActiveLow: d.lcd.backlightActiveLow ?? undefined,
-          logger: log,
-        });
-      } catch (err) {
-        throw new ConfigError(`config: ${(err as Error).message}`);
-      }
-    }
+    default:
+      return openDisplay({
+        kind: d.kind,
+        size: d.size,
+        bus: d.bus,
+        address: d.address ?? undefined,
+        rotation: d.rotation,
+        columnOffset: d.columnOffset,
+        contrast: d.contrast,
+        pins: d.lcd.pinMap !== 'custom' ? d.lcd.pinMap : d.lcd.customPins ? customPinMap(d.lcd.customPins) : undefined,
+        backlightActiveLow: d.lcd.backlightActiveLow ?? undefined,
+        logger: log,
+      });
   }
 }

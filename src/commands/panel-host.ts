@@ -8,7 +8,7 @@ import { Daemon, type PiController } from '../daemon';
 import type { ButtonBackend } from '../hw/button/backend';
 import { openButton } from '../hw/button/select';
 import type { Display } from '../hw/display';
-import type { I2cDisplay } from '../hw/i2c/runner';
+import type { BusDisplay } from '../hw/display/runner';
 import { readHostInfo } from '../hw/host-info';
 import type { Logger } from '../log';
 import { StateClient } from '../mesos/state-client';
@@ -17,7 +17,9 @@ import { VERSION } from '../version';
 import { HttpHost } from '../web/http-host';
 import { timedPolls } from '../web/metrics';
 import { WebFace } from '../web/web-face';
+import { panelHealth, staleAfterMs } from '../health';
 import { displayFromConfig } from './display-factory';
+import type { PiHost } from './pi';
 
 export interface PanelHostOptions {
   config: Config;
@@ -26,8 +28,11 @@ export interface PanelHostOptions {
   display?: Display;
   /** Overrides config.button (demo has no button). */
   button?: ButtonBackend;
-  /** Starts the π framework on the panel's HTTP server. */
-  pi?: (http: HttpHost) => Promise<PiController>;
+  /**
+   * Starts the π job on the panel's HTTP server; when it serves the executor (startPi's PiHost), /health
+   * reports this panel.
+   */
+  pi?: (http: HttpHost) => Promise<PiController | PiHost>;
   onProgress?: () => void;
 }
 
@@ -50,7 +55,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
     logger: log.child('http'),
   });
   const web = new WebFace(http, { maxClients: config.web.maxClients, log: log.child('web') });
-  let pi: PiController | undefined;
+  let pi: PiController | PiHost | undefined;
   try {
     pi = await o.pi?.(http);
     return await startDaemon(o, http, web, pi, access);
@@ -63,7 +68,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   }
 }
 
-async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi: PiController | undefined, access: ReturnType<typeof masterAccess>): Promise<PanelHost> {
+async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi: PiController | PiHost | undefined, access: ReturnType<typeof masterAccess>): Promise<PanelHost> {
   const { config, log } = o;
   const display = o.display ?? displayFromConfig(config, log.child('display'));
   const client = new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access });
@@ -94,9 +99,13 @@ async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi
     model: () => daemon.model(),
     piCounters: () => pi?.counters?.() ?? null,
     presses: () => daemon.presses,
-    i2cBytes: () => ('sent' in display ? (display as I2cDisplay).sent.bytes : null),
+    i2cBytes: () => ('sent' in display ? (display as BusDisplay).sent.bytes : null),
   });
   daemon.start();
+  if (pi && 'files' in pi) {
+    const staleMs = staleAfterMs(config);
+    pi.files.setHealth(() => panelHealth(daemon.model(), daemon.displayHealth(), staleMs));
+  }
   log.info(`panel: ${display.name} ${display.geometry.kind === 'pixels' ? `${display.geometry.width}x${display.geometry.height}` : `${display.geometry.cols}x${display.geometry.rows}`}, masters ${config.masters.join(', ')}`);
   log.info(`panel in the browser: ${http.url('/', config.http.advertiseHost)}`);
   return {

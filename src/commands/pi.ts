@@ -207,6 +207,9 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
       process.once('SIGTERM', interrupted);
       // Until the first SUBSCRIBED, a master that never answers (or refuses us) ends the run with its reason.
       const watch = setInterval(() => {
+        // A job paused on failures ends the run with why, and what to fix.
+        const paused = host.service.paused;
+        if (paused) finish(new Error(paused));
         const s = host.service.connection;
         if (s.phase !== 'subscribed' && s.frameworkId === undefined && Date.now() - started > connectMs) {
           finish(new Error(`no master accepted the framework within ${connectMs / 1000} s: ${s.lastError ?? 'no answer'}`));

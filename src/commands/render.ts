@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../cli-errors';
 import { frameToPng, scalePng } from '../hw/png';
 import { renderThroughEmulator } from '../sim/i2c/render-through';
+import { DISPLAY_KIND_NAMES, isDisplayKind, orList, sizeProblem } from '../hw/display-kinds';
 import { parseLedger } from '../pi/ledger-store';
 import { piView } from '../pi/view';
 import { readHostInfo } from '../hw/host-info';
@@ -27,8 +28,6 @@ interface RenderOptions {
   i2cTrace?: string;
   ledger?: string;
 }
-
-const EMULATED = ['ssd1306', 'sh1106', 'hd44780'] as const;
 
 /**
  * The model a one-shot render draws: the snapshot as read, this host, and the source's state. A master that
@@ -84,16 +83,18 @@ export function registerRender(program: Command, ctx: CommandContext): void {
     .option('--scale <k>', 'image pixels per display pixel', '1')
     .option('--page <n>', 'page of a paged screen (agents, frameworks)', '0')
     .option('--message <text>', 'text of the message screen')
-    .option('--display <kind>', `draw through our real driver onto an emulated ${EMULATED.join(', ')}; the PNG is its glass`)
+    .option('--display <kind>', `draw through our real driver onto an emulated ${orList(DISPLAY_KIND_NAMES)}; the PNG is its glass`)
     .option('--ledger <file>', "a saved π job (the daemon's stateDir/pi-ledger.json) for the pi screen")
     .option('--i2c-trace <file>', 'with --display: every I2C transaction from power-on, as JSON lines')
     .action(async (opts: RenderOptions) => {
-      if (opts.display !== undefined && !(EMULATED as readonly string[]).includes(opts.display)) {
-        throw new UsageError(`--display "${opts.display}" is not an emulated display; use one of ${EMULATED.join(', ')}`);
+      if (opts.display !== undefined && !isDisplayKind(opts.display)) {
+        throw new UsageError(`--display "${opts.display}" is not an emulated display; use one of ${DISPLAY_KIND_NAMES.join(', ')}`);
       }
-      if (opts.i2cTrace && !opts.display) throw new UsageError('--i2c-trace needs --display ssd1306, sh1106 or hd44780');
+      if (opts.i2cTrace && !opts.display) throw new UsageError(`--i2c-trace needs --display ${orList(DISPLAY_KIND_NAMES)}`);
       if (!isScreenName(opts.screen)) throw new UsageError(`--screen "${opts.screen}" is not a screen; use one of ${SCREEN_NAMES.join(', ')}`);
       const size = sizeOption('--size', opts.size);
+      const wrongSize = opts.display && sizeProblem(opts.display, size);
+      if (wrongSize) throw new UsageError(`--size ${size} with --display ${opts.display}: ${wrongSize}`);
       const scale = intOption('--scale', opts.scale, 1, 32);
       const page = intOption('--page', opts.page, 0, 10_000);
       const model = await oneShotModel(opts, ctx, opts.ledger ? savedPiView(opts.ledger, ctx.config().pi.corrections) : null);
@@ -102,7 +103,7 @@ export function registerRender(program: Command, ctx: CommandContext): void {
       if (opts.display) {
         const config = ctx.config();
         const glass = await renderThroughEmulator(frame, {
-          kind: opts.display as (typeof EMULATED)[number],
+          kind: opts.display,
           size,
           rotation: config.display.rotation,
           columnOffset: config.display.columnOffset,

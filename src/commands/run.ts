@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../log';
 import { startPi } from './pi';
 import type { CommandContext } from './context';
 import { startPanel, type PanelHost } from './panel-host';
+import { ALL_DISPLAY_KINDS, orList } from '../hw/display-kinds';
 
 /**
  * Keeps a long-running process alive through the unexpected: a stray rejection or exception is logged as one
@@ -56,7 +57,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .command('run')
     .description('the daemon: poll the master, drive the display and the button (use --config FILE)')
     .option('--master <url...>', 'master URLs, overriding masters in the config')
-    .option('--display <kind>', 'display.kind: ssd1306, sh1106, hd44780, terminal, png or none')
+    .option('--display <kind>', `display.kind: ${orList(ALL_DISPLAY_KINDS)}`)
     .option('--size <WxH>', 'display.size: 128x64, 128x32, 20x4 or 16x2')
     .option('--poll-interval <ms>', 'pollIntervalMs')
     .option('--debug', 'log debug lines too')

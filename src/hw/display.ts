@@ -11,6 +11,8 @@ export interface Display {
   show(frame: Frame): void;
   /** Brightness for burn-in and power policy: OLED contrast or LCD backlight. */
   setLevel(level: 'normal' | 'dim' | 'off'): void;
+  /** What keeps frames from reaching the device (unplugged, NACKing), or null while they do; for /health. */
+  problem?(): string | null;
   /** Finish the frame in flight, then leave the glass as asked: blank and asleep, or showing the last frame. */
   close(leave: 'blank' | 'keep'): Promise<void>;
 }

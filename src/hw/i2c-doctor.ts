@@ -3,7 +3,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import type { Finding } from './finding';
-import { isPcf8574Address } from './i2c/pcf8574';
+import { DISPLAY_KIND_NAMES, DISPLAY_KINDS, orList, type DisplayKindName, type ProbeBus } from './display-kinds';
+import { toI2cError } from './i2c/errors';
 
 export interface I2cDoctorDeps {
   bus: number;
@@ -11,6 +12,9 @@ export interface I2cDoctorDeps {
   devDir?: string;
   /** The address the config expects, to say whether it answers. */
   expectAddress?: number;
+  /** The configured kind: when its address answers, the kind's probe says whether it talks like one. */
+  kind?: DisplayKindName;
+  probeBus?: () => Promise<ProbeBus>;
   /** Scans the bus (i2c-bus's promisified scan, or the emulated one). */
   scan: () => Promise<number[]>;
   user?: { name: string; uid: number; gids: number[] };
@@ -21,12 +25,14 @@ export interface I2cDoctorDeps {
 
 const hex = (a: number): string => `0x${a.toString(16).padStart(2, '0')}`;
 
-/** What usually sits at an address on a panel's bus. */
+/** What usually sits at an address on a panel's bus, from the display kinds that answer there. */
 export function likelyDevice(addr: number): string | undefined {
-  if (addr === 0x3c || addr === 0x3d) return 'an OLED, SSD1306 or SH1106 (a PCF8574A backpack can also sit here)';
-  if (addr >= 0x20 && addr <= 0x27) return 'a PCF8574 LCD backpack (HD44780)';
-  if (isPcf8574Address(addr)) return 'a PCF8574A LCD backpack (HD44780)';
-  return undefined;
+  const at = DISPLAY_KIND_NAMES.filter((k) => DISPLAY_KINDS[k].answersAt(addr));
+  const oleds = at.filter((k) => DISPLAY_KINDS[k].family === 'OLED').map((k) => k.toUpperCase());
+  const lcd = at.some((k) => DISPLAY_KINDS[k].family === 'LCD');
+  if (oleds.length) return `an OLED, ${orList(oleds)}${lcd ? ' (a PCF8574A backpack can also sit here)' : ''}`;
+  if (!lcd) return undefined;
+  return addr >= 0x20 && addr <= 0x27 ? 'a PCF8574 LCD backpack (HD44780)' : 'a PCF8574A LCD backpack (HD44780)';
 }
 
 function defaultUser(): { name: string; uid: number; gids: number[] } {
@@ -86,6 +92,18 @@ export async function checkI2c(d: I2cDoctorDeps): Promise<Finding[]> {
       detail: there ? `${hex(d.expectAddress)} answers` : `nothing answers at the configured address ${hex(d.expectAddress)}`,
       fix: there ? undefined : known.length ? `set display.address to ${hex(known[0])} (${likelyDevice(known[0])})` : `check the wiring; i2cdetect -y ${d.bus}`,
     });
+    if (there && d.kind && d.probeBus) out.push(await probe(d.kind, d.probeBus, d.bus, d.expectAddress));
   }
   return out;
+}
+
+/** The kind's own probe at the configured address: does what answers there talk like that controller? */
+async function probe(kind: DisplayKindName, probeBus: () => Promise<ProbeBus>, bus: number, addr: number): Promise<Finding> {
+  const { title } = DISPLAY_KINDS[kind];
+  try {
+    const { ok, detail } = await DISPLAY_KINDS[kind].probe(await probeBus(), addr);
+    return { ok, check: 'display kind', detail: `${title} at ${hex(addr)}: ${detail}`, fix: ok ? undefined : `check display.kind against the chip on the module` };
+  } catch (e) {
+    return { ok: false, check: 'display kind', detail: `${title} at ${hex(addr)}: ${toI2cError(e, bus, addr).message}`, fix: `check display.kind against the chip on the module; i2cdetect -y ${bus}` };
+  }
 }

@@ -29,6 +29,8 @@ export interface Offer {
   resources: Resource[];
   executor_ids: Id[];
   allocation_info?: { role: string };
+  /** Where the agent answers HTTP (its /state and /files/read). */
+  url?: { scheme?: string; address: { hostname?: string; ip?: string; port: number } };
 }
 
 export interface InverseOffer {
@@ -162,6 +164,12 @@ function offer(v: unknown, path: string): Offer {
   const alloc = optObj(o, 'allocation_info', path);
   const role = alloc && optStr(alloc, 'role', `${path}.allocation_info`);
   if (role !== undefined) out.allocation_info = { role };
+  const url = optObj(o, 'url', path);
+  const address = url && optObj(url, 'address', `${path}.url`);
+  if (url && address) {
+    const ap = `${path}.url.address`;
+    out.url = defined({ scheme: optStr(url, 'scheme', `${path}.url`), address: defined({ hostname: optStr(address, 'hostname', ap), ip: optStr(address, 'ip', ap), port: num(address, 'port', ap) }) });
+  }
   return out;
 }
 

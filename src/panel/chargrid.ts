@@ -1,5 +1,6 @@
 // A character grid for HD44780 LCDs (16x2, 20x4). It only ever holds characters that ROM A00 can show, plus the
-// PARTIAL_CELLS the driver loads into CGRAM for bar graphs, so what the grid says is what the glass shows.
+// glyphs the driver loads into CGRAM (the PARTIAL_CELLS of bar graphs and the CUT mark), so what the grid says is
+// what the glass shows.
 import { PARTIAL_CELLS, type CharFrame } from './frame';
 
 /**
@@ -9,11 +10,16 @@ import { PARTIAL_CELLS, type CharFrame } from './frame';
  */
 export const A00_EXTRAS: ReadonlySet<string> = new Set(['°', 'π', 'µ', '→', '←']);
 
+/**
+ * Where text was cut. A00 has no ellipsis, and a "." or "-" there reads as part of a host name or an address, so
+ * the driver loads "…" into a free CGRAM slot.
+ */
+export const CUT = '…';
+
 /** A00 has ¥ at 0x5C and arrows at 0x7E/0x7F, so backslash and tilde would show as something else. */
 const REPLACE: Record<string, string> = {
   '\\': '/',
   '~': '-',
-  '…': '.',
   '×': 'x',
   '·': '.',
   '–': '-',
@@ -32,7 +38,7 @@ export const FULL_CELL = PARTIAL_CELLS[4];
 
 /** Maps one character to what A00 can show: itself, a lookalike, or "?". */
 export function toA00(ch: string): string {
-  if (PARTIAL.has(ch) || A00_EXTRAS.has(ch)) return ch;
+  if (PARTIAL.has(ch) || A00_EXTRAS.has(ch) || ch === CUT) return ch;
   const code = ch.codePointAt(0) as number;
   if (code >= 0x20 && code <= 0x7d && ch !== '\\') return ch;
   return REPLACE[ch] ?? '?';

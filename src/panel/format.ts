@@ -1,4 +1,5 @@
 // Numbers formatted for a glance from across a room: few digits, units that fit, "?" for anything unknown.
+import { CUT } from './chargrid';
 
 export const UNKNOWN = '?';
 
@@ -118,4 +119,55 @@ export function fraction(part: number | null | undefined, total: number | null |
 export function bytes(mb: number | null | undefined, space = true): string {
   const { unit, div } = mbUnit(mb);
   return `${num(known(mb) ? mb / div : null)}${space ? ' ' : ''}${space ? unit : unit[0]}`;
+}
+
+/** An IP address (v4, or v6 with its colons), whose distinguishing part is its end. */
+function isAddress(name: string): boolean {
+  return /^[\d.]+$/.test(name) || name.includes(':');
+}
+
+/** Text cut to `width` characters with CUT at the end when it is longer. */
+export function cutEnd(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  return width <= 0 ? '' : chars.slice(0, width - 1).join('') + CUT;
+}
+
+/** Text cut to `width` characters keeping its end after CUT, from a separator on when there is one ("…0.15"). */
+export function cutStart(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width <= 0) return '';
+  const tail = chars.slice(chars.length - (width - 1)).join('');
+  const whole = /[.:-]$/.test(chars[chars.length - width]) ? tail : tail.replace(/^[^.:-]*[.:-](?=.)/, '');
+  return CUT + whole.replace(/^[.:-]+(?=.)/, '');
+}
+
+/** A host name or address in `width` characters: an address keeps its last digits, a name its first letters. */
+export function fitName(name: string, width: number): string {
+  return isAddress(name) ? cutStart(name, width) : cutEnd(name, width);
+}
+
+/**
+ * Names listed together, each in `width` characters, told apart: when one does not fit, the start they all share
+ * (up to a ".", "-" or ":") gives way to CUT, so "ip-172-31-7-100" and "ip-172-31-44-22" read "…7-100" and "…44-22".
+ */
+export function distinctNames(names: readonly string[], width: number): string[] {
+  if (names.every((n) => [...n].length <= width)) return [...names];
+  const shared = new Set(names).size > 1 ? sharedStart(names) : 0;
+  return names.map((n) => {
+    if ([...n].length <= width) return n;
+    const rest = n.slice(shared);
+    return shared > 0 && rest ? CUT + fitName(rest, width - 1).replace(new RegExp(`^${CUT}`), '') : fitName(n, width);
+  });
+}
+
+/** Length of the start all names share, ending at a separator, so that no name loses part of a word or number. */
+function sharedStart(names: readonly string[]): number {
+  let n = 0;
+  const first = names[0] ?? '';
+  while (n < first.length && names.every((x) => x[n] === first[n])) n++;
+  const common = first.slice(0, n);
+  const sep = Math.max(common.lastIndexOf('.'), common.lastIndexOf('-'), common.lastIndexOf(':'));
+  return sep + 1;
 }

@@ -31,7 +31,7 @@ export type Geometry =
 export const PARTIAL_CELLS = ['\u258F', '\u258E', '\u258C', '\u258A', '\u2588'] as const;
 
 /** The sizes the panel draws for, as written in config and on the command line. */
-export const SIZES = ['128x64', '128x32', '20x4', '16x2'] as const;
+export const SIZES = ['128x64', '128x32', '20x4', '16x2', '128x128'] as const;
 export type SizeName = (typeof SIZES)[number];
 
 export function geometryOf(size: SizeName): Geometry {

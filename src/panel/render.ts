@@ -16,6 +16,7 @@ import { overview } from './screens/overview';
 import { pi } from './screens/pi';
 import { wrap, type Screen, type ScreenContext } from './screens/screen';
 import { unreachable } from './screens/unreachable';
+import { SQUARE_HEIGHT, SQUARE_LAYOUTS, type PixelLayout } from './screens/square';
 
 export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'host', 'unreachable', 'pi', 'boot', 'message'] as const;
 export type ScreenName = (typeof SCREEN_NAMES)[number];
@@ -70,7 +71,8 @@ export function renderScreen(name: ScreenName, model: PanelModel, geometry: Geom
     width: geometry.width - 2 * SHIFT_MARGIN.x,
     height: geometry.height - 2 * SHIFT_MARGIN.y,
   });
-  screen.pixels(c, ctx);
+  const square: PixelLayout | undefined = c.height >= SQUARE_HEIGHT ? SQUARE_LAYOUTS[name as keyof typeof SQUARE_LAYOUTS] : undefined;
+  (square ?? screen.pixels)(c, ctx);
   overlayPixels(c, model);
   return { kind: 'pixels', bitmap: c.toBitmap() };
 }

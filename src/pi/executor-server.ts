@@ -1,12 +1,12 @@
 // The daemon's file server for the agents (issue 3, "Delivery"; reference/mesos.md d): the Mesos fetcher
 // downloads the executor from CommandInfo.uris before it starts it, so the π framework serves exactly one file,
-// the bundled executor, and its health line. Both are fixed routes on an HttpHost, which compares the request
-// target as a whole string, never decoded or joined to a path, so no spelling (`/../`, `%2e%2e`,
-// `//executor.js`, a query) can reach another file. The daemon hands in its shared host; the one-shot `pi`
-// command and tests let the server start its own.
+// the bundled executor, and /health. Both are fixed routes on an HttpHost, which compares the request target
+// as a whole string, never decoded or joined to a path, so no spelling (`/../`, `%2e%2e`, `//executor.js`, a
+// query) can reach another file. The daemon hands in its shared host; the one-shot `pi` command and tests let
+// the server start its own.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log';
-import { HttpHost, HttpHostError, plain } from '../web/http-host';
+import { HttpHost, HttpHostError } from '../web/http-host';
 import type { ExecutorBundle } from './executor-bundle';
 
 export const EXECUTOR_PATH = '/executor.js';
@@ -25,6 +25,15 @@ export interface ExecutorServerOptions {
   logger?: Logger;
 }
 
+/** What /health answers: `report` as the JSON body, with 200 when `ok` and 503 when not. */
+export interface Health {
+  ok: boolean;
+  report: Record<string, unknown>;
+}
+
+/** The daemon's account of itself; without one the server can vouch only for the executor it serves. */
+export type HealthProvider = () => Health;
+
 export class ExecutorServerError extends Error {
   override readonly name = 'ExecutorServerError';
 }
@@ -35,10 +44,12 @@ export class ExecutorServer {
     readonly port: number,
     /** The URL the agents fetch, e.g. http://pi-master:5055/executor.js. */
     readonly url: string,
+    private readonly health: { provider: HealthProvider | null },
   ) {}
 
   static async start(o: ExecutorServerOptions): Promise<ExecutorServer> {
     const etag = `"${o.bundle.sha256}"`;
+    const health: { provider: HealthProvider | null } = { provider: null };
     let host = o.host;
     if (!host) {
       try {
@@ -49,7 +60,7 @@ export class ExecutorServer {
     }
     const unmount = [
       host.mount(EXECUTOR_PATH, { methods: ['GET'], handle: (req, res) => serveExecutor(req, res, o.bundle, etag) }),
-      host.mount(HEALTH_PATH, { methods: ['GET'], handle: (req, res) => plain(res, 200, `ok ${o.bundle.sha256}`, req.method === 'HEAD') }),
+      host.mount(HEALTH_PATH, { methods: ['GET'], handle: (req, res) => serveHealth(req, res, o.bundle, health.provider) }),
     ];
     const own = o.host ? null : host;
     const url = host.url(EXECUTOR_PATH, o.advertiseHost);
@@ -61,7 +72,13 @@ export class ExecutorServer {
       },
       host.port,
       url,
+      health,
     );
+  }
+
+  /** From now on /health reports what `provider` says (the daemon, once its panel runs). */
+  setHealth(provider: HealthProvider): void {
+    this.health.provider = provider;
   }
 
   /** Stops serving the executor; a server of its own is closed, a shared one keeps serving the rest. */
@@ -78,4 +95,17 @@ function serveExecutor(req: IncomingMessage, res: ServerResponse, bundle: Execut
   }
   res.writeHead(200, { ...headers, 'Content-Length': bundle.bytes.length });
   res.end(req.method === 'HEAD' ? undefined : bundle.bytes);
+}
+
+function serveHealth(req: IncomingMessage, res: ServerResponse, bundle: ExecutorBundle, provider: HealthProvider | null): void {
+  let health: Health;
+  try {
+    health = provider ? provider() : { ok: true, report: {} };
+  } catch (err) {
+    // A bug in the report must not take the executor's server down with it.
+    health = { ok: false, report: { error: `health report failed: ${(err as Error).message}` } };
+  }
+  const body = Buffer.from(`${JSON.stringify({ status: health.ok ? 'ok' : 'failing', ...health.report, executor: { sha256: bundle.sha256 } })}\n`, 'utf8');
+  res.writeHead(health.ok ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': body.length });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -15,6 +15,8 @@ import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
 import { Ledger } from './ledger';
+import type { FailurePolicyOptions } from './failure-policy';
+import { FailureWatch } from './failure-watch';
 import { type ExecutorSpec, offered, roomForATask, type TaskResources, tasksForOffer } from './offers';
 import { Reconciler } from './reconciler';
 import { piView, prefixDigits } from './view';
@@ -41,6 +43,8 @@ export interface PiServiceOptions {
   implicitReconcileMs?: number;
   /** Called when the job finishes. */
   onDone?: () => void;
+  /** When a job pauses on failures (failure-policy.ts); default DEFAULT_FAILURE_POLICY. */
+  failurePolicy?: FailurePolicyOptions;
 }
 
 /** Waiting chunks and nothing launched for this long, with nothing running: say why on the panel. */
@@ -64,6 +68,7 @@ export class PiService {
   private readonly smallOffers = new Map<string, string>();
   private implicitTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly failures: FailureWatch;
 
   constructor(private readonly o: PiServiceOptions) {
     this.log = o.logger;
@@ -91,6 +96,14 @@ export class PiService {
       onEvent: (e) => this.onEvent(e),
       ...o.client,
     });
+    this.failures = new FailureWatch({
+      settings: { nodePath: o.executor.nodePath, user: f.user, executorUrl: o.executor.url },
+      logger: o.logger,
+      policy: o.failurePolicy,
+      credentials: o.credentials,
+      ca: o.ca,
+      onPause: (p) => this.log.warn(`${p.line}; a long press resumes the job, and so does a task that succeeds`),
+    });
     this.reconciler = new Reconciler((tasks) => this.call((fid) => reconcile(fid, tasks)), () => this.ledger?.launchedTasks() ?? []);
   }
 
@@ -117,7 +130,8 @@ export class PiService {
   }
 
   start(): void {
-    if (this.ledger && !this.ledger.isDone()) return;
+    // A paused job resumes where it stopped: its ledger was kept.
+    if (this.ledger && !this.ledger.isDone()) return this.failures.resume();
     const { terms, kernel } = this.o.job;
     const jobId = randomBytes(6).readUIntBE(0, 6).toString(36);
     this.ledger = Ledger.create(jobId, terms, kernel, this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
@@ -133,6 +147,7 @@ export class PiService {
     for (const t of ledger.launchedTasks()) this.call((fid) => kill(fid, t.taskId, t.agentId));
     this.log.info(`π job ${ledger.jobId} reset with ${ledger.runningCount()} tasks killed`);
     this.ledger = null;
+    this.failures.resume();
     this.persistence?.changed();
     this.syncOffers(false);
   }
@@ -164,7 +179,13 @@ export class PiService {
   }
 
   view(now: number): PiView {
-    return piView(this.ledger, now, { problem: this.problem(now), corrections: this.o.job.corrections, idleTerms: this.o.job.terms });
+    const paused = this.failures.paused;
+    return piView(this.ledger, now, { problem: paused?.short ?? this.problem(now), paused: paused !== null, corrections: this.o.job.corrections, idleTerms: this.o.job.terms });
+  }
+
+  /** Why the job stopped launching (one line, with the fix), or null while it runs. */
+  get paused(): string | null {
+    return this.failures.paused?.line ?? null;
   }
 
   /** Certified digits of the longest finished prefix (the whole S_N once the job is done). */
@@ -205,6 +226,7 @@ export class PiService {
         return this.log.debug(`offer ${e.rescind.offer_id.value} rescinded`);
       case 'FAILURE':
         // The agent turns an executor's exit into TASK_FAILED/LOST for its tasks; those updates re-queue.
+        if (!e.failure.executor_id && e.failure.agent_id) this.failures.agentGone(e.failure.agent_id.value);
         return this.onFailure(e.failure);
       case 'ERROR':
         return this.onError(e.error.message);
@@ -258,7 +280,11 @@ export class PiService {
   private onOffer(offer: Offer): void {
     const l = this.ledger;
     const waiting = l?.hasWaiting() ?? false;
-    const tasks = l && waiting ? tasksForOffer(offer, this.o.executor, this.o.resources, (agentId) => l.nextChunk(agentId, this.now())) : [];
+    this.failures.offer(offer);
+    // A paused job, or an agent that fails on its own setting, gets nothing but, now and then, one probe task.
+    let room = this.failures.room(offer.agent_id.value, this.now());
+    const next = (agentId: string) => (room-- > 0 ? l!.nextChunk(agentId, this.now()) : null);
+    const tasks = l && waiting ? tasksForOffer(offer, this.o.executor, this.o.resources, next) : [];
     if (tasks.length === 0) {
       if (l && waiting) this.noteSmallOffer(l, offer);
       this.call((fid) => decline(fid, [offer.id.value], this.o.refuseSeconds));
@@ -305,6 +331,7 @@ export class PiService {
     switch (outcome.kind) {
       case 'finished':
         this.log.debug(`task ${taskId}: [${outcome.start},${outcome.end}) done`);
+        this.failures.succeeded(s.agent_id?.value);
         if (outcome.supersededTaskId) this.call((fid) => kill(fid, outcome.supersededTaskId!));
         if (l?.isDone()) this.onJobDone(l);
         // The task's resources are free again (Master::updateTask recovered them before forwarding this); a
@@ -316,11 +343,13 @@ export class PiService {
         if (outcome.avoids) {
           this.log.warn(`task ${taskId}: ${outcome.reason}; the chunk failed ${l!.options.maxFailuresPerAgent} times on agent ${outcome.avoids} and will not run there again`);
         } else this.log.info(`task ${taskId}: ${outcome.reason}; the chunk waits again`);
+        this.failures.failed(s, this.frameworkId, this.now);
         this.syncOffers(true);
         break;
       case 'invalid':
       case 'mismatch':
         this.log.warn(outcome.message);
+        if (outcome.kind === 'invalid') this.failures.failed(s, this.frameworkId, this.now, { kind: 'kernel', message: outcome.message });
         this.syncOffers(outcome.kind === 'invalid');
         break;
       case 'unknown':

@@ -10,6 +10,8 @@ export interface PiViewExtra {
   problem: string | null;
   /** Euler corrections for the corrected digits; default 2. */
   corrections?: number;
+  /** The job stopped launching on failures: shown as idle with the reason, so that a long press resumes it. */
+  paused?: boolean;
   /** The job size shown while idle (from config). */
   idleTerms?: number;
 }
@@ -39,7 +41,7 @@ export function piView(ledger: Ledger | null, now: number, extra: PiViewExtra): 
   const d = prefixDigits(ledger, extra.corrections);
   const c = ledger.counters;
   return {
-    state: ledger.isDone() ? 'done' : problem ? 'error' : 'running',
+    state: ledger.isDone() ? 'done' : extra.paused ? 'idle' : problem ? 'error' : 'running',
     problem,
     termsDone: p.termsDone,
     termsTotal: p.termsTotal,

@@ -3,11 +3,12 @@
 // executors and the master.
 import type { ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ClusterModel, SimFramework } from './cluster-model';
 import { TERMINAL_STATES } from './cluster-model';
+import { noSuchUserStatus, type SandboxEntry, serveReadOnly } from './agent-endpoints';
 import { handleExecutorCall } from './executor-api';
 import { type CommandJson, graceDuration, spawnExecutor, waitStatus } from './executor-launch';
 import { fetchUris, type UriJson } from './fetcher';
@@ -16,6 +17,16 @@ import { recordioFrame } from './recordio-writer';
 import { toProtoList } from './resources';
 import { StatusUpdateManager, type TaskStatusJson } from './status-updates';
 import { randomUuidBytes } from './uuid-bytes';
+
+/** The simulated machine under the agent: what a real Pi agent may lack. */
+export interface SimHost {
+  /** The accounts that exist; null: every user does. */
+  users: ReadonlySet<string> | null;
+  /** Paths that do not exist there (e.g. a node binary), whatever this machine has. */
+  missing: ReadonlySet<string>;
+  /** Whether the task's user may write into the sandboxes under the agent's work_dir. */
+  sandboxWritable: boolean;
+}
 
 /** What the agent tells the master (the StatusUpdate, ExitedExecutor and ExecutorToFramework messages). */
 export interface MasterLink {
@@ -40,6 +51,8 @@ interface ExecutorRun {
   info: Json;
   containerId: string;
   sandbox: string;
+  /** The sandbox being made and fetched into; settles once nothing more is written there. */
+  starting?: Promise<void>;
   proc?: ChildProcess;
   exited: Promise<void>;
   markExited: () => void;
@@ -60,6 +73,10 @@ interface ExecutorRun {
 
 export class SimAgentNode {
   private readonly runs = new Map<string, ExecutorRun>();
+  /** Sandboxes of executors that ended, newest last, as the agent keeps them (it keeps 150 per framework). */
+  private readonly completed: SandboxEntry[] = [];
+  /** Fault switches: set by tests to make this agent's machine miss something. */
+  host: SimHost = { users: null, missing: new Set(), sandboxWritable: true };
   private readonly updates: StatusUpdateManager;
   private readonly server: http.Server;
   private port = 0;
@@ -101,9 +118,10 @@ export class SimAgentNode {
   launch(framework: SimFramework, task: Json, executorInfo: Json): void {
     const executorId = idOf(executorInfo.executor_id) as string;
     let run = this.runs.get(`${framework.id}/${executorId}`);
+    if (!run && this.host.users && !this.host.users.has(framework.user)) return this.noSuchUser(framework, task, executorId);
     if (!run) {
       run = this.newRun(framework, executorId, { ...executorInfo, framework_id: { value: framework.id } });
-      void this.startExecutor(run);
+      run.starting = this.startExecutor(run);
     }
     const launched = { ...task, executor: run.info };
     if (run.subscribed && run.stream) this.sendLaunch(run, launched);
@@ -161,13 +179,16 @@ export class SimAgentNode {
 
   /** Fault: the agent machine is gone. Its executors die and nothing more is heard from it. */
   lose(): Promise<void> {
-    for (const run of this.runs.values()) {
+    const runs = [...this.runs.values()];
+    for (const run of runs) {
       run.lost = true;
       this.signal(run, 'SIGKILL');
       run.stream?.destroy();
     }
     this.updates.clear();
-    return Promise.all([...this.runs.values()].map((r) => r.exited)).then(() => undefined);
+    // An executor lost while its sandbox was still being made ends at once, but its mkdir and fetch go on; waiting
+    // for them keeps a caller that removes the work folder next from racing them (and finding it made again).
+    return Promise.all(runs.flatMap((r) => [r.exited, r.starting])).then(() => undefined);
   }
 
   executorPids(): number[] {
@@ -197,6 +218,9 @@ export class SimAgentNode {
       );
     }
     if (path === '/health' || path === '/slave(1)/health') return answer(res, 200);
+    const agent = { id: this.agentId, hostname: this.model.requireAgent(this.agentId).hostname, endpoint: this.endpoint };
+    const sandboxes = () => [...[...this.runs.values()].map((r) => sandboxOf(r, true)), ...this.completed];
+    if (serveReadOnly(path, req, res, agent, sandboxes)) return;
     answer(res, 404);
   }
 
@@ -217,11 +241,22 @@ export class SimAgentNode {
     return run;
   }
 
+  /** The sandbox cannot be made for a user the machine lacks (noSuchUserStatus): the task is dropped, the executor gone. */
+  private noSuchUser(framework: SimFramework, task: Json, executorId: string): void {
+    const dir = join(this.opts.workRoot, 'slaves', this.agentId, 'frameworks', framework.id, 'executors', executorId, 'runs', this.model.rng.uuid());
+    const status = noSuchUserStatus(framework, idOf(task.task_id) as string, { agentId: this.agentId, executorId, dir, now: this.model.nowSecs() });
+    this.updates.update(framework.id, status);
+    this.model.frameworks.get(framework.id)?.executors.delete(`${this.agentId}/${executorId}`);
+    this.opts.link.executorExited(framework.id, this.agentId, executorId, -1);
+  }
+
   private async startExecutor(run: ExecutorRun): Promise<void> {
     const command = (run.info.command ?? {}) as CommandJson;
     try {
       await mkdir(run.sandbox, { recursive: true });
-      await fetchUris((command.uris ?? []) as UriJson[], run.sandbox);
+      // FetcherProcess::run creates (truncates) the sandbox's stdout and stderr before the fetcher writes to them.
+      await Promise.all(['stdout', 'stderr'].map((f) => writeFile(join(run.sandbox, f), '')));
+      await fetchUris((command.uris ?? []) as UriJson[], { sandbox: run.sandbox, containerId: run.containerId, writable: this.host.sandboxWritable });
       if (run.lost || run.shuttingDown) throw new Error('Executor shut down before it started');
       run.proc = spawnExecutor({
         agentEndpoint: this.endpoint,
@@ -232,6 +267,7 @@ export class SimAgentNode {
         checkpoint: run.framework.checkpoint,
         shutdownGracePeriod: graceDuration(run.info.shutdown_grace_period),
         command,
+        missing: this.host.missing,
       });
     } catch (err) {
       // A fetch or launch failure fails the tasks (mesos.md d) and ends the executor.
@@ -339,6 +375,8 @@ export class SimAgentNode {
     run.stream?.end();
     run.markExited();
     if (run.lost) return;
+    this.completed.push(sandboxOf(run, false));
+    if (this.completed.length > 150) this.completed.shift();
     // Tasks the executor left unfinished fail (or count as killed when they were being shut down).
     const state = run.shuttingDown ? 'TASK_KILLED' : 'TASK_FAILED';
     const unfinished = [...run.queued.map((t) => idOf(t.task_id) as string), ...run.live.keys()];
@@ -363,6 +401,11 @@ export class SimAgentNode {
   private send(run: ExecutorRun, event: Json): void {
     if (run.stream && !run.stream.destroyed && !run.stream.writableEnded) run.stream.write(recordioFrame(event));
   }
+}
+
+function sandboxOf(r: ExecutorRun, live: boolean): SandboxEntry {
+  const name = typeof r.info.name === 'string' ? r.info.name : '';
+  return { frameworkId: r.framework.id, frameworkName: r.framework.name, user: r.framework.user, executorId: r.executorId, name, containerId: r.containerId, directory: r.sandbox, live };
 }
 
 function frameworkInfoJson(fw: SimFramework): Json {

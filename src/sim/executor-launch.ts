@@ -4,7 +4,7 @@
 // Compare fixtures/mesos/real-1.12.0/executor-env.json: its CAPTURE_DIR came from CommandInfo.environment, PWD
 // from sh, and LC_CTYPE from Python's own locale coercion (PEP 538), not from the agent.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { accessSync, constants, existsSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface CommandJson {
@@ -26,6 +26,8 @@ export interface ExecutorLaunch {
   /** A stout Duration string, e.g. "5secs". */
   shutdownGracePeriod: string;
   command: CommandJson;
+  /** Paths this simulated host lacks, whatever the machine running the simulation has. */
+  missing?: ReadonlySet<string>;
 }
 
 // The containerizer's PATH when none is given (mesos.md c.1).
@@ -69,10 +71,27 @@ export function spawnExecutor(l: ExecutorLaunch): ChildProcess {
     // shell:false: `arguments` is the whole argv including argv[0]; since 1.4 a bare name is looked up in the sandbox.
     const argv = l.command.arguments ?? [value];
     const file = !value.includes('/') && existsSync(join(l.sandbox, value)) ? join(l.sandbox, value) : value;
+    const failed = execError(file, l.missing);
+    // The launch helper (mesos-containerizer launch) is what execs the command; when execvp fails it writes
+    // `Failed to execute '<file>': <strerror>` to the sandbox's stderr and exits 1 (the end of
+    // MesosContainerizerLaunch::execute in src/slave/containerizer/mesos/launch.cpp). A real process does the same here.
+    if (failed) return spawn('/bin/sh', ['-c', 'printf "%s\\n" "$1" >&2; exit 1', 'sh', `Failed to execute '${value}': ${failed}`], options);
     return spawn(file, argv.slice(1), { ...options, argv0: argv[0] ?? value });
   } finally {
     closeSync(out);
     closeSync(err);
+  }
+}
+
+/** strerror() of an execvp of `file` that would fail, or null. Only absolute paths are checked; PATH lookup is left to spawn. */
+function execError(file: string, missing: ReadonlySet<string> | undefined): string | null {
+  if (!file.startsWith('/')) return null;
+  if (missing?.has(file)) return 'No such file or directory';
+  try {
+    accessSync(file, constants.X_OK);
+    return null;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EACCES' ? 'Permission denied' : 'No such file or directory';
   }
 }
 

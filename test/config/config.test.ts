@@ -4,8 +4,13 @@ import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, envLayer, loadConfig, resolveConfig } from '../../src/config';
 import { readCredentials } from '../../src/master-access';
 
+const dirs: string[] = [];
+afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** A file in a temp folder that is removed after the file's tests. */
 function tmp(name: string, content: string, mode = 0o600): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-config-'));
+  dirs.push(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, content, { mode });
   fs.chmodSync(file, mode);
@@ -49,20 +54,45 @@ describe('config', () => {
   });
 
   it('each problem is one line naming key, value, source and what is allowed', () => {
-    const file = tmp('c.json', JSON.stringify({ display: { kind: 'ssd1309', rotation: 90 }, pollIntervalMs: 'fast' }));
+    const file = tmp('c.json', JSON.stringify({ display: { kind: 'ssd1351', rotation: 90 }, pollIntervalMs: 'fast' }));
     const msg = errorOf(() => loadConfig({ configFile: file, env: {} }));
     const lines = msg.split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines).toContain(`config: display.kind is "ssd1309" (${file}); allowed: one of "ssd1306", "sh1106", "hd44780", "terminal", "png", "none"`);
+    expect(lines).toContain(`config: display.kind is "ssd1351" (${file}); allowed: one of "ssd1306", "ssd1309", "sh1106", "sh1107", "hd44780", "terminal", "png", "none"`);
     expect(lines).toContain(`config: display.rotation is 90 (${file}); allowed: one of 0, 180`);
     expect(lines.find((l) => l.startsWith('config: pollIntervalMs is "fast"'))).toMatch(/allowed: a number/);
   });
 
-  it('names unknown keys and unknown environment variables', () => {
+  it('names unknown keys and unknown environment variables, with the name that was meant', () => {
     expect(errorOf(() => resolveConfig([{ source: 'x.json', values: { pollIntervalMS: 5 } }]))).toBe(
-      'config: unknown key "pollIntervalMS" (x.json); check the spelling against the README',
+      'config: unknown key "pollIntervalMS" (x.json); did you mean "pollIntervalMs"?',
     );
-    expect(errorOf(() => envLayer({ MESOS_PANEL_DISPLY__KIND: 'png' }))).toMatch(/unknown environment variable MESOS_PANEL_DISPLY__KIND/);
+    expect(errorOf(() => resolveConfig([{ source: 'x.json', values: { dispaly: { kind: 'png' } } }]))).toBe('config: unknown key "dispaly" (x.json); did you mean "display"?');
+    expect(errorOf(() => resolveConfig([{ source: 'x.json', values: { display: { lcd: { pinmap: 'mjkdz' } } } }]))).toBe(
+      'config: unknown key "display.lcd.pinmap" (x.json); did you mean "display.lcd.pinMap"?',
+    );
+    expect(errorOf(() => resolveConfig([{ source: 'x.json', values: { display: { lcd: { pinMap: 'custom', customPins: { rs: 0, rw: 1, e: 2, backlight: 3, d4: 4, d5: 5, d6: 6, d7: 7, d8: 0 } } } } }]))).toBe(
+      'config: unknown key "display.lcd.customPins.d8" (x.json); did you mean "display.lcd.customPins.d4"?',
+    );
+    expect(errorOf(() => resolveConfig([{ source: 'x.json', values: { kind: 'sh1106' } }]))).toBe('config: unknown key "kind" (x.json); did you mean "display.kind"?');
+    expect(errorOf(() => resolveConfig([{ source: 'x.json', values: { button: { colour: 'red' } } }]))).toBe(
+      'config: unknown key "button.colour" (x.json); the keys of button are backend, pin, debounceMs, longPressMs',
+    );
+    expect(errorOf(() => envLayer({ MESOS_PANEL_DISPLY__KIND: 'png' }))).toBe('config: unknown environment variable MESOS_PANEL_DISPLY__KIND; did you mean MESOS_PANEL_DISPLAY__KIND?');
+    expect(errorOf(() => envLayer({ MESOS_PANEL_COLOUR: 'red' }))).toMatch(/unknown environment variable MESOS_PANEL_COLOUR; the names are MESOS_PANEL_ plus the key/);
+  });
+
+  it('a bad value from the environment names the variable', () => {
+    const msg = errorOf(() => loadConfig({ env: { MESOS_PANEL_POLL_INTERVAL_MS: 'fast', MESOS_PANEL_DISPLAY__KIND: 'ssd1351' } }));
+    expect(msg.split('\n').sort()).toEqual([
+      'config: display.kind is "ssd1351" (environment MESOS_PANEL_DISPLAY__KIND); allowed: one of "ssd1306", "ssd1309", "sh1106", "sh1107", "hd44780", "terminal", "png", "none"',
+      'config: pollIntervalMs is "fast" (environment MESOS_PANEL_POLL_INTERVAL_MS); allowed: a number',
+    ]);
+  });
+
+  it('says "an array" and "an object", not "a array"', () => {
+    expect(errorOf(() => resolveConfig([{ source: 'f', values: { masters: 'http://a:5050' } }]))).toBe('config: masters is "http://a:5050" (f); allowed: an array');
+    expect(errorOf(() => resolveConfig([{ source: 'f', values: { http: 5 } }]))).toBe('config: http is 5 (f); allowed: an object');
   });
 
   it('rejects prototype keys, bad JSON, a missing --config file and bad URLs', () => {

@@ -4,7 +4,7 @@ import { LCM1602, MJKDZ, type PinMap } from '../../src/hw/i2c/pcf8574';
 import { lcdCode, PLACEHOLDER } from '../../src/hw/i2c/hd44780';
 import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
 import { Hd44780Model } from '../../src/sim/i2c/hd44780';
-import { barCellName } from '../../src/sim/i2c/render-through';
+import { barCellName } from '../../src/sim/i2c/emulators';
 import type { Frame } from '../../src/panel/frame';
 import { A00_EXTRAS } from '../../src/panel/chargrid';
 import { ROM_A00 } from '../../src/hw/i2c/hd44780-rom';
@@ -41,9 +41,9 @@ describe('HD44780 behind a PCF8574', () => {
     ['LCM1602 16x2', 16, 2, LCM1602, 0x27],
     ['MJKDZ 20x4 at 0x3f', 20, 4, MJKDZ, 0x3f],
     ['LCM1602 20x4 with an active-low backlight', 20, 4, { ...LCM1602, backlightActiveLow: true }, 0x20],
-  ] as const)('%s: the glass shows the frame character for character, bar cells included', async (_n, cols, rows, pins, addr) => {
+  ] as const)('%s: the glass shows the frame character for character, bar cells and the cut mark included', async (_n, cols, rows, pins, addr) => {
     const { display, lcd } = setup(cols, rows, pins, addr);
-    const lines = ['CPU 12.5/16 ▌', 'mem ███▊ 4°C π', 'row three µs', 'row four ▏▎▌▊█'].slice(0, rows).map((l) => l.padEnd(cols, ' ').slice(0, cols));
+    const lines = ['CPU 12.5/16 ▌', 'mem ███▊ 4°C π', 'row three µs srv…', 'row four ▏▎▌▊█'].slice(0, rows).map((l) => l.padEnd(cols, ' ').slice(0, cols));
     display.show(chars(cols, lines));
     await display.idle();
     expect(lcd.lines(barCellName)).toEqual(lines);

@@ -3,6 +3,8 @@ import { openDisplay } from '../../src/hw/i2c/open';
 import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
 import { Ssd1306Model } from '../../src/sim/i2c/ssd1306';
 import { Sh1106Model } from '../../src/sim/i2c/sh1106';
+import { Sh1107Model } from '../../src/sim/i2c/sh1107';
+import { Ssd1309Model } from '../../src/sim/i2c/ssd1309';
 import type { Bitmap } from '../../src/panel/frame';
 import { checkerboard, piLike, pixels, randomBitmap, rotate180 } from '../../src/sim/i2c/synthetic';
 
@@ -16,14 +18,23 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((d) => d.close('keep')));
 });
 
-function setup(kind: 'ssd1306' | 'sh1106', size: '128x64' | '128x32', rotation: 0 | 180 = 0, columnOffset = 2) {
+type OledSize = '128x64' | '128x32' | '128x128';
+const heightOf = (size: OledSize): number => Number(size.split('x')[1]);
+
+function model(kind: 'ssd1306' | 'ssd1309' | 'sh1106' | 'sh1107', size: OledSize, columnOffset: number) {
+  if (kind === 'sh1106') return new Sh1106Model(columnOffset);
+  if (kind === 'sh1107') return new Sh1107Model(size === '128x64' ? 64 : 128);
+  return kind === 'ssd1309' ? new Ssd1309Model() : new Ssd1306Model(size as '128x64' | '128x32');
+}
+
+function setup(kind: 'ssd1306' | 'ssd1309' | 'sh1106' | 'sh1107', size: OledSize, rotation: 0 | 180 = 0, columnOffset = 2) {
   const bus = new EmulatedI2cBus();
-  const model = kind === 'sh1106' ? new Sh1106Model(columnOffset) : new Ssd1306Model(size);
-  bus.attach(0x3c, model);
+  const m = model(kind, size, columnOffset);
+  bus.attach(0x3c, m);
   const logger = memoryLogger();
   const display = openDisplay({ kind, size, rotation, columnOffset, logger, i2c: bus.promisified(), backoff: fast });
   opened.push(display);
-  return { bus, model, logger, display };
+  return { bus, model: m, logger, display };
 }
 
 const hexOf = (b: Uint8Array | undefined): string => Buffer.from(b ?? []).toString('hex');
@@ -34,9 +45,14 @@ describe('init bytes (golden)', () => {
     ['ssd1306', '128x32', 0, '00ae d580 a81f d300 40 8d14 2000 2e a1 c8 da02 818f d9f1 db40 a4 a6'],
     ['ssd1306', '128x64', 180, '00ae d580 a83f d300 40 8d14 2000 2e a0 c0 da12 81cf d9f1 db40 a4 a6'],
     ['sh1106', '128x64', 0, '00ae d580 a83f d300 40 ad8b 32 a1 c8 da12 8180 d922 db35 a4 a6'],
+    ['ssd1309', '128x64', 0, '00 fd12 ae d570 a83f d300 40 2000 2e a1 c8 da12 817f d922 db34 a4 a6'],
+    ['ssd1309', '128x64', 180, '00 fd12 ae d570 a83f d300 40 2000 2e a0 c0 da12 817f d922 db34 a4 a6'],
+    ['sh1107', '128x128', 0, '00 ae dc00 20 a87f d300 d550 ad81 a0 c0 8180 d922 db35 a4 a6'],
+    ['sh1107', '128x64', 0, '00 ae dc00 20 a87f d360 d550 ad81 a0 c0 8180 d922 db35 a4 a6'],
+    ['sh1107', '128x64', 180, '00 ae dc00 20 a87f d360 d550 ad81 a1 c8 8180 d922 db35 a4 a6'],
   ] as const)('%s %s rotation %d', async (kind, size, rotation, golden) => {
     const { bus, display } = setup(kind, size, rotation);
-    display.show(pixels(checkerboard(128, size === '128x64' ? 64 : 32)));
+    display.show(pixels(checkerboard(128, heightOf(size))));
     await display.idle();
     expect(hexOf(bus.log[0].write)).toBe(golden.replace(/ /g, ''));
   });
@@ -47,8 +63,11 @@ describe.each([
   ['ssd1306', '128x32', 2],
   ['sh1106', '128x64', 2],
   ['sh1106', '128x64', 0],
+  ['ssd1309', '128x64', 2],
+  ['sh1107', '128x64', 2],
+  ['sh1107', '128x128', 2],
 ] as const)('%s %s (SH1106 column offset %d) onto the emulated glass', (kind, size, offset) => {
-  const height = size === '128x64' ? 64 : 32;
+  const height = heightOf(size);
   it.each([0, 180] as const)('shows random bitmaps and checkerboards pixel for pixel at rotation %d', async (rotation) => {
     const { display, model } = setup(kind, size, rotation, offset);
     for (const b of [randomBitmap(128, height, 7), checkerboard(128, height, 3), randomBitmap(128, height, 99)]) {

@@ -3,6 +3,7 @@
 import { geometryOf, type Frame, type SizeName } from '../../src/panel/frame';
 import { renderScreen, SCREEN_NAMES } from '../../src/panel/render';
 import { renderThroughEmulator } from '../../src/sim/i2c/render-through';
+import { DISPLAY_KIND_NAMES, DISPLAY_KINDS, type DisplayKindName } from '../../src/hw/display-kinds';
 import { fullModel } from '../panel/fixture-model';
 
 function frameText(frame: Frame): string {
@@ -17,13 +18,8 @@ function frameText(frame: Frame): string {
   return rows.join('\n');
 }
 
-const CASES: { kind: 'ssd1306' | 'sh1106' | 'hd44780'; size: SizeName }[] = [
-  { kind: 'ssd1306', size: '128x64' },
-  { kind: 'ssd1306', size: '128x32' },
-  { kind: 'sh1106', size: '128x64' },
-  { kind: 'hd44780', size: '20x4' },
-  { kind: 'hd44780', size: '16x2' },
-];
+// Every kind in every size it comes in: a kind added to the registry is tested here without a line more.
+const CASES: { kind: DisplayKindName; size: SizeName }[] = DISPLAY_KIND_NAMES.flatMap((kind) => DISPLAY_KINDS[kind].sizes.map((size) => ({ kind, size })));
 
 describe.each(CASES)('$kind $size', ({ kind, size }) => {
   it.each(SCREEN_NAMES.map((s) => [s]))('%s on the glass equals the drawn frame', async (screen) => {

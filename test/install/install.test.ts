@@ -2,15 +2,16 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { RunCommand } from '../../src/hw/command';
-import { planInstall, planUninstall, renderUnit, runInstall, type InstallStep, type SystemProbe } from '../../src/install';
+import { commandWrapper, planInstall, planUninstall, renderUnit, runInstall, WRAPPER_MARK, type InstallStep, type SystemProbe } from '../../src/install';
 import { defaultConfigJson } from '../../src/config';
 
 const TEMPLATE = readFileSync(join(__dirname, '../../systemd/mesos-panel.service'), 'utf8');
 
-function probe(state: { files?: string[]; users?: string[]; groups?: string[]; private?: string[] } = {}): SystemProbe {
-  const files = new Set(['/usr/bin/node', '/opt/mesos-panel/dist/src/cli.js', ...(state.files ?? [])]);
+function probe(state: { files?: string[]; users?: string[]; groups?: string[]; private?: string[]; texts?: Record<string, string> } = {}): SystemProbe {
+  const files = new Set(['/usr/bin/node', '/opt/mesos-panel/dist/src/cli.js', ...(state.files ?? []), ...Object.keys(state.texts ?? {})]);
   return {
     exists: (p) => files.has(p),
+    readText: (p) => state.texts?.[p] ?? null,
     userExists: (u) => (state.users ?? []).includes(u),
     groupExists: (g) => (state.groups ?? ['i2c', 'gpio']).includes(g),
     readableByAll: (p) => !(state.private ?? []).some((d) => p.startsWith(d)),
@@ -29,9 +30,19 @@ describe('install plan', () => {
       'write /etc/mesos-panel/config.json 0640',
       'chown root:mesos-panel /etc/mesos-panel/config.json',
       'write /etc/systemd/system/mesos-panel.service 0644',
+      'write /usr/local/bin/mesos-panel 0755',
       'systemctl daemon-reload',
       'systemctl enable --now mesos-panel.service',
     ]);
+  });
+
+  test('the mesos-panel command runs the node and the code the service runs; one from npm link is kept', () => {
+    const fresh = planInstall({ ...base, probe: probe() }).find((s) => s.kind === 'write' && s.path === '/usr/local/bin/mesos-panel');
+    expect(fresh && fresh.kind === 'write' && fresh.content).toBe(`#!/bin/sh\n${WRAPPER_MARK}\nexec /usr/bin/node /opt/mesos-panel/dist/src/cli.js "$@"\n`);
+    const linked = planInstall({ ...base, probe: probe({ files: ['/usr/local/bin/mesos-panel'] }) });
+    expect(actions(linked)).toContain('keep /usr/local/bin/mesos-panel');
+    const again = planInstall({ ...base, probe: probe({ texts: { '/usr/local/bin/mesos-panel': commandWrapper('/old/node', '/old/cli.js') } }) });
+    expect(actions(again)).toContain('write /usr/local/bin/mesos-panel 0755');
   });
 
   test('plain Debian lacks the i2c and gpio groups: they are created first', () => {
@@ -52,6 +63,7 @@ describe('install plan', () => {
       'mkdir /etc/mesos-panel 0755',
       'keep /etc/mesos-panel/config.json',
       'write /etc/systemd/system/mesos-panel.service 0644',
+      'write /usr/local/bin/mesos-panel 0755',
       'systemctl daemon-reload',
       'systemctl enable mesos-panel.service',
       'systemctl restart mesos-panel.service',
@@ -99,6 +111,23 @@ describe('uninstall plan', () => {
     ]);
   });
 
+  test('keeps or removes only what exists: no "keep /etc/mesos-panel" where there is none', () => {
+    const unitOnly = probe({ files: ['/etc/systemd/system/mesos-panel.service'] });
+    expect(actions(planUninstall({ purge: false, probe: unitOnly }))).toEqual([
+      'systemctl disable --now mesos-panel.service',
+      'remove /etc/systemd/system/mesos-panel.service',
+      'systemctl daemon-reload',
+    ]);
+    expect(actions(planUninstall({ purge: false, probe: probe({ files: ['/var/lib/mesos-panel'] }) }))).toEqual(['keep /var/lib/mesos-panel']);
+    expect(actions(planUninstall({ purge: true, probe: probe() }))).toEqual([]);
+  });
+
+  test('removes the mesos-panel command install wrote, and only that one', () => {
+    const wrapper = { '/usr/local/bin/mesos-panel': commandWrapper('/usr/bin/node', '/opt/mesos-panel/dist/src/cli.js') };
+    expect(actions(planUninstall({ purge: false, probe: probe({ texts: wrapper }) }))).toEqual(['remove /usr/local/bin/mesos-panel']);
+    expect(actions(planUninstall({ purge: false, probe: probe({ texts: { '/usr/local/bin/mesos-panel': '#!/bin/sh\nexec npm-global\n' } }) }))).toEqual([]);
+  });
+
   test('--purge removes them and the user', () => {
     expect(actions(planUninstall({ purge: true, probe: installed })).slice(3)).toEqual(['remove /etc/mesos-panel', 'remove /var/lib/mesos-panel', 'userdel mesos-panel']);
   });
@@ -124,11 +153,21 @@ describe('running a plan', () => {
     await runInstall(planInstall({ ...base, probe: probe() }), { dryRun: true, exec, out: (l) => lines.push(l), isRoot: false });
     expect(calls).toEqual([]);
     const text = lines.join('\n');
-    expect(lines[0]).toBe('mesos-panel install would do 7 steps (dry run: nothing is changed):');
+    expect(lines[0]).toBe('mesos-panel install would do 8 steps (dry run: nothing is changed):');
     expect(text).toContain('1. create the system user mesos-panel in groups i2c,gpio\n   $ useradd --system');
     expect(text).toContain('write /etc/mesos-panel/config.json (mode 0640, 38 bytes)');
     expect(text).toContain('install the unit (ExecStart=/usr/bin/node /opt/mesos-panel/dist/src/cli.js run --config /etc/mesos-panel/config.json)');
-    expect(text).toContain('7. start now and at boot\n   $ systemctl enable --now mesos-panel.service');
+    expect(text).toContain('8. start now and at boot\n   $ systemctl enable --now mesos-panel.service');
+  });
+
+  test('one step is "1 step"; nothing to do says so, even when not root', async () => {
+    const lines: string[] = [];
+    const out = (l: string) => lines.push(l);
+    await runInstall(planUninstall({ purge: false, probe: probe({ files: ['/etc/mesos-panel'] }) }), { dryRun: true, command: 'uninstall', out, isRoot: false });
+    expect(lines).toEqual(['mesos-panel uninstall would do 1 step (dry run: nothing is changed):', '1. keep the configuration (--purge removes it)\n   keep /etc/mesos-panel']);
+    lines.length = 0;
+    await runInstall(planUninstall({ purge: true, probe: probe() }), { dryRun: false, command: 'uninstall', out, isRoot: false });
+    expect(lines).toEqual(['mesos-panel uninstall: nothing to do, no service, configuration or π state is installed']);
   });
 
   test('not as root: one line, nothing done', async () => {
@@ -141,7 +180,7 @@ describe('running a plan', () => {
 
   test('as root it writes the files and runs the commands in order', async () => {
     const { exec, calls } = recordingExec();
-    const layout = { configDir: join(dir, 'etc/mesos-panel'), unitDir: dir };
+    const layout = { configDir: join(dir, 'etc/mesos-panel'), unitDir: dir, binDir: dir };
     const steps = planInstall({ ...base, layout, probe: probe() });
     await runInstall(steps, { dryRun: false, exec, out: () => undefined, isRoot: true });
     expect(calls).toEqual([
@@ -153,6 +192,7 @@ describe('running a plan', () => {
     expect(readFileSync(join(layout.configDir, 'config.json'), 'utf8')).toBe(base.configJson);
     expect(statSync(join(layout.configDir, 'config.json')).mode & 0o777).toBe(0o640);
     expect(readFileSync(join(dir, 'mesos-panel.service'), 'utf8')).toContain(`--config ${layout.configDir}/config.json`);
+    expect(statSync(join(dir, 'mesos-panel')).mode & 0o777).toBe(0o755);
   });
 
   test('a failing step stops the run with one line naming it', async () => {

@@ -50,3 +50,26 @@ describe('format', () => {
     expect(f.bytes(1536, false)).toBe('1.5G');
   });
 });
+
+describe('names cut to fit a small display', () => {
+  it('marks a cut with "…": a name keeps its start, an address its end from a separator on', () => {
+    expect(f.cutEnd('marathon', 8)).toBe('marathon');
+    expect(f.cutEnd('chronos-x', 8)).toBe('chronos…');
+    expect(f.fitName('172.16.0.15', 7)).toBe('…0.15');
+    expect(f.fitName('127.0.0.1:36965', 7)).toBe('…36965');
+    expect(f.fitName('2001:db8::1', 7)).toBe('…db8::1');
+    expect(f.fitName('mesos-master-1', 7)).toBe('mesos-…');
+    expect(f.cutEnd('xy', 0)).toBe('');
+  });
+
+  it('drops the start names share, so that rows stay apart', () => {
+    expect(f.distinctNames(['srv2', 'srv3'], 4)).toEqual(['srv2', 'srv3']);
+    expect(f.distinctNames(['ip-172-31-7-100', 'ip-172-31-44-22'], 8)).toEqual(['…7-100', '…44-22']);
+    expect(f.distinctNames(['1.2.3.10', '1.2.3.11'], 6)).toEqual(['…10', '…11']);
+    expect(f.distinctNames(['agent-1', 'agent-2'], 4)).toEqual(['…1', '…2']);
+    // Nothing shared: each is cut on its own, an address keeping its end.
+    expect(f.distinctNames(['1.2.3.12', '2001:db8::1'], 7)).toEqual(['…2.3.12', '…db8::1']);
+    // One name alone, or the same name twice: cut at the end.
+    expect(f.distinctNames(['localhost-agent', 'localhost-agent'], 6)).toEqual(['local…', 'local…']);
+  });
+});

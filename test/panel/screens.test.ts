@@ -3,7 +3,7 @@ import { fonts } from '../../src/panel/font';
 import { pagesOf, renderScreen, SCREEN_NAMES, SHIFT_MARGIN } from '../../src/panel/render';
 import type { PanelModel } from '../../src/panel/model';
 import { PARTIAL_CELLS } from '../../src/panel/frame';
-import { A00_EXTRAS } from '../../src/panel/chargrid';
+import { A00_EXTRAS, CUT } from '../../src/panel/chargrid';
 import { emptyModel, fixtureSnapshot, fullModel, NOW, partialModel, RUNNING_PI } from './fixture-model';
 import { findText, litCount } from './bitmap-text';
 
@@ -33,7 +33,7 @@ function bitmap(f: Frame): Bitmap {
   return f.bitmap;
 }
 const text = (f: Frame): string => chars(f).lines.join('\n');
-const ALLOWED = new Set<string>([...PARTIAL_CELLS, ...A00_EXTRAS]);
+const ALLOWED = new Set<string>([...PARTIAL_CELLS, ...A00_EXTRAS, CUT]);
 
 describe.each(SIZES)('every screen at %s', (size) => {
   const g = geometryOf(size);
@@ -47,7 +47,7 @@ describe.each(SIZES)('every screen at %s', (size) => {
           expect(grid.lines).toHaveLength(g.rows);
           for (const line of grid.lines) {
             expect([...line]).toHaveLength(g.cols);
-            // Only what ROM A00 (and the CGRAM bar cells) can show: no backslash, no tilde.
+            // Only what ROM A00 (and the CGRAM bar cells and cut mark) can show: no backslash, no tilde.
             for (const ch of line) expect(ALLOWED.has(ch) || (ch >= ' ' && ch <= '}' && ch !== '\\')).toBe(true);
           }
         } else {
@@ -111,7 +111,56 @@ describe('character screens say what the model says', () => {
 
   it('host: hostname, address, uptime, load and temperature', () => {
     expect(chars(renderScreen('host', fullModel(), g20)).lines).toEqual(['mesos-master-1      ', '192.168.1.20        ', 'up 3d 4h            ', 'load 0.42     48.3°C']);
-    expect(chars(renderScreen('host', emptyModel(), g16)).lines).toEqual(['no address      ', '?              ?']);
+    // Unknown: the uptime labelled, the temperature (no thermal zone) left out, never a bare "?".
+    expect(chars(renderScreen('host', emptyModel(), g16)).lines).toEqual(['no address      ', 'up ?            ']);
+    expect(chars(renderScreen('host', emptyModel(), g20)).lines).toEqual(['no hostname         ', 'no address          ', 'up ?                ', 'load ?              ']);
+  });
+
+  it('unreachable before the first answer: what is unknown is left out, not shown as a bare "?"', () => {
+    expect(chars(renderScreen('unreachable', emptyModel(), g20)).lines).toEqual(['No master           ', '                    ', 'no answer yet       ', '                    ']);
+    expect(chars(renderScreen('unreachable', emptyModel(), g16)).lines).toEqual(['No master       ', 'no answer yet   ']);
+  });
+
+  describe.each([
+    ['20x4', g20],
+    ['16x2', g16],
+  ] as const)('names cut at %s keep what tells them apart', (_size, g) => {
+    const first = g.kind === 'chars' && g.rows >= 4 ? 1 : 0;
+    const agentRows = (file: string): string[] => {
+      const model = fullModel({ snapshot: fixtureSnapshot(file) });
+      const rows: string[] = [];
+      for (let page = 0; page < pagesOf('agents', model, g); page++) {
+        const lines = chars(renderScreen('agents', model, g, { page })).lines.slice(first);
+        // Names on one page are told apart by their first word.
+        const names = lines.map((l) => l.split(' ')[0]).filter(Boolean);
+        expect(new Set(names).size).toBe(names.length);
+        rows.push(...names);
+      }
+      return rows;
+    };
+
+    it('the six dcos-ui agents (srvN.hw.ca1.mesosphere.com), each row its own', () => {
+      expect(agentRows('master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json').sort()).toEqual(['srv2', 'srv3', 'srv4', 'srv5', 'srv6', 'srv7']);
+    });
+
+    it('EC2 agents sharing "ip-172-31-" show what differs, after the cut mark', () => {
+      expect(agentRows('master-state__v1.1.0_2agents_custom-executor-uri__huawei-cloudfederation-common.json')).toEqual(['…7-100', '…44-22']);
+    });
+
+    it('agents named alike with a number (the simulator\'s agent-N) keep the number', () => {
+      const snap = fixtureSnapshot();
+      const agent = snap.agentList[0];
+      const model = fullModel({ snapshot: { ...snap, agentList: [1, 2, 3].map((n) => ({ ...agent, hostname: `agent-longer-name-${n}` })) } });
+      const lines = chars(renderScreen('agents', model, g)).lines.slice(first);
+      expect(lines.map((l) => l.split(' ')[0]).filter(Boolean)).toEqual(['…1', '…2', '…3'].slice(0, first ? 3 : 2));
+    });
+  });
+
+  it('a leader cut to fit keeps the end of its address, and its port when that is not 5050', () => {
+    const dcos = fixtureSnapshot('master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json');
+    expect(chars(renderScreen('overview', fullModel({ snapshot: dcos }), g20)).lines[0]).toBe('…0.15   6/6ag 131run');
+    const sim = fullModel({ snapshot: { ...dcos, leader: '127.0.0.1:36965' } });
+    expect(chars(renderScreen('overview', sim, g20)).lines[0]).toBe('…36965  6/6ag 131run');
   });
 
   it('unreachable: which master, since when, the error', () => {

@@ -46,10 +46,25 @@ describe('executor server', () => {
     expect((await raw(server.port, 'GET', '/executor.js', { 'If-None-Match': '"other"' })).status).toBe(200);
   });
 
-  it('reports health', async () => {
+  it('reports health as JSON: without a report from the daemon, only the executor it serves', async () => {
     const res = await raw(server.port, 'GET', '/health');
     expect(res.status).toBe(200);
-    expect(res.body.toString()).toBe(`ok ${bundle.sha256}\n`);
+    expect(JSON.parse(res.body.toString())).toEqual({ status: 'ok', executor: { sha256: bundle.sha256 } });
+  });
+
+  it('reports what the daemon says: 503 and its report when it is not ok, 503 with the reason when the report throws', async () => {
+    server.setHealth(() => ({ ok: false, report: { master: { answeredRecently: false } } }));
+    const res = await raw(server.port, 'GET', '/health');
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body.toString())).toEqual({ status: 'failing', master: { answeredRecently: false }, executor: { sha256: bundle.sha256 } });
+    server.setHealth(() => {
+      throw new Error('no model yet');
+    });
+    const broken = await raw(server.port, 'GET', '/health');
+    expect(broken.status).toBe(503);
+    expect(JSON.parse(broken.body.toString()).error).toBe('health report failed: no model yet');
+    expect((await raw(server.port, 'GET', '/executor.js')).status).toBe(200);
+    server.setHealth(() => ({ ok: true, report: {} }));
   });
 
   it.each([

@@ -54,7 +54,9 @@ describe('π framework problems and reset', () => {
     // An executor the agents cannot fetch: every launch fails (mesos.md d: TASK_FAILED, container launch failed).
     const broken = { mode: 'per-agent' as const, nodePath: process.execPath, url: `${scope.files.url}.missing`, sha256: scope.rig.bundle.sha256 };
     const logger = memoryLogger();
-    const service = await scope.service([cluster.url], { now: c.now, logger, executor: broken, job: { terms: 8e6, kernel: 'precise', corrections: 2 } });
+    // The per-job pause (failure-policy.ts) would stop this job first; off here, the per-chunk rule is left to show.
+    const failurePolicy = { budget: 1000, minSameCause: 1000, probeMs: 60_000 };
+    const service = await scope.service([cluster.url], { now: c.now, logger, executor: broken, failurePolicy, job: { terms: 8e6, kernel: 'precise', corrections: 2 } });
     service.start();
     // Two chunks of 4e6, each failing three times on each of the two agents.
     await until('every chunk avoided everywhere', () => service.job!.counters.failed === 12);

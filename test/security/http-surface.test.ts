@@ -184,6 +184,18 @@ describe('what the answers reveal', () => {
   });
 });
 
+describe('/health', () => {
+  test('is one JSON object naming only the executor\'s hash, and HEAD gets the headers alone', async () => {
+    const r = await get('/health');
+    expect(r.status).toBe(200);
+    expect(r.head).toMatch(/\r\nContent-Type: application\/json; charset=utf-8/i);
+    expect(JSON.parse(r.body)).toEqual({ status: 'ok', executor: { sha256: bundle.sha256 } });
+    const head = await get('/health', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+  });
+});
+
 describe('bind address', () => {
   test('bound to 127.0.0.1, it does not answer on another address of the host', async () => {
     // Linux routes all of 127/8 to lo, so 127.0.0.2 reaches this host but not a socket bound to 127.0.0.1.

@@ -3,8 +3,9 @@
 // At ~90 µs per I2C byte at 100 kHz, consecutive instructions in one write are already further apart than the
 // 37/41 µs they need, so only clear (≥ 2 ms) and the init steps need real waits.
 import { PARTIAL_CELLS, type CharFrame, type Frame, type Geometry } from '../../panel/frame';
-import { Level, PanelDriver, sleep } from './driver';
-import type { I2cTransport } from './transport';
+import { CUT } from '../../panel/chargrid';
+import { Level, PanelDriver, sleep } from '../display/driver';
+import type { PortTransport } from '../display/transport';
 import type { PinMap } from './pcf8574';
 import { romCode } from './hd44780-rom';
 
@@ -28,10 +29,15 @@ export const FULL_BLOCK = 0xff;
 /** CGRAM slots 1-4: a cell with 1-4 of its 5 columns lit from the left, all 8 rows (hardware.md 3.3 bar graphs). */
 export const BAR_GLYPHS: ReadonlyArray<readonly number[]> = [0x10, 0x18, 0x1c, 0x1e].map((row) => new Array(8).fill(row));
 
+/** CGRAM slot 5: the CUT mark, three dots on the baseline row where ROM A00 puts the period's dot. */
+export const CUT_GLYPH: readonly number[] = [0, 0, 0, 0, 0, 0, 0x15, 0];
+const CUT_CODE = 5;
+
 /** The code to send for one character of a CharFrame. */
 export function lcdCode(ch: string): number {
   const partial = (PARTIAL_CELLS as readonly string[]).indexOf(ch);
   if (partial >= 0) return partial === 4 ? FULL_BLOCK : partial + 1;
+  if (ch === CUT) return CUT_CODE;
   return romCode(ch) ?? PLACEHOLDER;
 }
 
@@ -56,7 +62,7 @@ export class Hd44780Driver implements PanelDriver {
   private codes: Uint8Array[] | undefined;
 
   constructor(
-    readonly transport: I2cTransport,
+    readonly transport: PortTransport,
     private readonly o: Hd44780Options,
   ) {
     this.geometry = { kind: 'chars', cols: o.cols, rows: o.rows };
@@ -98,7 +104,8 @@ export class Hd44780Driver implements PanelDriver {
     await this.transport.write([...this.nibble(0x3, false), ...this.nibble(0x2, false)]);
     await this.instructions(HD44780.FUNCTION_4BIT_2LINE_5X8, HD44780.DISPLAY_OFF, HD44780.CLEAR);
     await sleep(2); // clear: 1.52 ms, more on clones
-    const glyphRows = BAR_GLYPHS.flat().flatMap((row) => this.byte(row, true));
+    // Slots 1-5 in one write: the address auto-increments from slot 1's first row.
+    const glyphRows = [...BAR_GLYPHS, CUT_GLYPH].flat().flatMap((row) => this.byte(row, true));
     await this.transport.write([...this.byte(HD44780.ENTRY_INCREMENT, false), ...this.byte(HD44780.SET_CGRAM | (1 << 3), false), ...glyphRows]);
     await this.instructions(HD44780.DISPLAY_ON);
     this.codes = encodeLines({ cols: this.o.cols, rows: this.o.rows, lines: [] }, this.o.cols, this.o.rows);

@@ -24,10 +24,8 @@ export function isPcf8574Address(addr: number): boolean {
   return (addr >= 0x20 && addr <= 0x27) || (addr >= 0x38 && addr <= 0x3f);
 }
 
-/** Rejects a map that reuses a bit or names one outside 0-7, with the fix in the message. */
-export function checkPinMap(map: PinMap): void {
+/** Whether a map uses each expander bit 0-7 at most once. */
+export function isValidPinMap(map: PinMap): boolean {
   const bits = [map.rs, map.rw, map.e, map.backlight, ...map.data];
-  if (bits.some((b) => !Number.isInteger(b) || b < 0 || b > 7) || new Set(bits).size !== bits.length) {
-    throw new Error(`PCF8574 pin map ${JSON.stringify(bits)} must use each bit 0-7 once (rs, rw, e, backlight, d4-d7)`);
-  }
+  return bits.every((b) => Number.isInteger(b) && b >= 0 && b <= 7) && new Set(bits).size === bits.length;
 }

@@ -1,5 +1,6 @@
-// Moves bytes to one I2C address and nothing else: no pixels, no characters (style.md 1, "transport").
+// Moves bytes to one I2C address and nothing else: no pixels, no characters.
 // Works on i2c-bus's PromisifiedBus or the emulated one; every failure comes out as a one-line I2cError.
+import type { ControllerTransport, PortTransport, WriteCounters } from '../display/transport';
 import { toI2cError } from './errors';
 
 /** The part of i2c-bus's PromisifiedBus the drivers use. */
@@ -8,13 +9,14 @@ export interface I2cBusLike {
   close(): Promise<void>;
 }
 
-export interface WriteCounters {
-  bytes: number;
-  transactions: number;
-}
+/**
+ * The control byte that starts an I2C message to an OLED controller: Co=0, then D/C# (SSD1306 Rev 1.1 §8.1.5.2,
+ * SH1106 V2.2 and SH1107 V2.1 "I2C-bus interface"): every remaining byte of the message is a command, or RAM data.
+ */
+const COMMANDS = 0x00;
+const DATA = 0x40;
 
-export class I2cTransport {
-  /** Bytes after the address byte, and write transactions, since construction. */
+export class I2cTransport implements ControllerTransport, PortTransport {
   readonly sent: WriteCounters = { bytes: 0, transactions: 0 };
 
   constructor(
@@ -23,7 +25,8 @@ export class I2cTransport {
     readonly addr: number,
   ) {}
 
-  async write(bytes: Uint8Array | number[]): Promise<void> {
+  /** One write transaction of the bytes as they are (a PCF8574 takes each byte as its port state). */
+  async write(bytes: Uint8Array | readonly number[]): Promise<void> {
     const buf = Buffer.from(bytes);
     try {
       const bus = await this.bus();
@@ -33,6 +36,17 @@ export class I2cTransport {
     }
     this.sent.bytes += buf.length;
     this.sent.transactions++;
+  }
+
+  command(bytes: readonly number[]): Promise<void> {
+    return this.write([COMMANDS, ...bytes]);
+  }
+
+  data(bytes: Uint8Array): Promise<void> {
+    const buf = new Uint8Array(bytes.length + 1);
+    buf[0] = DATA;
+    buf.set(bytes, 1);
+    return this.write(buf);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 // agents: one line per agent with its CPU bar (used solid, offered dotted), paged when they do not fit.
 import { fonts } from '../font';
-import { fraction, pair } from '../format';
-import { agentList, cell, pageCount, shortHost, snapshotOf, type Screen } from './screen';
+import { distinctNames, fraction, pair } from '../format';
+import { agentList, pageCount, shortHost, snapshotOf, type Screen } from './screen';
 import { header, perPage, pixelRows, slice } from './lists';
 
 export const agents: Screen = {
@@ -36,13 +36,14 @@ export const agents: Screen = {
     }
     const items = slice(all, page, n);
     const value = (a: (typeof all)[number]): string => (a?.active === false ? 'off' : pair(a?.cpus?.used, a?.cpus?.total));
-    // Names get what the values and a 4-cell bar leave over, and no more than the longest name needs.
-    const longest = Math.max(0, ...items.map((a) => shortHost(a?.hostname).length));
+    // Names get what the values and a 4-cell bar leave over, and no more than the longest name needs; cut names
+    // keep what tells them apart.
     const valueW = Math.max(0, ...items.map((a) => value(a).length));
-    const nameW = Math.min(longest, g.cols - valueW - 6) + 1;
+    const names = distinctNames(items.map((a) => shortHost(a?.hostname)), g.cols - valueW - 6);
+    const nameW = Math.max(0, ...names.map((n) => [...n].length)) + 1;
     items.forEach((a, i) => {
       const row = first + i;
-      g.put(0, row, cell(shortHost(a?.hostname), nameW - 1));
+      g.put(0, row, names[i]);
       g.bar(nameW, row, g.cols - nameW - valueW - 1, fraction(a?.cpus?.used, a?.cpus?.total), fraction(a?.cpus?.offered, a?.cpus?.total));
       g.putRight(row, value(a));
     });

@@ -1,17 +1,18 @@
 // host: this Pi's hostname, addresses, uptime, load and temperature.
 import { fonts } from '../font';
-import { celsius, duration, load } from '../format';
+import { celsius, duration, load, UNKNOWN } from '../format';
 import type { HostInfo } from '../model';
 import { cell, type Screen } from './screen';
 
-function hostOf(h: Partial<HostInfo> | undefined): { name: string; addrs: string[]; up: string; load: string; temp: string } {
+export function hostOf(h: Partial<HostInfo> | undefined): { name: string; addrs: string[]; up: string; load: string; temp: string } {
   const addrs = Array.isArray(h?.addresses) ? h.addresses.filter((a) => typeof a === 'string') : [];
   return {
-    name: h?.hostname || '?',
+    name: h?.hostname || 'no hostname',
     addrs: addrs.length ? addrs : ['no address'],
     up: duration(h?.uptimeSeconds),
     load: load(h?.load1),
-    temp: celsius(h?.temperatureC),
+    // A board without a thermal zone has no temperature to show; a bare "?" in its place would say nothing.
+    temp: h?.temperatureC == null || !Number.isFinite(h.temperatureC) ? '' : celsius(h.temperatureC),
   };
 }
 
@@ -44,7 +45,8 @@ export const host: Screen = {
     } else {
       // Two rows: the address is what a person at a headless Pi needs first.
       g.put(0, 0, cell(h.addrs[0], g.cols));
-      g.put(0, 1, `${h.up}`);
+      // The uptime unlabelled when known (room for the temperature), labelled when it is only a "?".
+      g.put(0, 1, h.up === UNKNOWN ? `up ${h.up}` : h.up);
       g.putRight(1, h.temp);
     }
   },

@@ -4,7 +4,7 @@ import type { CharGrid } from '../chargrid';
 import { fonts } from '../font';
 import { bytesPair, fraction, pair } from '../format';
 import type { ClusterSnapshot } from '../../mesos/snapshot';
-import { agentsText, cell, hostOnly, resource, runningTasks, snapshotOf, type Screen, type ScreenContext } from './screen';
+import { agentsText, hostOnly, leaderText, resource, runningTasks, snapshotOf, type Screen, type ScreenContext } from './screen';
 
 interface Row {
   label: string;
@@ -67,7 +67,7 @@ function chars(g: CharGrid, { model }: ScreenContext): void {
   const counts = `${agentsText(s)}ag ${runningTasks(s) ?? '?'}run`;
   const barRows = g.rows >= 4 ? rows : rows.slice(0, g.rows);
   if (g.rows >= 4) {
-    g.put(0, 0, cell(hostOnly(s?.leader), g.cols - counts.length - 1));
+    g.put(0, 0, leaderText(s?.leader, g.cols - counts.length - 1));
     g.putRight(0, counts);
   }
   const first = g.rows >= 4 ? 1 : 0;

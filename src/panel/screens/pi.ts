@@ -25,7 +25,7 @@ function digits(d: string | undefined): string {
   return typeof d === 'string' && d ? d : '?';
 }
 
-function textOf(p: PiView | null | undefined): PiText {
+export function textOf(p: PiView | null | undefined): PiText {
   const t = p?.tasks;
   return {
     state: p?.state ?? 'none',
@@ -42,7 +42,7 @@ function textOf(p: PiView | null | undefined): PiText {
 }
 
 /** How many leading characters of `text` fit in `width` pixels of `font`. */
-function fitChars(text: string, width: number, font: Font): number {
+export function fitChars(text: string, width: number, font: Font): number {
   let n = text.length;
   while (n > 0 && font.width(text.slice(0, n)) > width) n--;
   return n;
@@ -53,7 +53,7 @@ function digitFont(text: string, width: number, choices: Font[]): Font {
   return choices.find((f) => f.width(text) <= width) ?? choices[choices.length - 1];
 }
 
-function pixelMessage(c: Canvas, title: string, body: string): void {
+export function pixelMessage(c: Canvas, title: string, body: string): void {
   const { small, medium } = fonts();
   c.text(0, 0, title, medium);
   const [top, step, lines] = c.height >= 48 ? [16, 9, 5] : [14, 8, 2];

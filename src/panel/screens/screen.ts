@@ -7,6 +7,7 @@ import type { Geometry } from '../frame';
 import type { PanelModel } from '../model';
 import type { AgentSummary, ClusterSnapshot, ResourceUse } from '../../mesos/snapshot';
 import type { Font } from '../font';
+import { cutEnd, fitName } from '../format';
 
 export interface ScreenContext {
   model: PanelModel;
@@ -58,6 +59,17 @@ export function hostOnly(endpoint: string | null | undefined): string {
   return m ? m[1] : noScheme;
 }
 
+/**
+ * The leader in `width` characters: its host, with the port only when it is not Mesos' 5050 (masters sharing a
+ * host differ by port alone), an address keeping its last digits.
+ */
+export function leaderText(endpoint: string | null | undefined, width: number): string {
+  const host = hostOnly(endpoint);
+  const port = /:(\d+)$/.exec(endpoint?.replace(/\/.*$/, '').replace(/^[a-z]+:\/\//i, '') ?? '')?.[1];
+  const text = port && port !== '5050' && !host.includes(':') ? `${host}:${port}` : host;
+  return fitName(text, width);
+}
+
 /** The short name of an agent: its first DNS label, unless it is an IP address. */
 export function shortHost(host: string | null | undefined): string {
   if (!host) return '?';
@@ -104,10 +116,10 @@ export function wrap(text: string, width: number, maxLines: number, font?: Font)
   return lines;
 }
 
-/** Pads or cuts a string to exactly n characters (for LCD columns). */
+/** Pads or cuts a string to exactly n characters (for LCD columns), marking a cut with CUT. */
 export function cell(text: string, n: number, align: 'left' | 'right' = 'left'): string {
   const chars = [...text];
-  if (chars.length > n) return n <= 0 ? '' : chars.slice(0, n - 1).join('') + '.';
+  if (chars.length > n) return cutEnd(text, n);
   const pad = ' '.repeat(n - chars.length);
   return align === 'left' ? text + pad : pad + text;
 }

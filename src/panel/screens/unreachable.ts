@@ -4,10 +4,11 @@ import { age } from '../format';
 import type { SourceStatus } from '../model';
 import { cell, wrap, type Screen } from './screen';
 
-function statusOf(s: Partial<SourceStatus> | undefined, now: number): { master: string; down: string; error: string } {
+export function statusOf(s: Partial<SourceStatus> | undefined, now: number): { master: string; down: string; error: string } {
   return {
-    master: s?.master ? s.master.replace(/^https?:\/\//, '').replace(/\/$/, '') : '?',
-    down: s?.downSince != null ? age(now, s.downSince) : '?',
+    // Unknown parts are left out: a bare "?" beside "NO MASTER" would say nothing.
+    master: s?.master ? s.master.replace(/^https?:\/\//, '').replace(/\/$/, '') : '',
+    down: s?.downSince != null && Number.isFinite(s.downSince) && Number.isFinite(now) ? age(now, s.downSince) : '',
     error: s?.lastError || 'no answer yet',
   };
 }

@@ -1,6 +1,7 @@
 // The control byte that starts each I2C message to an SSD1306 or SH1106: Co D/C# 0 0 0 0 0 0
 // (SSD1306 Rev 1.1 §8.1.5.2, SH1106 V2.2 "I2C-bus interface"; hardware.md 3.1).
 // Co=0: every remaining byte of the transaction has the same D/C#. Co=1: one byte follows, then another control byte.
+import { statusRead, type OledRegisters } from './oled-glass';
 
 export function feedControlled(bytes: Uint8Array, command: (b: number) => void, data: (b: number) => void): void {
   let i = 0;
@@ -44,5 +45,21 @@ export class CommandDecoder {
     if (n === 0) return this.execute([b]);
     this.pending = [b];
     this.need = n;
+  }
+}
+
+/** An OLED controller on I2C: each message's control bytes send its bytes to the command decoder or to RAM. */
+export abstract class ControlledModel {
+  abstract regs: OledRegisters;
+  protected abstract readonly commands: CommandDecoder;
+  protected abstract dataByte(b: number): void;
+
+  write(bytes: Uint8Array): void {
+    feedControlled(bytes, (b) => this.commands.byte(b), (b) => this.dataByte(b));
+  }
+
+  /** Status read: BUSY (D7, never here), ON/OFF (D6, 1 = off). */
+  read(length: number): Uint8Array {
+    return statusRead(this.regs, length);
   }
 }

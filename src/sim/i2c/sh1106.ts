@@ -4,13 +4,13 @@
 // (8D 14 sets the upper column nibble, which the next page write overrides).
 import type { Bitmap } from '../../panel/frame';
 import type { I2cDeviceModel } from './bus';
-import { brightness, glassBitmap, OledModule, OledRegisters, statusRead } from './oled-glass';
-import { CommandDecoder, feedControlled } from './oled-control';
+import { brightness, glassBitmap, OledModule, OledRegisters } from './oled-glass';
+import { CommandDecoder, ControlledModel } from './oled-control';
 
 const RAM_COLS = 132;
 const PARAMS: Record<number, number> = { 0x81: 1, 0xa8: 1, 0xad: 1, 0xd3: 1, 0xd5: 1, 0xd9: 1, 0xda: 1, 0xdb: 1 };
 
-export class Sh1106Model implements I2cDeviceModel {
+export class Sh1106Model extends ControlledModel implements I2cDeviceModel {
   readonly module: OledModule;
   regs!: OledRegisters;
   col = 0;
@@ -20,10 +20,11 @@ export class Sh1106Model implements I2cDeviceModel {
   clockDiv = 0x50;
   vcom = 0x35;
   private rmw: number | undefined;
-  private readonly commands = new CommandDecoder(PARAMS, (c) => this.execute(c));
+  protected readonly commands = new CommandDecoder(PARAMS, (c) => this.execute(c));
 
   /** @param colOffset RAM columns left of the glass with A0: 2 on most 1.3" modules, 0 on some (luma.oled #376). */
   constructor(colOffset = 2) {
+    super();
     this.module = { width: 128, height: 64, wiredComPins: 0x12, colOffset };
     this.powerOn();
   }
@@ -41,14 +42,7 @@ export class Sh1106Model implements I2cDeviceModel {
     this.commands.reset();
   }
 
-  write(bytes: Uint8Array): void {
-    feedControlled(bytes, (b) => this.commands.byte(b), (b) => this.dataByte(b));
-  }
 
-  /** Status read: BUSY (D7, never here), ON/OFF (D6, 1 = off). */
-  read(length: number): Uint8Array {
-    return statusRead(this.regs, length);
-  }
 
   private execute([cmd, p1]: number[]): void {
     const r = this.regs;
@@ -76,7 +70,7 @@ export class Sh1106Model implements I2cDeviceModel {
     }
   }
 
-  private dataByte(b: number): void {
+  protected dataByte(b: number): void {
     if (this.col < RAM_COLS) this.regs.ram[this.page * RAM_COLS + this.col] = b;
     if (this.col < RAM_COLS - 1) this.col++;
   }

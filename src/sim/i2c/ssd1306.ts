@@ -3,18 +3,18 @@
 // `[00 8F]` and the second byte is still the contrast parameter.
 import type { Bitmap } from '../../panel/frame';
 import type { I2cDeviceModel } from './bus';
-import { brightness, glassBitmap, OledModule, OledRegisters, statusRead } from './oled-glass';
-import { CommandDecoder, feedControlled } from './oled-control';
+import { brightness, glassBitmap, OledModule, OledRegisters } from './oled-glass';
+import { CommandDecoder, ControlledModel } from './oled-control';
 
 /** Parameter bytes per command, hardware.md 3.1 table (23 fade and D6 zoom from later revisions take one). */
-const PARAMS: Record<number, number> = {
+export const SSD1306_PARAMS: Readonly<Record<number, number>> = {
   0x20: 1, 0x21: 2, 0x22: 2, 0x23: 1, 0x26: 6, 0x27: 6, 0x29: 5, 0x2a: 5, 0xa3: 2,
   0x81: 1, 0x8d: 1, 0xa8: 1, 0xd3: 1, 0xd5: 1, 0xd6: 1, 0xd9: 1, 0xda: 1, 0xdb: 1,
 };
 
 export type AddressingMode = 'horizontal' | 'vertical' | 'page';
 
-export class Ssd1306Model implements I2cDeviceModel {
+export class Ssd1306Model extends ControlledModel implements I2cDeviceModel {
   readonly module: OledModule;
   regs!: OledRegisters;
   mode!: AddressingMode;
@@ -29,10 +29,12 @@ export class Ssd1306Model implements I2cDeviceModel {
   clockDiv = 0x80;
   precharge = 0x22;
   vcomh = 0x20;
-  private readonly commands = new CommandDecoder(PARAMS, (c) => this.execute(c));
+  protected readonly commands: CommandDecoder;
 
-  constructor(size: '128x64' | '128x32' = '128x64') {
+  constructor(size: '128x64' | '128x32' = '128x64', params = SSD1306_PARAMS) {
+    super();
     const [width, height] = size.split('x').map(Number);
+    this.commands = new CommandDecoder(params, (c) => this.execute(c));
     this.module = { width, height, wiredComPins: height === 64 ? 0x12 : 0x02, colOffset: 0 };
     this.powerOn();
   }
@@ -55,16 +57,9 @@ export class Ssd1306Model implements I2cDeviceModel {
     this.commands.reset();
   }
 
-  write(bytes: Uint8Array): void {
-    feedControlled(bytes, (b) => this.commands.byte(b), (b) => this.dataByte(b));
-  }
 
-  /** Status byte as on the parallel interfaces (D6 = display off); the I2C read is undocumented (hardware.md 3.1). */
-  read(length: number): Uint8Array {
-    return statusRead(this.regs, length);
-  }
 
-  private execute([cmd, p1, p2]: number[]): void {
+  protected execute([cmd, p1, p2]: number[]): void {
     const r = this.regs;
     if (cmd <= 0x0f) {
       if (this.mode === 'page') this.col = this.colStart = (this.colStart & 0xf0) | cmd;
@@ -117,7 +112,7 @@ export class Ssd1306Model implements I2cDeviceModel {
   }
 
   /** GDDRAM write and pointer advance, §10.1.3 Figures 10-2..10-4. */
-  private dataByte(b: number): void {
+  protected dataByte(b: number): void {
     this.regs.ram[this.page * 128 + this.col] = b;
     if (this.mode === 'page') {
       this.col = this.col >= 127 ? this.colStart : this.col + 1;
@@ -134,12 +129,16 @@ export class Ssd1306Model implements I2cDeviceModel {
 
   /** What the glass shows: lit pixels (brightness is separate, see glassLevel). */
   glass(): Bitmap {
-    // Without the charge pump (8D 14) a module with no external VCC stays dark (§2 / application note).
-    return glassBitmap({ ...this.regs, on: this.regs.on && this.chargePump }, this.module);
+    return glassBitmap({ ...this.regs, on: this.regs.on && this.panelPowered() }, this.module);
   }
 
   /** Brightness of lit pixels 0..1; 0 when the panel is off or the charge pump was never enabled. */
   glassLevel(): number {
-    return this.chargePump ? brightness(this.regs) : 0;
+    return this.panelPowered() ? brightness(this.regs) : 0;
+  }
+
+  /** Without the charge pump (8D 14) a module with no external VCC stays dark (§2 / application note). */
+  protected panelPowered(): boolean {
+    return this.chargePump;
   }
 }

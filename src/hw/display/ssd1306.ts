@@ -1,8 +1,8 @@
 // SSD1306 command bytes and init tables (SSD1306 Rev 1.1 §9 command table and the application note's
 // "Software Initialization" flow; per-geometry values from hardware.md 3.1 / luma.oled).
 import { OLED_COMMANDS } from './oled-commands';
-import type { I2cTransport } from './transport';
-import { Window, windowBytes } from './oled-pages';
+import type { ControllerTransport } from './transport';
+import { rowPages, Window, windowBytes } from './oled-pages';
 import type { OledController, OledOptions } from './oled-driver';
 
 export const SSD1306 = {
@@ -48,24 +48,24 @@ export function ssd1306Init(size: Ssd1306Size, o: OledOptions): number[] {
   ];
 }
 
+/** Writes a window through the SSD130x page window (21/22), which horizontal addressing fills in order. */
+export async function writePageWindow(t: ControllerTransport, ram: Uint8Array, columns: number, w: Window): Promise<void> {
+  await t.command([SSD1306.COLUMN_ADDR, w.c0, w.c1, SSD1306.PAGE_ADDR, w.p0, w.p1]);
+  await t.data(windowBytes(ram, columns, w));
+}
+
 export function ssd1306Controller(size: Ssd1306Size): OledController {
   const [width, height] = size.split('x').map(Number);
   return {
     name: 'ssd1306',
     width,
     height,
+    ram: rowPages(width, height),
     defaultContrast: SSD1306_GEOMETRY[size].contrast,
     // 7 command bytes + the data control byte + two address bytes
     windowOverhead: 10,
     stacksPages: true,
     init: (o) => ssd1306Init(size, o),
-    async writeWindow(t: I2cTransport, ram: Uint8Array, w: Window): Promise<void> {
-      await t.write([0x00, SSD1306.COLUMN_ADDR, w.c0, w.c1, SSD1306.PAGE_ADDR, w.p0, w.p1]);
-      const data = windowBytes(ram, width, w);
-      const buf = new Uint8Array(data.length + 1);
-      buf[0] = 0x40;
-      buf.set(data, 1);
-      await t.write(buf);
-    },
+    writeWindow: (t, ram, w) => writePageWindow(t, ram, width, w),
   };
 }

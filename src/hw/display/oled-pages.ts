@@ -1,6 +1,31 @@
-// Pixels to OLED display RAM, and which parts of the RAM changed. Both controllers store 8 vertical pixels per
-// byte, bit 0 at the top (SSD1306 §8.7 Figure 8-13, SH1106 "Display data RAM"; hardware.md 3.1).
+// Pixels to OLED display RAM, and which parts of the RAM changed. The SSD1306 family and the SH1106 store 8 vertical
+// pixels per byte, bit 0 at the top (SSD1306 §8.7 Figure 8-13, SH1106 "Display data RAM"; hardware.md 3.1). The
+// SH1107 turns that by a quarter: a byte holds 8 neighbouring segments, and a column address is a row of the glass
+// (SH1107 V2.1 Figure 10, "RAM map").
 import type { Bitmap } from '../../panel/frame';
+
+/** The RAM a frame is written to: `columns` bytes per page, `pages` pages, and how a frame fills it. */
+export interface RamLayout {
+  readonly columns: number;
+  readonly pages: number;
+  pack(b: Bitmap): Uint8Array;
+}
+
+/** Pages of 8 rows across the glass: column = x, page = y / 8 (SSD1306, SSD1309, SH1106). */
+export function rowPages(width: number, height: number): RamLayout {
+  return { columns: width, pages: height / 8, pack: (b) => packPages(b, width, height) };
+}
+
+/** Pages of 8 columns down the glass: column = y, page = x / 8 (SH1107 with the glass's segments across). */
+export function columnPages(width: number, height: number): RamLayout {
+  return { columns: height, pages: width / 8, pack: (b) => packPages(transpose(b), height, width) };
+}
+
+function transpose(b: Bitmap): Bitmap {
+  const pixels = new Uint8Array(b.width * b.height);
+  for (let y = 0; y < b.height; y++) for (let x = 0; x < b.width; x++) pixels[x * b.height + y] = b.pixels[y * b.width + x];
+  return { width: b.height, height: b.width, pixels };
+}
 
 /** Page-major RAM image of a bitmap: width bytes per page. Pixels outside the bitmap are dark. */
 export function packPages(b: Bitmap, width: number, height: number): Uint8Array {

@@ -17,8 +17,8 @@ export interface FrameCost extends WriteCounters {
   full: boolean;
 }
 
-/** A Display on I2C, with what each frame cost on the wire. */
-export interface I2cDisplay extends Display {
+/** A Display on a bus, with what each frame cost on the wire. */
+export interface BusDisplay extends Display {
   /** Bytes and transactions of the last frame that reached the glass. */
   lastFrameCost(): FrameCost | undefined;
   /** Resolves when nothing is queued or in flight (tests, one-shot rendering). */
@@ -26,7 +26,7 @@ export interface I2cDisplay extends Display {
   readonly sent: Readonly<WriteCounters>;
 }
 
-export class FrameRunner implements I2cDisplay {
+export class FrameRunner implements BusDisplay {
   readonly name: string;
   readonly geometry: Geometry;
   private pending: Frame | undefined;
@@ -54,6 +54,10 @@ export class FrameRunner implements I2cDisplay {
 
   get sent(): Readonly<WriteCounters> {
     return this.driver.transport.sent;
+  }
+
+  problem(): string | null {
+    return this.lost ?? null;
   }
 
   show(frame: Frame): void {
@@ -159,7 +163,7 @@ export class FrameRunner implements I2cDisplay {
     this.ready = false;
     this.onGlass = undefined;
     this.pending ??= this.current;
-    // The transport already turned I2C failures into one-line I2cErrors; anything else is reported as it is.
+    // The transport already turned bus failures into one-line errors; anything else is reported as it is.
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
     if (message !== this.lost) this.log.warn(`${message}; retrying`);
     this.lost = message;

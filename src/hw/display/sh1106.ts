@@ -1,8 +1,8 @@
-// SH1106 command bytes and init table (SH1106 V2.2 command table; hardware.md 3.2). Page addressing only: each
-// window is `B0+page, column low, column high` then the data. The 128-pixel glass sits in a 132-column RAM.
+// SH1106 command bytes and init table (SH1106 V2.2 command table; hardware.md 3.2). Page addressing only; the
+// 128-pixel glass sits in a 132-column RAM.
 import { OLED_COMMANDS } from './oled-commands';
-import type { I2cTransport } from './transport';
-import { Window } from './oled-pages';
+import type { ControllerTransport } from './transport';
+import { rowPages, Window } from './oled-pages';
 import type { OledController, OledOptions } from './oled-driver';
 
 export const SH1106 = {
@@ -16,6 +16,17 @@ export const SH1106 = {
 } as const;
 
 const RAM_COLUMNS = 132;
+
+/**
+ * One page's run of columns in page addressing, the only mode the SH110x have: `B0+page, column low, column high`,
+ * then the data; the column counter moves on by itself and never leaves the page (SH1106 V2.2 and SH1107 V2.1 command
+ * tables 1, 2 and 12). `start` is the RAM column of the image's column 0.
+ */
+export async function writePageRun(t: ControllerTransport, ram: Uint8Array, columns: number, start: number, w: Window): Promise<void> {
+  const col = start + w.c0;
+  await t.command([SH1106.PAGE | w.p0, SH1106.COLUMN_LOW | (col & 0x0f), SH1106.COLUMN_HIGH | (col >> 4)]);
+  await t.data(ram.subarray(w.p0 * columns + w.c0, w.p0 * columns + w.c1 + 1));
+}
 const WIDTH = 128;
 
 export function sh1106Init(o: OledOptions): number[] {
@@ -50,18 +61,11 @@ export function sh1106Controller(columnOffset: number, rotation: 0 | 180): OledC
     name: 'sh1106',
     width: WIDTH,
     height: 64,
+    ram: rowPages(WIDTH, 64),
     defaultContrast: 0x80,
     windowOverhead: 7, // 4 command bytes + data control byte + two address bytes
     stacksPages: false,
     init: sh1106Init,
-    async writeWindow(t: I2cTransport, ram: Uint8Array, w: Window): Promise<void> {
-      const col = start + w.c0;
-      await t.write([0x00, SH1106.PAGE | w.p0, SH1106.COLUMN_LOW | (col & 0x0f), SH1106.COLUMN_HIGH | (col >> 4)]);
-      const n = w.c1 - w.c0 + 1;
-      const buf = new Uint8Array(n + 1);
-      buf[0] = 0x40;
-      buf.set(ram.subarray(w.p0 * WIDTH + w.c0, w.p0 * WIDTH + w.c1 + 1), 1);
-      await t.write(buf);
-    },
+    writeWindow: (t, ram, w) => writePageRun(t, ram, WIDTH, start, w),
   };
 }
