@@ -99,6 +99,8 @@ const schema = z.strictObject({
     port: int(0, 65_535),
     advertiseHost: z.string().min(1).nullable(),
   }),
+  // The web face on the same port: at most this many browsers connected to the mirror at once.
+  web: z.strictObject({ maxClients: int(1, 1024) }),
   log: z.strictObject({ debug: z.boolean() }),
 });
 
@@ -150,6 +152,7 @@ export const DEFAULT_CONFIG: Config = {
   },
   stateDir: '/var/lib/mesos-panel',
   http: { bind: '0.0.0.0', port: 5055, advertiseHost: null },
+  web: { maxClients: 32 },
   log: { debug: false },
 };
 

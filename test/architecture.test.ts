@@ -20,7 +20,8 @@ const ROOMS: Record<string, Room> = {
   panel: { where: ['src/panel/'], mayImport: ['mesos', 'pi', 'core', 'lib'] },
   hw: { where: ['src/hw/'], mayImport: ['panel', 'core', 'lib'] },
   sim: { where: ['src/sim/'], mayImport: ['hw', 'panel', 'core', 'lib'] },
-  app: { where: ['src/app/'], mayImport: ['mesos', 'pi', 'panel', 'hw', 'top', 'core', 'lib'] },
+  web: { where: ['src/web/'], mayImport: ['mesos', 'pi', 'panel', 'hw', 'core', 'lib'] },
+  app: { where: ['src/app/'], mayImport: ['mesos', 'pi', 'panel', 'hw', 'web', 'top', 'core', 'lib'] },
   commands: { where: ['src/commands/'], mayImport: ['app', 'mesos', 'pi', 'panel', 'hw', 'sim', 'top', 'core', 'lib'] },
   top: {
     where: ['src/config.ts', 'src/config-load.ts', 'src/config-hints.ts', 'src/cli-errors.ts', 'src/master-access.ts', 'src/install.ts'],
@@ -28,7 +29,7 @@ const ROOMS: Record<string, Room> = {
   },
   entry: { where: ['src/cli.ts'], mayImport: ['commands', 'top', 'core', 'lib'] },
   core: { where: ['src/log.ts', 'src/version.ts'], mayImport: [] },
-  lib: { where: ['src/lib/'], mayImport: [] },
+  lib: { where: ['src/lib/'], mayImport: ['core'] },
 };
 
 /** The only production files that may load the simulator: the commands that exist to run it. */

@@ -29,6 +29,8 @@ export interface PiController {
   start(): void;
   reset(): void;
   stop(): Promise<void>;
+  /** The ledger's task counters for the current job, or null before the first; for /metrics. */
+  counters?(): { launched: number; finished: number; failed: number; lost: number; retried: number } | null;
 }
 
 export interface DaemonDeps {
@@ -67,6 +69,8 @@ export class Daemon {
   private lastFrame: Frame | null = null;
   private level: PowerLevel = 'normal';
   private lastPress: number | null = null;
+  /** Presses (and the keys or web controls standing in for them) since start; for /metrics. */
+  presses = 0;
   private lastChange: number | null = null;
   private seen = '';
   private stopped = false;
@@ -108,6 +112,7 @@ export class Daemon {
   act(action: PressAction): void {
     const now = this.now();
     this.lastPress = now;
+    this.presses++;
     const { pi, log } = this.deps;
     switch (action.type) {
       case 'next':
@@ -133,6 +138,11 @@ export class Daemon {
       case 'confirm':
         break;
     }
+    this.tick();
+  }
+
+  /** A poll has answered: draw now rather than at the next tick, so the glass and the mirrors lag less. */
+  redraw(): void {
     this.tick();
   }
 

@@ -9,6 +9,7 @@ import { executorBundle, type ExecutorBundle } from '../pi/executor-bundle';
 import { ExecutorServer } from '../pi/executor-server';
 import type { KernelName } from '../pi/kernel';
 import { PiService, type PiServiceOptions } from '../pi/service';
+import type { HttpHost } from '../lib/http-host';
 
 export interface StartPiOptions {
   config: Config;
@@ -18,6 +19,8 @@ export interface StartPiOptions {
   terms?: number;
   kernel?: KernelName;
   httpPort?: number;
+  /** The daemon's HTTP server, to serve the executor on; the one-shot command starts its own. */
+  http?: HttpHost;
   /** A one-shot framework: no saved id, a short failover timeout, torn down at the end. */
   oneShot?: boolean;
   /** The executor to serve; by default bundled from the compiled executor next to the running code. */
@@ -47,6 +50,7 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
     // fetch from whatever URL it advertises.
     port: o.httpPort ?? (o.oneShot ? 0 : config.http.port),
     advertiseHost: config.http.advertiseHost,
+    host: o.http,
     logger: log.child('executor-server'),
   });
   const options: PiServiceOptions = {
@@ -82,6 +86,7 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
     view: (now: number): PiView => service.view(now),
     start: () => service.start(),
     reset: () => service.reset(),
+    counters: () => service.job?.counters ?? null,
     stop: async () => {
       await (o.oneShot ? service.teardown() : service.stop());
       await files.close();

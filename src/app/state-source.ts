@@ -5,17 +5,26 @@ import { masterAccess } from '../master-access';
 import { OperatorSource } from '../mesos/operator-source';
 import { StateClient } from '../mesos/state-client';
 import { StatePoller } from '../mesos/state-poller';
+import { timedPolls } from '../web/metrics';
 import type { StateSource } from './daemon';
+
+export interface LiveSourceHooks {
+  /** Each poll's duration in seconds (polling only: a stream has no polls to time). */
+  observePoll?: (seconds: number) => void;
+  /** A poll brought a new snapshot, so the panel can draw it now rather than at its next tick. */
+  onChange?: () => void;
+}
 
 /**
  * The running panel's state source, as config.stateSource says: the master's operator event stream (`auto` falls
  * back to polling where the master cannot serve it) or polling /state.
  */
-export function liveStateSource(config: Config, logger: Logger): StateSource {
+export function liveStateSource(config: Config, logger: Logger, hooks: LiveSourceHooks = {}): StateSource {
   const access = masterAccess(config);
   if (config.stateSource === 'poll') {
-    const source = new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access });
-    const poller = new StatePoller({ source, logger }, { intervalMs: config.pollIntervalMs });
+    const client = new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access });
+    const source = hooks.observePoll ? timedPolls(client, hooks.observePoll) : client;
+    const poller = new StatePoller({ source, logger, onChange: hooks.onChange }, { intervalMs: config.pollIntervalMs });
     return {
       start: () => poller.start(),
       stop: () => poller.stop(),

@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, resolveConfig } from '../config';
 import { NoneBackend } from '../hw/button/backend';
 import { boxSize, fitRendering, TerminalDisplay, type Room } from '../hw/terminal';
 import { createLogger } from '../log';
+import type { ExecutorBundle } from '../pi/executor-bundle';
 import { geometryOf, SIZES, type SizeName } from '../panel/frame';
 import { startSimCluster } from '../sim';
 import type { CommandContext } from './context';
@@ -68,10 +69,15 @@ function listenToKeys(host: PanelHost, quit: () => void): () => void {
   };
 }
 
-export function registerDemo(program: Command, _ctx: CommandContext): void {
+export interface DemoDeps {
+  /** The executor bundle to serve; tests pass one built from the sources. */
+  bundle?: () => ExecutorBundle;
+}
+
+export function registerDemo(program: Command, _ctx: CommandContext, deps: DemoDeps = {}): void {
   program
     .command('demo')
-    .description('the panel on a simulated cluster, drawn in this terminal (what npm start runs)')
+    .description('the panel on a simulated cluster, drawn in this terminal and served to a browser (what npm start runs)')
     .option('--agents <n>', 'number of simulated agents', '4')
     .option('--seconds <s>', 'stop after this many seconds (0: run until q or Ctrl-C)', '0')
     .option('--size <WxH>', `display to imitate: ${SIZES.join(', ')} (default: the largest that fits this terminal)`)
@@ -108,7 +114,11 @@ export function registerDemo(program: Command, _ctx: CommandContext): void {
       const host = await startPanel({
         config,
         log,
-        pi: await startPi({ config, log }),
+        pi: (http) => {
+          // Before the terminal takes the screen, so the line stays readable above it and after it.
+          process.stderr.write(`the panel in a browser: ${http.url('/', '127.0.0.1')}\n`);
+          return startPi({ config, log, http, bundle: deps.bundle?.() });
+        },
         display: new TerminalDisplay(geometryOf(size), { footer: (room) => (tty ? footerLines(room, note, recent) : []) }),
         button: new NoneBackend(),
       });

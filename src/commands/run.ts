@@ -20,7 +20,7 @@ export function guardProcess(log: Logger): void {
 }
 
 /** Resolves when SIGTERM or SIGINT arrives, after the panel has stopped and left the display as it should. */
-export function stopOnSignals(host: PanelHost, log: Logger, leaveOnTerm: () => Promise<'blank' | 'halted'> = async () => 'blank'): Promise<void> {
+export function stopOnSignals(host: Pick<PanelHost, 'stop'>, log: Logger, leaveOnTerm: () => Promise<'blank' | 'halted'> = async () => 'blank'): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -93,7 +93,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       const host = await startPanel({
         config,
         log,
-        pi: await startPi({ config, log }),
+        pi: (http) => startPi({ config, log, http }),
         pngScale,
         onProgress: () => {
           lastProgress = performance.now();

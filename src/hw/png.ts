@@ -7,7 +7,7 @@ import { fonts } from '../panel/font';
 import { PARTIAL_CELLS, type Frame, type Geometry } from '../panel/frame';
 import type { Display } from './display';
 
-type Rgb = readonly [number, number, number];
+export type Rgb = readonly [number, number, number];
 type Level = 'normal' | 'dim' | 'off';
 
 export const OLED_LIT: Rgb = [0xd8, 0xec, 0xff];
@@ -51,8 +51,11 @@ function cellPixels(ch: string): Uint8Array {
   return out;
 }
 
-/** One value per image pixel at scale 1: 0 background, 1 unlit cell pixel, 2 ink. */
-function raster(frame: Frame): { width: number; height: number; data: Uint8Array } {
+/**
+ * One value per image pixel at scale 1: 0 background, 1 unlit cell pixel, 2 ink. The browser mirror draws the
+ * same raster with the same palette, so its pixels equal this PNG's.
+ */
+export function raster(frame: Frame): { width: number; height: number; data: Uint8Array } {
   const { width, height } = imageSize(frame);
   if (frame.kind === 'pixels') {
     const data = new Uint8Array(width * height);
@@ -79,6 +82,13 @@ function dimmed(c: Rgb, level: Level, base: Rgb): Rgb {
   return [0, 1, 2].map((i) => Math.round(base[i] + (c[i] - base[i]) * f)) as unknown as Rgb;
 }
 
+/** The colours of raster values 0, 1 and 2 for a kind of glass at a brightness level. */
+export function paletteOf(kind: Frame['kind'], level: Level): Rgb[] {
+  if (kind === 'pixels') return [OLED_DARK, OLED_DARK, dimmed(OLED_LIT, level, OLED_DARK)];
+  if (level === 'off') return [[0x55, 0x66, 0x22], [0x55, 0x66, 0x22], [0x55, 0x66, 0x22]];
+  return [LCD_BACK, LCD_CELL, level === 'dim' ? dimmed(LCD_INK, 'dim', LCD_CELL) : LCD_INK];
+}
+
 /**
  * Encodes a frame as PNG, `scale` image pixels per display pixel. `level` previews the burn-in policy:
  * dim lowers OLED brightness or LCD contrast, off shows the glass blank.
@@ -86,12 +96,7 @@ function dimmed(c: Rgb, level: Level, base: Rgb): Rgb {
 export function frameToPng(frame: Frame, scale = 1, level: Level = 'normal'): Buffer {
   const k = Math.max(1, Math.floor(scale));
   const r = raster(frame);
-  const palette: Rgb[] =
-    frame.kind === 'pixels'
-      ? [OLED_DARK, OLED_DARK, dimmed(OLED_LIT, level, OLED_DARK)]
-      : level === 'off'
-        ? [[0x55, 0x66, 0x22], [0x55, 0x66, 0x22], [0x55, 0x66, 0x22]]
-        : [LCD_BACK, LCD_CELL, level === 'dim' ? dimmed(LCD_INK, 'dim', LCD_CELL) : LCD_INK];
+  const palette = paletteOf(frame.kind, level);
   const png = new PNG({ width: r.width * k, height: r.height * k, colorType: 2, inputHasAlpha: false });
   const W = r.width * k;
   for (let y = 0; y < r.height; y++) {

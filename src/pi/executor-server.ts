@@ -1,11 +1,12 @@
 // The daemon's file server for the agents (issue 3, "Delivery"; reference/mesos.md d): the Mesos fetcher
-// downloads the executor from CommandInfo.uris before it starts it, so the daemon serves exactly one file,
-// the bundled executor, and nothing else. The request target is compared as a whole string, never decoded
-// or joined to a path, so no spelling (`/../`, `%2e%2e`, `//executor.js`, a query) can reach another file.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
+// downloads the executor from CommandInfo.uris before it starts it, so the π framework serves exactly one file,
+// the bundled executor, and /health. Both are fixed routes on an HttpHost, which compares the request target
+// as a whole string, never decoded or joined to a path, so no spelling (`/../`, `%2e%2e`, `//executor.js`, a
+// query) can reach another file. The daemon hands in its shared host; the one-shot `pi` command and tests let
+// the server start its own.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log';
+import { HttpHost, HttpHostError } from '../lib/http-host';
 import type { ExecutorBundle } from './executor-bundle';
 
 export const EXECUTOR_PATH = '/executor.js';
@@ -13,12 +14,14 @@ export const HEALTH_PATH = '/health';
 
 export interface ExecutorServerOptions {
   bundle: ExecutorBundle;
-  /** Address to listen on, e.g. 0.0.0.0 on the Pi, 127.0.0.1 in tests. */
+  /** Address to listen on, e.g. 0.0.0.0 on the Pi, 127.0.0.1 in tests; unused with `host`. */
   bind: string;
-  /** 0 picks a free port. */
+  /** 0 picks a free port; unused with `host`. */
   port: number;
   /** The name or address agents use to reach this host; the machine's hostname when null. */
   advertiseHost?: string | null;
+  /** A running server to add the routes to (the daemon's); without it the executor server has its own. */
+  host?: HttpHost;
   logger?: Logger;
 }
 
@@ -31,15 +34,13 @@ export interface Health {
 /** The daemon's account of itself; without one the server can vouch only for the executor it serves. */
 export type HealthProvider = () => Health;
 
-type Route = (req: IncomingMessage, res: ServerResponse) => void;
-
 export class ExecutorServerError extends Error {
   override readonly name = 'ExecutorServerError';
 }
 
 export class ExecutorServer {
   private constructor(
-    private readonly server: Server,
+    private readonly release: () => Promise<void>,
     readonly port: number,
     /** The URL the agents fetch, e.g. http://pi-master:5055/executor.js. */
     readonly url: string,
@@ -49,28 +50,30 @@ export class ExecutorServer {
   static async start(o: ExecutorServerOptions): Promise<ExecutorServer> {
     const etag = `"${o.bundle.sha256}"`;
     const health: { provider: HealthProvider | null } = { provider: null };
-    // Whole request targets, compared as written: nothing else in this server decides what is served.
-    const routes = new Map<string, Route>([
-      [EXECUTOR_PATH, (req, res) => serveExecutor(req, res, o.bundle, etag)],
-      [HEALTH_PATH, (req, res) => serveHealth(req, res, o.bundle, health.provider)],
-    ]);
-    const server = createServer((req, res) => route(req, res, routes));
-    // Agents fetch one small file; a stuck client must not hold a socket for ever.
-    server.requestTimeout = 30_000;
-    server.headersTimeout = 10_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => {
-        const why = err.code === 'EADDRINUSE' ? 'is in use' : err.code === 'EACCES' ? 'needs privileges' : err.code === 'EADDRNOTAVAIL' ? 'is not an address of this host' : err.message;
-        reject(new ExecutorServerError(`cannot serve the executor on ${o.bind}:${o.port}: the address ${why}; set http.bind and http.port in the config`));
-      });
-      server.listen(o.port, o.bind, () => resolve());
-    });
-    server.on('error', (err) => o.logger?.warn(`executor server: ${err.message}`));
-    const port = (server.address() as AddressInfo).port;
-    const host = o.advertiseHost ?? hostname();
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${EXECUTOR_PATH}`;
+    let host = o.host;
+    if (!host) {
+      try {
+        host = await HttpHost.start({ bind: o.bind, port: o.port, serves: 'the executor', notFound: 'not found: this server only serves /executor.js', logger: o.logger });
+      } catch (err) {
+        throw err instanceof HttpHostError ? new ExecutorServerError(err.message) : err;
+      }
+    }
+    const unmount = [
+      host.mount(EXECUTOR_PATH, { methods: ['GET'], handle: (req, res) => serveExecutor(req, res, o.bundle, etag) }),
+      host.mount(HEALTH_PATH, { methods: ['GET'], handle: (req, res) => serveHealth(req, res, o.bundle, health.provider) }),
+    ];
+    const own = o.host ? null : host;
+    const url = host.url(EXECUTOR_PATH, o.advertiseHost);
     o.logger?.info(`serving the executor (sha256 ${o.bundle.sha256.slice(0, 12)}, ${o.bundle.bytes.length} bytes) at ${url}`);
-    return new ExecutorServer(server, port, url, health);
+    return new ExecutorServer(
+      async () => {
+        unmount.forEach((u) => u());
+        await own?.close();
+      },
+      host.port,
+      url,
+      health,
+    );
   }
 
   /** From now on /health reports what `provider` says (the daemon, once its panel runs). */
@@ -78,20 +81,10 @@ export class ExecutorServer {
     this.health.provider = provider;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  /** Stops serving the executor; a server of its own is closed, a shared one keeps serving the rest. */
+  close(): Promise<void> {
+    return this.release();
   }
-}
-
-function route(req: IncomingMessage, res: ServerResponse, routes: ReadonlyMap<string, Route>): void {
-  const handler = routes.get(req.url ?? '');
-  if (!handler) return plain(res, 404, 'not found: this server only serves /executor.js');
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('Allow', 'GET, HEAD');
-    return plain(res, 405, `method ${req.method} not allowed; use GET`);
-  }
-  handler(req, res);
 }
 
 function serveExecutor(req: IncomingMessage, res: ServerResponse, bundle: ExecutorBundle, etag: string): void {
@@ -115,10 +108,4 @@ function serveHealth(req: IncomingMessage, res: ServerResponse, bundle: Executor
   const body = Buffer.from(`${JSON.stringify({ status: health.ok ? 'ok' : 'failing', ...health.report, executor: { sha256: bundle.sha256 } })}\n`, 'utf8');
   res.writeHead(health.ok ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': body.length });
   res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-function plain(res: ServerResponse, status: number, text: string): void {
-  const body = Buffer.from(`${text}\n`, 'utf8');
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
-  res.end(body);
 }

@@ -53,8 +53,7 @@ describe('/health of the running panel', () => {
       },
     ]);
     const log = memoryLogger();
-    pi = await startPi({ config, log, bundle });
-    host = await startPanel({ config, log, pi });
+    host = await startPanel({ config, log, pi: async (http) => (pi = await startPi({ config, log, bundle, http })) });
   });
 
   afterAll(async () => {

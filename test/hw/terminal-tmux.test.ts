@@ -26,6 +26,8 @@ describe('the demo in tmux', () => {
     cli = transpileTree(join(REPO, 'src/cli.ts'), out);
     transpileTree(join(REPO, 'src/pi/executor-main.ts'), out);
     symlinkSync(join(REPO, 'fonts'), join(out, 'fonts'));
+    // The web face's page, which the demo serves too, is read from the package as the fonts are.
+    symlinkSync(join(REPO, 'src/web/page'), join(out, 'src/web/page'));
   });
 
   afterAll(() => {

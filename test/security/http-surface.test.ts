@@ -2,9 +2,16 @@
 // raw bytes on a socket, so nothing normalises the request on the way. It must serve /executor.js and
 // /health to GET and HEAD, and to everything else a fixed short answer that reveals nothing, and stay up.
 // test/pi/executor-server.test.ts covers the usual traversal spellings and the common methods; this adds
-// the rest: encodings, methods no client should send, oversized requests, malformed framing, the bind.
+// the rest: encodings, methods no client should send, oversized requests, malformed framing, the bind. The
+// last part attacks the same server as the daemon runs it, with the web face's routes mounted beside the file.
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
+import { startPanel, type PanelHost } from '../../src/app/panel-host';
+import { resolveConfig } from '../../src/config';
+import { NoneBackend } from '../../src/hw/button/backend';
+import { NullDisplay } from '../../src/hw/null-display';
+import { memoryLogger } from '../../src/log';
+import { geometryOf } from '../../src/panel/frame';
 import { ExecutorServer } from '../../src/pi/executor-server';
 
 const bytes = Buffer.from('#!/usr/bin/env node\nconsole.log("executor");\n');
@@ -24,9 +31,9 @@ interface Answer {
 }
 
 /** Sends exactly `request` and reads until the server closes or `Connection: close` ends the answer. */
-function rawExchange(request: string | Buffer, host = '127.0.0.1'): Promise<Answer> {
+function rawExchange(request: string | Buffer, host = '127.0.0.1', port = server.port): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port: server.port });
+    const socket = connect({ host, port });
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', reject);
@@ -197,5 +204,75 @@ describe('bind address', () => {
       (e: NodeJS.ErrnoException) => e.code,
     );
     expect(err).toMatch(/ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH/);
+  });
+});
+
+describe("the daemon's server with the web face: only its fixed routes", () => {
+  let panel: PanelHost;
+  let files: ExecutorServer;
+  const WEB_NOT_FOUND = 'not found: this server serves the panel at / and the executor at /executor.js\n';
+  const ROUTES = ['/', '/mirror.js', '/panel.css', '/events', '/metrics', '/executor.js', '/health'];
+  beforeAll(async () => {
+    const config = resolveConfig([{ source: 'test', values: { masters: ['http://127.0.0.1:9'], http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' } } }]);
+    panel = await startPanel({ config, log: memoryLogger(), display: new NullDisplay(geometryOf('128x64')), button: new NoneBackend() });
+    files = await ExecutorServer.start({ bundle, bind: '', port: 0, host: panel.http, advertiseHost: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await files.close();
+    await panel.stop();
+  });
+  const at = (target: string, method = 'GET', extra = '') => rawExchange(`${method} ${target} HTTP/1.1\r\nHost: pi\r\nConnection: close\r\n${extra}\r\n`, '127.0.0.1', panel.http.port);
+
+  test.each(ROUTES.filter((r) => r !== '/events'))('%s answers GET', async (route) => {
+    expect((await at(route)).status).toBe(200);
+  });
+
+  test.each([
+    '/index.html',
+    '/index',
+    '/page/mirror.js',
+    '/src/web/page/mirror.js',
+    '/node_modules/prom-client/package.json',
+    '/mirror.js/..',
+    '/mirror.js%00',
+    '/%6dirror.js',
+    '//mirror.js',
+    '/./mirror.js',
+    '/events?x',
+    '/events/',
+    '/metrics/',
+    '/metrics?name[]=x',
+    '/METRICS',
+    '/mirror.js/../../package.json',
+    '/..%2f..%2fpackage.json',
+    '/mirror.js#x',
+  ])('%s gets the fixed 404 and no file', async (target) => {
+    const r = await at(target);
+    expect([400, 404]).toContain(r.status);
+    if (r.status === 404) expect(r.body).toBe(WEB_NOT_FOUND);
+    expect(r.body).not.toMatch(/use strict|"name"|<html/);
+  });
+
+  test.each(ROUTES)('POST, PUT, DELETE and TRACE to %s are 405, echoing nothing', async (route) => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'TRACE']) {
+      const r = await at(route, method, 'Content-Length: 0\r\nX-Secret-Probe: s3cr3t-XYZ\r\n');
+      expect(r.status).toBe(405);
+      expect(r.head).toMatch(/\r\nAllow: GET, HEAD/i);
+      expect(r.head + r.body).not.toContain('s3cr3t-XYZ');
+    }
+  });
+
+  test('the pages may run only their own scripts, cannot be framed, and name no server', async () => {
+    for (const route of ['/', '/mirror.js', '/panel.css']) {
+      const r = await at(route);
+      expect(r.head).toMatch(/\r\nContent-Security-Policy: default-src 'none'; script-src 'self';.*frame-ancestors 'none'/i);
+      expect(r.head).toMatch(/\r\nX-Content-Type-Options: nosniff/i);
+      expect(r.head).not.toMatch(/\r\n(Server|X-Powered-By|Access-Control-Allow-Origin):/i);
+    }
+  });
+
+  test('a 64 KiB header to /events is refused with 431, and the routes go on', async () => {
+    expect((await at('/events', 'GET', `X-Big: ${'a'.repeat(64 * 1024)}\r\n`)).status).toBe(431);
+    expect((await at('/metrics')).status).toBe(200);
   });
 });
