@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
-import { Backoff } from './backoff';
+import { Backoff } from '../lib/backoff';
 import { Deadline, discardBody, errorDetail, networkError, send } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
 import { EventError, type TaskStatus, arr, base64, bad, defined, id, obj, optStr, parseRecord, str } from './scheduler-events';

@@ -11,7 +11,7 @@
 // or one whose SUBSCRIBED announces no heartbeat. `stream` never falls back; it keeps retrying.
 import type { Logger } from '../log';
 import type { SourceStatus } from '../panel/model';
-import { Backoff } from './backoff';
+import { Backoff } from '../lib/backoff';
 import type { Credentials } from './http';
 import { type DecodedOperatorEvent, type OperatorEvent, decodeOperatorEvent } from './operator-events';
 import { type StateDocument, readStateDocument } from './operator-state-doc';

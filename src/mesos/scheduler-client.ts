@@ -10,7 +10,7 @@
 // (a late error, a late 403 on a call) is ignored, so it cannot tear down a newer subscription.
 
 import type { Logger } from '../log';
-import { Backoff } from './backoff';
+import { Backoff } from '../lib/backoff';
 import { Deadline, HttpError, type Credentials, discardBody, errorDetail, networkError, resolveLocation, send, statusError } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
 import { RepeatLog } from './repeat-log';

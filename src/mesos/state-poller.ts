@@ -5,7 +5,7 @@
 // snapshot so the panel can show its age. Logs only on edges: master found, lost, back, leader changed.
 import type { Logger } from '../log';
 import type { SourceStatus } from '../panel/model';
-import { Backoff } from './backoff';
+import { Backoff } from '../lib/backoff';
 import type { ClusterSnapshot } from './snapshot';
 import type { StateResult } from './state-client';
 

@@ -5,7 +5,7 @@
 // Records are capped in size, the first one separately, since a SUBSCRIBED carrying the whole cluster is
 // legitimately far larger than any later event. What the records mean is the caller's business.
 import type { Logger } from '../log';
-import { Backoff } from './backoff';
+import { Backoff } from '../lib/backoff';
 import { Deadline, HttpError, type SendOptions, discardBody, errorDetail, networkError, resolveLocation, send } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
 import { RepeatLog } from './repeat-log';
