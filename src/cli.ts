@@ -3,7 +3,8 @@
 // 0 ok, 1 runtime failure, 2 bad usage or config. Errors are one line; stack traces never reach the user.
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from './config';
-import { exitCodeOf, messageOf } from './cli-errors';
+import { exitCodeOf } from './cli-errors';
+import { errorMessage } from './lib/error-line';
 import { createLogger } from './log';
 import type { CommandContext } from './commands/context';
 import { registerConfig } from './commands/config';
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       // commander has already printed its own one-line message (or the help/version text).
       return err.exitCode === 0 ? 0 : 2;
     }
-    process.stderr.write(`mesos-panel: ${messageOf(err)}\n`);
+    process.stderr.write(`mesos-panel: ${errorMessage(err)}\n`);
     return exitCodeOf(err);
   }
 }
@@ -87,7 +88,7 @@ if (require.main === module) {
       process.exitCode = outputClosed ? 0 : code;
     },
     (err: unknown) => {
-      if (!outputClosed) process.stderr.write(`mesos-panel: ${messageOf(err)}\n`);
+      if (!outputClosed) process.stderr.write(`mesos-panel: ${errorMessage(err)}\n`);
       process.exitCode = outputClosed ? 0 : 1;
     },
   );

@@ -8,6 +8,7 @@ import { hidePasswords, normaliseMasterUrl } from './mesos/master-url';
 import { SIZES } from './panel/frame';
 import { closest } from './config-hints';
 import { ALL_DISPLAY_KINDS, displaySettingsIssues } from './hw/display-kinds';
+import { errorLine } from './lib/error-line';
 
 export const DEFAULT_CONFIG_FILE = '/etc/mesos-panel/config.json';
 export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'pi', 'host'] as const;
@@ -17,7 +18,7 @@ const masterUrl = z.string().transform((s, ctx) => {
   try {
     return normaliseMasterUrl(s);
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `a master URL; ${(err as Error).message}` });
+    ctx.addIssue({ code: 'custom', message: `a master URL; ${errorLine(err)}` });
     return z.NEVER;
   }
 });
@@ -342,14 +343,14 @@ export function readConfigFile(file: string, required: boolean, flag = '--config
     if (code === 'ENOENT' && !required) return null;
     if (code === 'ENOENT') throw new ConfigError(`config: ${file} does not exist; create it (mesos-panel install writes one) or fix ${flag}`);
     if (code === 'EACCES') throw new ConfigError(`config: ${file} is not readable by this user; fix its permissions`);
-    throw new ConfigError(`config: cannot read ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`config: cannot read ${file}: ${errorLine(err)}`);
   }
   let values: unknown;
   try {
     values = JSON.parse(text);
   } catch (err) {
     // V8 quotes the text around the error, newlines included: one problem stays one line.
-    throw new ConfigError(`config: ${file} is not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')}); fix the file`);
+    throw new ConfigError(`config: ${file} is not valid JSON (${errorLine(err)}); fix the file`);
   }
   if (!isPlain(values)) throw new ConfigError(`config: ${file} must hold a JSON object, not ${Array.isArray(values) ? 'an array' : show(values)}`);
   return { source: file, values };

@@ -14,6 +14,7 @@ import type { Frame } from './panel/frame';
 import type { HostInfo, PanelModel, PiView, SourceStatus, UiState } from './panel/model';
 import { renderScreen } from './panel/render';
 import type { ClusterSnapshot } from './mesos/snapshot';
+import { errorLine } from './lib/error-line';
 
 export interface StateSource {
   start(): void;
@@ -244,7 +245,7 @@ export class Daemon {
       this.deps.onProgress?.();
     } catch (err) {
       // A bug in one frame must not take the panel down; the next tick tries again.
-      this.deps.log.error(`panel: drawing failed: ${(err as Error).message}`);
+      this.deps.log.error(`panel: drawing failed: ${errorLine(err)}`);
     }
   }
 
@@ -252,7 +253,7 @@ export class Daemon {
     try {
       this.host = await this.deps.host();
     } catch (err) {
-      this.deps.log.debug(`host info: ${(err as Error).message}`);
+      this.deps.log.debug(`host info: ${errorLine(err)}`);
     }
   }
 
@@ -272,7 +273,7 @@ export class Daemon {
       try {
         await fn();
       } catch (err) {
-        deps.log.warn(`stop: ${what}: ${(err as Error).message}`);
+        deps.log.warn(`stop: ${what}: ${errorLine(err)}`);
       }
     };
     await quietly('button', () => deps.button?.stop());

@@ -13,6 +13,7 @@ import { StatePoller } from '../mesos/state-poller';
 import type { StateSource } from '../daemon';
 import { parseState, StateFormatError } from '../mesos/state-parse';
 import { masterOption } from './options';
+import { errorLine } from '../lib/error-line';
 
 export interface SnapshotSourceOptions {
   master?: string;
@@ -42,7 +43,7 @@ function readStateFile(file: string, maxBytes: number): ClusterSnapshot {
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
-    throw new UsageError(`--state-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(`--state-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? errorLine(err)})`);
   }
   const json = parseJsonBody(bytes, file);
   try {

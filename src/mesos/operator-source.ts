@@ -21,6 +21,7 @@ import { StateClient } from './state-client';
 import { StatePoller, type StateView } from './state-poller';
 import { StateFormatError } from './state-parse';
 import { StreamClient, type StreamError, type StreamSession } from './stream-client';
+import { errorLine } from '../lib/error-line';
 
 export interface OperatorSourceOptions {
   masters: string[];
@@ -269,7 +270,7 @@ export class OperatorSource {
     } catch (err) {
       this.sinceRefresh = null;
       if (!this.running || this.fallback) return;
-      this.opts.logger.warn(`operator stream: refreshing from /state failed: ${(err as Error).message}`);
+      this.opts.logger.warn(`operator stream: refreshing from /state failed: ${errorLine(err)}`);
       return this.scheduleRefresh(this.refreshBackoff.next());
     }
     const replay = this.sinceRefresh;

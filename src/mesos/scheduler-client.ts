@@ -16,6 +16,7 @@ import { RecordIODecoder, RecordIOError } from './recordio';
 import { RepeatLog } from './repeat-log';
 import { type FrameworkOptions, type SchedulerCall, subscribe } from './scheduler-calls';
 import { EventError, type SchedulerEvent, decodeSchedulerEvent } from './scheduler-events';
+import { errorLine } from '../lib/error-line';
 
 export type SchedulerErrorKind = 'temporary' | 'subscription-lost' | 'fatal' | 'not-subscribed';
 
@@ -188,7 +189,7 @@ export class SchedulerClient {
         await this.subscribeOnce(generation);
       } catch (err) {
         if (generation !== this.generation || !this.running) break;
-        const e = err instanceof SchedulerError ? err : new SchedulerError('temporary', errorText(err));
+        const e = err instanceof SchedulerError ? err : new SchedulerError('temporary', errorLine(err, 200));
         fatal = e.kind === 'fatal';
         this.lastError = e.message;
         this.failureLog.failed(`subscription: ${e.message}`);
@@ -310,7 +311,7 @@ export class SchedulerClient {
   }
 
   private dispatch(event: SchedulerEvent): void {
-    const fail = (err: unknown) => this.opts.logger.error(`handling ${event.type} failed: ${errorText(err)}`);
+    const fail = (err: unknown) => this.opts.logger.error(`handling ${event.type} failed: ${errorLine(err, 200)}`);
     try {
       const result = this.opts.onEvent(event);
       if (result) result.catch(fail);
@@ -414,8 +415,4 @@ function asSchedulerError(err: unknown, url: string, deadline: Deadline): Schedu
   if (err instanceof SchedulerError) return err;
   const e = err instanceof HttpError ? err : networkError(err, url, deadline);
   return new SchedulerError(e.temporary ? 'temporary' : 'fatal', e.message, e.status);
-}
-
-function errorText(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 200);
 }

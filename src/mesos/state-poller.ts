@@ -8,6 +8,7 @@ import type { SourceStatus } from '../panel/model';
 import { Backoff } from '../lib/backoff';
 import type { ClusterSnapshot } from './snapshot';
 import type { StateResult } from './state-client';
+import { errorLine } from '../lib/error-line';
 
 /** What the poller needs from a StateClient. */
 export interface StateSource {
@@ -119,7 +120,7 @@ export class StatePoller {
 
   private failed(err: unknown): void {
     const before = this.current();
-    const message = oneLine(err);
+    const message = errorLine(err);
     const firstFailure = before.status.ok || before.status.downSince === null;
     if (firstFailure) {
       this.deps.logger.warn(
@@ -145,7 +146,7 @@ export class StatePoller {
       this.onChangeFailing = false;
     } catch (err) {
       // Once per streak: a redraw that fails on every poll must not flood the journal.
-      if (!this.onChangeFailing) this.deps.logger.error(`redraw after a /state poll failed: ${oneLine(err)}`);
+      if (!this.onChangeFailing) this.deps.logger.error(`redraw after a /state poll failed: ${errorLine(err)}`);
       this.onChangeFailing = true;
     }
   }
@@ -153,8 +154,4 @@ export class StatePoller {
   private now(): number {
     return (this.opts.now ?? Date.now)();
   }
-}
-
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' | ');
 }

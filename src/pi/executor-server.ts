@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from '../log';
 import type { ExecutorBundle } from './executor-bundle';
+import { errorLine } from '../lib/error-line';
 
 export const EXECUTOR_PATH = '/executor.js';
 export const HEALTH_PATH = '/health';
@@ -110,7 +111,7 @@ function serveHealth(req: IncomingMessage, res: ServerResponse, bundle: Executor
     health = provider ? provider() : { ok: true, report: {} };
   } catch (err) {
     // A bug in the report must not take the executor's server down with it.
-    health = { ok: false, report: { error: `health report failed: ${(err as Error).message}` } };
+    health = { ok: false, report: { error: `health report failed: ${errorLine(err)}` } };
   }
   const body = Buffer.from(`${JSON.stringify({ status: health.ok ? 'ok' : 'failing', ...health.report, executor: { sha256: bundle.sha256 } })}\n`, 'utf8');
   res.writeHead(health.ok ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': body.length });

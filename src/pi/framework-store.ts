@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log';
 import { writeFileAtomic } from './ledger-store';
+import { errorLine } from '../lib/error-line';
 
 export const FRAMEWORK_FILE = 'framework.json';
 
@@ -34,7 +35,7 @@ export class FrameworkStore {
       text = readFileSync(this.file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      this.logger.warn(`cannot read ${this.file}: ${(err as Error).message}; subscribing as a new framework`);
+      this.logger.warn(`cannot read ${this.file}: ${errorLine(err)}; subscribing as a new framework`);
       return null;
     }
     try {
@@ -50,7 +51,7 @@ export class FrameworkStore {
       renameSync(this.file, aside);
       this.logger.error(`${this.file} is not a saved framework id; moved it to ${aside} and subscribing as a new framework`);
     } catch (err) {
-      this.logger.error(`${this.file} is not a saved framework id and cannot be moved aside (${(err as Error).message}); subscribing as a new framework`);
+      this.logger.error(`${this.file} is not a saved framework id and cannot be moved aside (${errorLine(err)}); subscribing as a new framework`);
     }
     return null;
   }

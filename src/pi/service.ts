@@ -22,6 +22,7 @@ import { type ExecutorSpec, type TaskResources, tasksForOffer } from './offers';
 import { Reconciler } from './reconciler';
 import { SmallOffers } from './small-offers';
 import { piView, prefixDigits } from './view';
+import { errorLine } from '../lib/error-line';
 
 export interface PiServiceOptions {
   masters: string[];
@@ -422,8 +423,8 @@ export class PiService {
     this.client.send(c).catch((err: unknown) => {
       // After our own TEARDOWN the master no longer knows the framework (400 "Framework cannot be found").
       const quiet = (err instanceof SchedulerError && err.kind === 'not-subscribed') || this.retirement !== null;
-      if (!quiet) this.log.warn(`${c.type} failed: ${(err as Error).message}`);
-      else if (this.retirement) this.log.debug(`${c.type} after our teardown: ${(err as Error).message}`);
+      if (!quiet) this.log.warn(`${c.type} failed: ${errorLine(err)}`);
+      else if (this.retirement) this.log.debug(`${c.type} after our teardown: ${errorLine(err)}`);
       failed?.();
     });
   }

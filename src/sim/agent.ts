@@ -17,6 +17,7 @@ import { recordioFrame } from './recordio-writer';
 import { toProtoList } from './resources';
 import { StatusUpdateManager, type TaskStatusJson } from './status-updates';
 import { randomUuidBytes } from './uuid-bytes';
+import { errorLine } from '../lib/error-line';
 
 /** The simulated machine under the agent: what a real Pi agent may lack. */
 export interface SimHost {
@@ -272,7 +273,7 @@ export class SimAgentNode {
     } catch (err) {
       // A fetch or launch failure fails the tasks (mesos.md d) and ends the executor.
       run.reason = 'REASON_CONTAINER_LAUNCH_FAILED';
-      return this.onExit(run, undefined, `Failed to launch container: ${(err as Error).message}`);
+      return this.onExit(run, undefined, `Failed to launch container: ${errorLine(err)}`);
     }
     run.proc.on('error', (err) => this.onExit(run, undefined, `Failed to launch container: ${err.message}`));
     run.proc.on('exit', (code, signal) => this.onExit(run, waitStatus(code, signal), 'Executor terminated'));

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CallError, type Json, answer, idOf, missingRequired, parseCall } from './http-call';
 import { isValidUuidBytes } from './uuid-bytes';
 import type { TaskStatusJson } from './status-updates';
+import { errorLine } from '../lib/error-line';
 
 export interface ExecutorCallHost {
   /** 'framework' or 'executor' when that one is unknown here. */
@@ -38,7 +39,7 @@ export function handleExecutorCall(host: ExecutorCallHost, req: IncomingMessage,
     answer(res, 202);
   } catch (err) {
     if (err instanceof CallError) answer(res, err.status, err.message);
-    else answer(res, 500, (err as Error).message);
+    else answer(res, 500, errorLine(err));
   }
 }
 

@@ -14,6 +14,7 @@ import { SchedulerStreams } from './scheduler-streams';
 import { SIM_MESOS_VERSION } from './state-json';
 import type { TaskStatusJson } from './status-updates';
 import { isValidUuidBytes } from './uuid-bytes';
+import { errorLine } from '../lib/error-line';
 
 export interface SchedulerServiceOptions {
   model: ClusterModel;
@@ -99,7 +100,7 @@ export class SchedulerService implements MasterLink {
         this.handle(master, req, res, body);
       } catch (err) {
         if (err instanceof CallError) answer(res, err.status, err.message);
-        else answer(res, 500, (err as Error).message);
+        else answer(res, 500, errorLine(err));
       }
     };
   }

@@ -6,6 +6,7 @@ import { type Json, idOf } from './http-call';
 import type { Allocator } from './offers';
 import { type Resources, fits, fromProtoList, isEmpty, subtract, sum, add } from './resources';
 import type { TaskStatusJson } from './status-updates';
+import { errorLine } from '../lib/error-line';
 
 export interface CallContext {
   model: ClusterModel;
@@ -196,7 +197,7 @@ function checkTask(fw: SimFramework, task: Json, agentId: string, startedHere: S
     taskResources = fromProtoList(task.resources, 'TaskInfo.resources');
     executorResources = fromProtoList(executor.resources, 'ExecutorInfo.resources');
   } catch (err) {
-    return (err as Error).message;
+    return errorLine(err);
   }
   // Executor resources are charged once per running executor per agent (mesos.md d).
   const chargeExecutor = !running && !startedHere.has(executorId);

@@ -18,6 +18,7 @@ import {
   parseVersion,
   type GpiomonVersion,
 } from './gpiomon-format';
+import { errorLine } from '../../lib/error-line';
 
 export interface GpiomonOptions {
   /** BCM number, which is also the line offset on the Pi's header chip. */
@@ -149,5 +150,5 @@ export class GpiomonBackend extends BackendEvents implements ButtonBackend {
 function startFailure(tool: string, err: unknown): ButtonError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new ButtonError('missing-tool', `${tool} not found: ${INSTALL_HINT}`);
-  return new ButtonError('failed', `${tool} could not be started (${(err as Error).message}): ${INSTALL_HINT}`);
+  return new ButtonError('failed', `${tool} could not be started (${errorLine(err)}): ${INSTALL_HINT}`);
 }

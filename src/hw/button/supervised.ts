@@ -4,6 +4,7 @@
 import type { Logger } from '../../log';
 import { Backoff } from '../../lib/backoff';
 import { BackendEvents, type BackendName, type ButtonBackend, type ButtonError, type RawEdge } from './backend';
+import { errorLine } from '../../lib/error-line';
 
 export interface SupervisorOptions {
   firstRetryMs?: number;
@@ -73,7 +74,7 @@ export class SupervisedButton extends BackendEvents implements ButtonBackend {
     try {
       await next.start();
     } catch (err) {
-      this.log.debug(`button: still failing: ${(err as ButtonError).message}`);
+      this.log.debug(`button: still failing: ${errorLine(err)}`);
       this.schedule(this.backoff.next());
       return;
     }
