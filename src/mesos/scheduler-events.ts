@@ -64,8 +64,6 @@ export type SchedulerEvent =
   | { type: 'ERROR'; error: { message: string } }
   | { type: 'HEARTBEAT' };
 
-export type SchedulerEventType = SchedulerEvent['type'];
-
 /** An event type this code does not know; the client logs it at debug level and goes on. */
 export interface UnknownEvent {
   type: 'UNKNOWN';

@@ -11,7 +11,7 @@ import type { StateResult } from './state-client';
 import { errorLine } from '../lib/error-line';
 
 /** What the poller needs from a StateClient. */
-export interface StateSource {
+export interface StateFetcher {
   fetchState(): Promise<StateResult>;
   readonly lastTried: string;
 }
@@ -27,10 +27,8 @@ export interface StatePollerOptions {
 }
 
 export interface StatePollerDeps {
-  source: StateSource;
+  source: StateFetcher;
   logger: Logger;
-  /** Called after every poll, success or failure, so the daemon can redraw. Errors it throws are logged. */
-  onChange?: (view: StateView) => void;
 }
 
 export interface StateView {
@@ -49,7 +47,6 @@ export class StatePoller {
   private running = false;
   private backoff: Backoff | null = null;
   private view: StateView | null = null;
-  private onChangeFailing = false;
 
   constructor(
     private readonly deps: StatePollerDeps,
@@ -97,7 +94,6 @@ export class StatePoller {
       this.failed(err);
       delay = this.backoff?.next() ?? this.opts.intervalMs;
     }
-    this.notify();
     if (this.running && generation === this.generation) this.schedule(delay);
   }
 
@@ -137,18 +133,6 @@ export class StatePoller {
         lastError: message,
       },
     };
-  }
-
-  private notify(): void {
-    if (!this.deps.onChange) return;
-    try {
-      this.deps.onChange(this.current());
-      this.onChangeFailing = false;
-    } catch (err) {
-      // Once per streak: a redraw that fails on every poll must not flood the journal.
-      if (!this.onChangeFailing) this.deps.logger.error(`redraw after a /state poll failed: ${errorLine(err)}`);
-      this.onChangeFailing = true;
-    }
   }
 
   private now(): number {
