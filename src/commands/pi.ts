@@ -1,6 +1,6 @@
 // The π framework from a resolved config: the executor file server plus the PiService, as one PiController
 // for the daemon (startPi), and the headless `mesos-panel pi` command that runs one job to the end and
-// prints the result (issue 3, "Panel and CLI").
+// prints the result.
 import type { Command } from 'commander';
 import { UsageError } from '../cli-errors';
 import type { Config } from '../config';

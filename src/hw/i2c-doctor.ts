@@ -1,5 +1,5 @@
 // `mesos-panel doctor`, the I2C part: does /dev/i2c-N exist, may this user open it, and what answers on the bus.
-// The node is checked first because i2c-bus's scan swallows ENOENT and EACCES and returns [] (hardware.md 1.5).
+// The node is checked first because i2c-bus's scan swallows ENOENT and EACCES and returns [] (i2c-bus 5.2.3 source).
 import * as fs from 'fs';
 import * as os from 'os';
 import type { Finding } from './finding';

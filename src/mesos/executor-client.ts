@@ -1,4 +1,4 @@
-// The v1 executor protocol (reference/mesos.md c): environment, events, and a client that subscribes to
+// The v1 executor protocol (Mesos docs/executor-http-api.md): environment, events, and a client that subscribes to
 // the agent, sends status updates, and keeps every update until the agent ACKNOWLEDGES it and every task
 // until one of its updates is acknowledged, resending both in SUBSCRIBE after a reconnect (c.4).
 // Runs on the agents inside the bundled executor, so it uses Node built-ins only.

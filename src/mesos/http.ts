@@ -1,6 +1,6 @@
 // HTTP helpers for talking to Mesos masters and agents: Node's built-in fetch for http, node:https for https.
 // Shared by the /state client and the v1 scheduler client: every failure is classified once, here, into an
-// HttpError whose message is one line naming the URL, the problem and what to do about it (style.md 3).
+// HttpError whose message is one line naming the URL, the problem and what to do about it.
 //
 // https goes through node:https because a master running with SSL usually has a certificate from the
 // cluster's own CA, and Node 18's fetch cannot take a CA per request (that needs undici's dispatcher, not

@@ -1,4 +1,4 @@
-// The panel's state source on the master's v1 operator event stream (mesos.md g): `POST /api/v1`
+// The panel's state source on the master's v1 operator event stream (Mesos docs/operator-http-api.md): `POST /api/v1`
 // {"type":"SUBSCRIBE"}, JSON in RecordIO (Master::Http::api in src/master/http.cpp, whose answer
 // Master::ReadOnlyHandler::subscribe in src/master/readonly_handler.cpp builds: SUBSCRIBED with the whole GET_STATE,
 // then HEARTBEAT every 15 s). Events keep the snapshot current as they happen; a slow, bounded read of /state

@@ -1,4 +1,4 @@
-// The v1 scheduler subscribe loop, in one place (style.md 3, reference/mesos.md b.1, b.6, b.7):
+// The v1 scheduler subscribe loop, in one place (Mesos docs/scheduler-http-api.md):
 // backoff → SUBSCRIBE (masters in turn, 307 followed, 503 retried) → decode and hand on events, with a
 // heartbeat watchdog → on any end, report why and start over. Other calls are their own POSTs carrying
 // the Mesos-Stream-Id of the current subscription.
@@ -257,7 +257,7 @@ export class SchedulerClient {
         for (const record of decoder.push(chunk.value)) {
           const event = this.decode(record);
           if (!event) continue;
-          // The first record is SUBSCRIBED or ERROR (mesos.md b.2). A stream that lost it, whose heartbeats
+          // The first record is SUBSCRIBED or ERROR (Mesos docs/scheduler-http-api.md). A stream that lost it, whose heartbeats
           // would keep the watchdog fed, would leave us connected but never subscribed: start over instead.
           if (!subscribed && event.type !== 'SUBSCRIBED' && event.type !== 'ERROR') {
             throw new SchedulerError('temporary', `${endpoint} sent ${event.type} before SUBSCRIBED; subscribing again`);

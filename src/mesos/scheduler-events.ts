@@ -1,4 +1,4 @@
-// v1 scheduler events (reference/mesos.md b.4) as a discriminated union, decoded from untrusted JSON.
+// v1 scheduler events (Mesos docs/scheduler-http-api.md) as a discriminated union, decoded from untrusted JSON.
 // Every event is rebuilt from checked fields only, so a malformed one gives a one-line EventError naming the
 // path that is wrong, and nothing the master did not mean (unknown keys, `__proto__`) reaches the handler.
 // Repeated fields may be left out by stout when empty; they come back as [].

@@ -1,4 +1,4 @@
-// The executor program that the agents run (issue 3, reference/mesos.md c): it subscribes to its agent,
+// The executor program that the agents run (Mesos docs/executor-http-api.md): it subscribes to its agent,
 // sums each launched chunk of the Leibniz series in a worker thread, and returns the result in the
 // TASK_FINISHED status's data. A worker keeps the event loop free, so KILL and SHUTDOWN act at once.
 //

@@ -1,4 +1,4 @@
-// The daemon's file server for the agents (issue 3, "Delivery"; reference/mesos.md d): the Mesos fetcher
+// The daemon's file server for the agents (Mesos docs/fetcher.md): the Mesos fetcher
 // downloads the executor from CommandInfo.uris before it starts it, so the daemon serves exactly one file,
 // the bundled executor, and nothing else. The request target is compared as a whole string, never decoded
 // or joined to a path, so no spelling (`/../`, `%2e%2e`, `//executor.js`, a query) can reach another file.

@@ -1,5 +1,5 @@
 // The framework id, kept in stateDir so that a restarted daemon re-subscribes with it and Mesos treats the
-// restart as a failover: tasks keep running and their results still arrive (reference/mesos.md b.7).
+// restart as a failover: tasks keep running and their results still arrive (Mesos docs/scheduler-http-api.md).
 // Written atomically (ledger-store's writeFileAtomic: temp file, fsync, rename, fsync of the directory), so
 // a power cut leaves either the old id or the new one. A file that cannot be read as ours is moved aside
 // with a log line, never dropped silently.

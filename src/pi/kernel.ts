@@ -1,6 +1,6 @@
 // Chunk kernels for the Leibniz series: chunk [a,b) (a, b even) is 4·Σ_{k=a}^{b-1} (-1)^k/(2k+1).
 // Terms are paired, 1/d − 1/(d+2) = 2/(d(d+2)) with d = 2k+1, so every summand is positive and the
-// cancellation of the alternating form disappears (reference/leibniz.md 1b). Pairs are summed from the
+// cancellation of the alternating form disappears. Pairs are summed from the
 // end of the chunk backwards, small terms first, which keeps the running sums (and so the rounding
 // errors) small. No dependencies: the executor bundles this file as it is.
 //

@@ -1,4 +1,4 @@
-// The Mesos fetcher, for what the simulation needs (mesos.md d): every CommandInfo.uris entry is downloaded in
+// The Mesos fetcher, for what the simulation needs (Mesos docs/fetcher.md): every CommandInfo.uris entry is downloaded in
 // order into the sandbox before the executor starts; `executable` chmods the copy to 0755, `output_file`
 // renames it. http(s) URLs, absolute paths and file:// are supported; archives are not unpacked (the sim's
 // executors are single files).

@@ -1,5 +1,5 @@
 // The request checks both v1 call endpoints share (src/common/http.cpp and the master's and agent's api
-// handlers): POST only, a literal Content-Type compare, JSON body, proto2 required fields (mesos.md b.1, c.2).
+// handlers): POST only, a literal Content-Type compare, JSON body, proto2 required fields (Mesos docs/scheduler-http-api.md, Mesos docs/executor-http-api.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorLine } from '../lib/error-line';
 

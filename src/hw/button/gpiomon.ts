@@ -1,5 +1,5 @@
 // The button through libgpiod's gpiomon, spawned as a child: chardev GPIO, so it works on every Pi
-// kernel (sysfs numbering broke in 6.6, hardware.md 2.2), sets the pull-up itself, and needs no native
+// kernel (sysfs numbering broke in 6.6, raspberrypi/linux #5638), sets the pull-up itself, and needs no native
 // Node module. Output formats and flags: see gpiomon-format.ts.
 //
 // The chip is chosen by label from `gpiodetect`, not by number (gpiochip4 became gpiochip0 on the Pi 5

@@ -1,5 +1,5 @@
-// The one place where errno from i2c-bus becomes something a user can act on (style.md 1: map errno once, in the
-// transport, with bus and address in the message). Codes from hardware.md 1.5.
+// The one place where errno from i2c-bus becomes something a user can act on (errno is mapped once, in the
+// transport, with bus and address in the message). Codes as i2c-bus 5.2.3 passes them on from the kernel.
 import * as os from 'os';
 
 export type I2cErrorKind = 'no-bus' | 'no-access' | 'no-answer' | 'bus-error' | 'busy' | 'other';
