@@ -55,7 +55,6 @@ export interface SchedulerClientOptions {
   logger: Logger;
   /** Called in stream order. A throw or rejection is logged; it does not end the subscription. */
   onEvent: (event: SchedulerEvent) => void | Promise<void>;
-  onStateChange?: (state: ConnectionState) => void;
   /** Timeout for SUBSCRIBE's headers and for each other call. Default 20 s. */
   requestTimeoutMs?: number;
   maxRecordBytes?: number;
@@ -127,7 +126,7 @@ export class SchedulerClient {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.setPhase('connecting');
+    this.phase = 'connecting';
     this.loop = this.run();
   }
 
@@ -142,7 +141,7 @@ export class SchedulerClient {
     this.wake?.();
     await loop;
     this.failureLog.ended();
-    this.setPhase('stopped');
+    this.phase = 'stopped';
   }
 
   /**
@@ -198,7 +197,7 @@ export class SchedulerClient {
       this.current = undefined;
       // A fatal answer (bad credentials, a refused framework) will not change by itself: retry slowly.
       const delay = fatal ? this.opts.backoffMaxMs ?? 15_000 : this.backoff.next();
-      this.setPhase('waiting');
+      this.phase = 'waiting';
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wake = () => {
@@ -207,7 +206,7 @@ export class SchedulerClient {
         };
       });
       this.wake = undefined;
-      if (this.running) this.setPhase('connecting');
+      if (this.running) this.phase = 'connecting';
     }
   }
 
@@ -288,7 +287,7 @@ export class SchedulerClient {
     this.backoff.reset();
     this.failureLog.ended();
     this.opts.logger.info(`subscribed to ${endpoint} as framework ${frameworkId}`);
-    this.setPhase('subscribed');
+    this.phase = 'subscribed';
   }
 
   private onError(message: string, endpoint: string): string {
@@ -377,12 +376,6 @@ export class SchedulerClient {
       return new SchedulerError('fatal', e.message, s);
     }
     return new SchedulerError(s >= 500 ? 'temporary' : 'fatal', `${what} to ${url} answered ${s}${said}`, s);
-  }
-
-  private setPhase(phase: ConnectionPhase): void {
-    if (phase === this.phase) return;
-    this.phase = phase;
-    this.opts.onStateChange?.(this.state);
   }
 }
 
