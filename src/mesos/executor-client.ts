@@ -10,6 +10,7 @@ import { Deadline, discardBody, errorDetail, networkError, send } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
 import { EventError, type TaskStatus, arr, base64, bad, defined, id, obj, optStr, parseRecord, str } from './scheduler-events';
 import type { Id } from './scheduler-calls';
+import { errorLine } from '../lib/error-line';
 
 export interface ExecutorEnv {
   /** http(s)://ip:port/api/v1/executor */
@@ -358,7 +359,7 @@ export class ExecutorClient {
     try {
       this.opts.onEvent(event);
     } catch (err) {
-      this.opts.logger.error(`handling ${event.type} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.opts.logger.error(`handling ${event.type} failed: ${errorLine(err)}`);
     }
   }
 }

@@ -5,6 +5,7 @@
 
 import { constants as osConstants } from 'node:os';
 import type { Id, Resource } from './scheduler-calls';
+import { errorLine } from '../lib/error-line';
 
 export interface TaskStatus {
   task_id: Id;
@@ -242,8 +243,7 @@ export function parseRecord(record: Uint8Array | string, stream: string): unknow
     return JSON.parse(text);
   } catch (err) {
     // V8 quotes the text around the error, newlines included; the message stays one line.
-    const why = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
-    throw new EventError(`malformed ${stream} event: not valid JSON (${why.slice(0, 120)})`);
+    throw new EventError(`malformed ${stream} event: not valid JSON (${errorLine(err, 120)})`);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Logger } from '../../log';
 import type { Level, PanelDriver } from './driver';
 import type { WriteCounters } from './transport';
 import { Backoff } from '../../lib/backoff';
+import { errorLine, errorMessage } from '../../lib/error-line';
 
 /** How long the runner waits after a failed write: doubling from initialMs up to maxMs, reset by a success. */
 export interface RetryLimits {
@@ -100,7 +101,7 @@ export class FrameRunner implements BusDisplay {
       try {
         await this.driver.blank();
       } catch (e) {
-        this.log.warn(`could not blank the display on exit: ${e instanceof Error ? e.message : String(e)}`);
+        this.log.warn(`could not blank the display on exit: ${errorLine(e)}`);
       }
     }
     await this.onClose();
@@ -168,7 +169,7 @@ export class FrameRunner implements BusDisplay {
     this.onGlass = undefined;
     this.pending ??= this.current;
     // The transport already turned bus failures into one-line errors; anything else is reported as it is.
-    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const message = errorMessage(e).split('\n')[0];
     if (message !== this.lost) this.log.warn(`${message}; retrying`);
     this.lost = message;
   }
