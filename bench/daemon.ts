@@ -1,4 +1,4 @@
-// The daemon's resident memory after 100 polls of a simulated master (issue 2: target 80 MB), next to a bare
+// The daemon's resident memory after 100 polls of a simulated master (target 80 MB, a small part of a Pi's RAM), next to a bare
 // Node process measured the same way, so the figure reads as "what the panel adds to Node".
 import { fork, spawnSync } from 'node:child_process';
 import * as path from 'node:path';

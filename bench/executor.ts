@@ -1,4 +1,4 @@
-// Executor start-up and the long-lived-vs-per-task choice (issue 3, "Delivery"), measured side by side:
+// Executor start-up and the long-lived-vs-per-task choice measured side by side:
 // the bundled executor is spawned with plain node against a minimal agent on loopback that speaks the
 // v1 executor API, launches small chunks and acknowledges every update. Then the kept kernel worker: the
 // speed of the first large chunks in one executor, each against the third, which shows what a fresh

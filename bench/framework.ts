@@ -1,5 +1,5 @@
-// Framework efficiency (issue 3, "Done when"): a whole job through the π framework on the simulated cluster
-// (real master API, real agents, the real executor bundle in child processes), as total terms/s divided by
+// Framework efficiency, how much of the agents' raw speed a job keeps: a whole job through the π framework
+// on the simulated cluster (real master API, real agents, the real executor bundle in child processes), as total terms/s divided by
 // executors × the single-process kernel speed measured in this run. The simulated agents get one task slot
 // each and there are as many agents as cores, so a perfect framework scores 1.0. On a machine shared with
 // other work the executors get less CPU than the single process did, so the split is reported too: the share

@@ -1,5 +1,5 @@
 // Render time per frame for every screen at 128x64 and 20x4: the median over many frames, after a warm-up that
-// loads the fonts. Target (issue 2): at most 2 ms per frame, since a Pi is several times slower than CI.
+// loads the fonts. Target: at most 2 ms per frame, since a Pi is several times slower than CI.
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BenchRow } from './types';

@@ -1,4 +1,4 @@
-// Soak (issue 6, "Limits"): one hour of simulated cluster time, compressed, with agents joining and leaving
+// Soak, to show that nothing grows without bound: one hour of simulated cluster time, compressed, with agents joining and leaving
 // and π jobs started, finished and reset, while the daemon loop draws to an emulated SSD1306. The daemon is
 // its own process (scripts/chaos/daemon-child.ts under `node --expose-gc`), so its resident memory is the
 // daemon's alone, measured after a forced gc once warm and again at the end, with the event-loop delay p99

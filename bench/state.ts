@@ -1,6 +1,6 @@
 // Parse time per MB of /state: the 2.4 MB real capture from dcos-ui (0.22.0, 6 agents, 5 frameworks, 1000
 // completed tasks each). JSON.parse and parseState are timed apart and together, median of several runs.
-// Target (issue 2): at most 10 ms per MB for the whole, on the CI machine; a Pi is several times slower.
+// Target: at most 10 ms per MB for the whole, on the CI machine; a Pi is several times slower.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseState } from '../src/mesos/state-parse';

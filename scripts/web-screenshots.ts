@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { startPanel } from '../src/app/panel-host';
 import { startPi } from '../src/app/pi-host';
-import { DEFAULT_CONFIG, resolveConfig, type ScreenName } from '../src/config';
+import { CYCLED_SCREENS, DEFAULT_CONFIG, resolveConfig } from '../src/config';
 import { NoneBackend } from '../src/hw/button/backend';
 import { NullDisplay } from '../src/hw/null-display';
 import { createLogger } from '../src/log';
@@ -15,7 +15,7 @@ import { geometryOf, type SizeName } from '../src/panel/frame';
 import { startSimCluster } from '../src/sim';
 
 const OUT = path.resolve(__dirname, '../../docs/web');
-const SHOTS: { file: string; size: SizeName; screen: ScreenName; pi: boolean }[] = [
+const SHOTS: { file: string; size: SizeName; screen: (typeof CYCLED_SCREENS)[number]; pi: boolean }[] = [
   { file: 'mirror-pi-128x64.png', size: '128x64', screen: 'pi', pi: true },
   { file: 'mirror-overview-20x4.png', size: '20x4', screen: 'overview', pi: false },
 ];

@@ -8,9 +8,3 @@ export class UsageError extends Error {
 export function exitCodeOf(err: unknown): number {
   return err instanceof UsageError || err instanceof ConfigError ? 2 : 1;
 }
-
-/** The message a user sees: the error's own words, one problem per line, no stack. */
-export function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
-}

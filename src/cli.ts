@@ -4,7 +4,8 @@
 import { Command, CommanderError } from 'commander';
 import { type Config } from './config';
 import { loadConfig } from './config-load';
-import { exitCodeOf, messageOf } from './cli-errors';
+import { exitCodeOf } from './cli-errors';
+import { errorMessage } from './lib/error-line';
 import { createLogger } from './log';
 import type { CommandContext } from './commands/context';
 import { registerConfig } from './commands/config';
@@ -57,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       // commander has already printed its own one-line message (or the help/version text).
       return err.exitCode === 0 ? 0 : 2;
     }
-    process.stderr.write(`mesos-panel: ${messageOf(err)}\n`);
+    process.stderr.write(`mesos-panel: ${errorMessage(err)}\n`);
     return exitCodeOf(err);
   }
 }
@@ -88,7 +89,7 @@ if (require.main === module) {
       process.exitCode = outputClosed ? 0 : code;
     },
     (err: unknown) => {
-      if (!outputClosed) process.stderr.write(`mesos-panel: ${messageOf(err)}\n`);
+      if (!outputClosed) process.stderr.write(`mesos-panel: ${errorMessage(err)}\n`);
       process.exitCode = outputClosed ? 0 : 1;
     },
   );

@@ -1,5 +1,6 @@
 // Where the configuration comes from, in order: one JSON file, then MESOS_PANEL_* environment variables, then CLI
 // flags, each a Layer that config.ts merges over the defaults and validates.
+import { errorLine } from './lib/error-line';
 import * as fs from 'node:fs';
 import { closest } from './config-hints';
 import { ConfigError, DEFAULT_CONFIG, DEFAULT_CONFIG_FILE, isPlain, resolveConfig, show, type Config, type Layer, type Plain } from './config';
@@ -14,14 +15,14 @@ export function readConfigFile(file: string, required: boolean, flag = '--config
     if (code === 'ENOENT' && !required) return null;
     if (code === 'ENOENT') throw new ConfigError(`config: ${file} does not exist; create it (mesos-panel install writes one) or fix ${flag}`);
     if (code === 'EACCES') throw new ConfigError(`config: ${file} is not readable by this user; fix its permissions`);
-    throw new ConfigError(`config: cannot read ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`config: cannot read ${file}: ${errorLine(err)}`);
   }
   let values: unknown;
   try {
     values = JSON.parse(text);
   } catch (err) {
     // V8 quotes the text around the error, newlines included: one problem stays one line.
-    throw new ConfigError(`config: ${file} is not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')}); fix the file`);
+    throw new ConfigError(`config: ${file} is not valid JSON (${errorLine(err)}); fix the file`);
   }
   if (!isPlain(values)) throw new ConfigError(`config: ${file} must hold a JSON object, not ${Array.isArray(values) ? 'an array' : show(values)}`);
   return { source: file, values };

@@ -7,16 +7,18 @@ import { hidePasswords, normaliseMasterUrl } from './mesos/master-url';
 import { SIZES } from './panel/frame';
 import { closest } from './config-hints';
 import { ALL_DISPLAY_KINDS, displaySettingsIssues } from './hw/display-kinds';
+import { errorLine } from './lib/error-line';
 
 export const DEFAULT_CONFIG_FILE = '/etc/mesos-panel/config.json';
-export const SCREEN_NAMES = ['overview', 'agents', 'frameworks', 'pi', 'host'] as const;
+/** The screens a user may put in the cycle (the others show themselves: boot, unreachable, message, attention). */
+export const CYCLED_SCREENS = ['overview', 'agents', 'frameworks', 'pi', 'host'] as const;
 
 const absolutePath = z.string().refine((p) => path.isAbsolute(p), 'an absolute path');
 const masterUrl = z.string().transform((s, ctx) => {
   try {
     return normaliseMasterUrl(s);
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `a master URL; ${(err as Error).message}` });
+    ctx.addIssue({ code: 'custom', message: `a master URL; ${errorLine(err)}` });
     return z.NEVER;
   }
 });
@@ -61,7 +63,7 @@ const schema = z.strictObject({
     }),
   }).superRefine((d, ctx) => displaySettingsIssues(d).forEach((i) => ctx.addIssue({ code: 'custom', ...i }))),
   screens: z.strictObject({
-    enabled: z.array(z.enum(SCREEN_NAMES)).min(1),
+    enabled: z.array(z.enum(CYCLED_SCREENS)).min(1),
     autoCycleSeconds: int(0, 3600),
   }),
   burnIn: z.strictObject({
@@ -105,8 +107,6 @@ const schema = z.strictObject({
 });
 
 export type Config = z.infer<typeof schema>;
-export type DisplayKind = Config['display']['kind'];
-export type ScreenName = (typeof SCREEN_NAMES)[number];
 
 /** Defaults that work on a Pi running the master on localhost:5050. */
 export const DEFAULT_CONFIG: Config = {
@@ -130,11 +130,16 @@ export const DEFAULT_CONFIG: Config = {
     pngFile: '/run/mesos-panel/panel.png',
     lcd: { pinMap: 'lcm1602', customPins: null, backlightActiveLow: null },
   },
-  screens: { enabled: [...SCREEN_NAMES], autoCycleSeconds: 15 },
+  screens: { enabled: [...CYCLED_SCREENS], autoCycleSeconds: 15 },
   burnIn: { shiftEverySeconds: 60, dimAfterMinutes: 10, blankAfterMinutes: 120, nightHours: null },
   button: { backend: 'auto', pin: 17, debounceMs: 30, longPressMs: 1500 },
   pi: {
     terms: 1e11,
+    // The corrected estimate (2 Euler corrections) is limited by the arithmetic, not by N: with `fast`
+    // (~1e-16 relative per chunk) it certifies about 15 decimals, no more than the raw sum of a 1e15-term
+    // job, so the corrections would show nothing; with `precise` (~1e-31) about 28–30. `precise` costs about
+    // 4.7× per term (bench/kernel.ts), but the ledger sizes chunks by each agent's measured speed, so tasks
+    // still last 5–20 s; only N per hour shrinks, and N adds just log10 N raw digits.
     kernel: 'precise',
     corrections: 2,
     autoStart: false,

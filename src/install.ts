@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { defaultConfigJson } from './config';
 import { lastLine, runCommand, type RunCommand } from './hw/command';
+import { errorMessage } from './lib/error-line';
 
 export const SERVICE = 'mesos-panel.service';
 
@@ -238,7 +239,7 @@ async function perform(step: InstallStep, exec: RunCommand, label: string): Prom
         return;
     }
   } catch (err) {
-    throw new InstallError(`${label} failed: ${(err as Error).message.split('\n')[0]}`);
+    throw new InstallError(`${label} failed: ${errorMessage(err).split('\n')[0]}`);
   }
 }
 

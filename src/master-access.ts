@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import { ConfigError, isPlain, type Config } from './config';
 import type { Credentials } from './mesos/http';
+import { errorLine } from './lib/error-line';
 
 /**
  * HTTP basic credentials for the master: JSON {"principal", "secret"}, Mesos' own {"credentials": [...]}
@@ -49,7 +50,7 @@ export function readCaFile(file: string): string {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`config: caFile ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix caFile`);
+    throw new ConfigError(`config: caFile ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? errorLine(err)}); fix caFile`);
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) {
     throw new ConfigError(`config: caFile ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA that signed the masters' certificates`);

@@ -1,4 +1,4 @@
-// Randomized fault schedules (issue 6, "Chaos"). A schedule is a pure function of its seed, so a failing one
+// Randomized fault schedules for the chaos runs. A schedule is a pure function of its seed, so a failing one
 // replays with CHAOS_SEED=<seed> CHAOS_SCHEDULES=1. Faults are triggered by progress (after k chunks have
 // finished, plus a little jitter) rather than by time, so they land mid-job however fast the machine is.
 import { seededRng } from '../../src/sim/random';

@@ -1,4 +1,4 @@
-// A small seeded mutation engine for the fuzzers (issue 6, "Fuzzing"). Every case is a pure function of
+// A small seeded mutation engine for the fuzzers. Every case is a pure function of
 // (run seed, input name, case number), so one failing case replays alone with FUZZ_SEED and FUZZ_CASE.
 // Mutations work on the parsed JSON of a well-formed seed (delete keys, flip types, huge and odd numbers,
 // huge strings, 10k-level nesting, `__proto__`/`constructor`/`prototype` keys) and then, sometimes, on its

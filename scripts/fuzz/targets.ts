@@ -134,7 +134,7 @@ const stateTarget = (): FuzzTarget => {
   };
 };
 
-/** Hand-made events of the types the 1.12.0 recording has none of, shaped as reference/mesos.md b.4 gives them. */
+/** Hand-made events of the types the 1.12.0 recording has none of, shaped as Mesos docs/scheduler-http-api.md gives them. */
 const HAND_MADE_SCHEDULER_EVENTS = [
   { type: 'RESCIND', rescind: { offer_id: { value: 'o-1' } } },
   { type: 'RESCIND_INVERSE_OFFER', rescind_inverse_offer: { inverse_offer_id: { value: 'io-1' } } },

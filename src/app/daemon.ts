@@ -16,6 +16,7 @@ import type { SourceStatus } from '../mesos/source-status';
 import type { PiView } from '../pi/view';
 import { renderScreen } from '../panel/render';
 import type { ClusterSnapshot } from '../mesos/snapshot';
+import { errorLine } from '../lib/error-line';
 
 export interface StateSource {
   start(): void;
@@ -224,7 +225,7 @@ export class Daemon {
       this.deps.onProgress?.();
     } catch (err) {
       // A bug in one frame must not take the panel down; the next tick tries again.
-      this.deps.log.error(`panel: drawing failed: ${(err as Error).message}`);
+      this.deps.log.error(`panel: drawing failed: ${errorLine(err)}`);
     }
   }
 
@@ -232,7 +233,7 @@ export class Daemon {
     try {
       this.host = await this.deps.host();
     } catch (err) {
-      this.deps.log.debug(`host info: ${(err as Error).message}`);
+      this.deps.log.debug(`host info: ${errorLine(err)}`);
     }
   }
 
@@ -252,7 +253,7 @@ export class Daemon {
       try {
         await fn();
       } catch (err) {
-        deps.log.warn(`stop: ${what}: ${(err as Error).message}`);
+        deps.log.warn(`stop: ${what}: ${errorLine(err)}`);
       }
     };
     await quietly('button', () => deps.button?.stop());

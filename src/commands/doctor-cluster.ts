@@ -17,6 +17,7 @@ import { ExecutorServer } from '../pi/executor-server';
 import { classify, diagnose, lastMeaningfulLine } from '../pi/failure-cause';
 import { executorInfo, type ExecutorSpec, roomForATask, type TaskResources, taskInfo } from '../pi/offers';
 import { encodeTaskRequest } from '../pi/task-data';
+import { errorLine } from '../lib/error-line';
 
 export interface ClusterCheckOptions {
   log: Logger;
@@ -45,7 +46,7 @@ export async function checkCluster(config: Config, o: ClusterCheckOptions): Prom
     const state = await new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access }).fetchState();
     agents = state.snapshot.agentList.filter((a) => a.active).map((a) => ({ id: a.id, name: a.hostname || a.id, url: null }));
   } catch (err) {
-    return [{ ok: false, check: 'cluster', detail: (err as Error).message, fix: 'set "masters" in the config to the URLs of your masters, e.g. http://10.0.0.2:5050' }];
+    return [{ ok: false, check: 'cluster', detail: errorLine(err), fix: 'set "masters" in the config to the URLs of your masters, e.g. http://10.0.0.2:5050' }];
   }
   if (agents.length === 0) return [{ ok: false, check: 'cluster', detail: 'the master has no active agent', fix: 'start mesos-agent on the Pis and point them at this master' }];
   const bundle = o.bundle ?? executorBundle();

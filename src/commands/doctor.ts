@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { PromisifiedBus } from 'i2c-bus';
 import type { Config } from '../config';
 import { masterAccess } from '../master-access';
-import type { ButtonBackend, ButtonError } from '../hw/button/backend';
+import type { ButtonBackend } from '../hw/button/backend';
 import { GpiomonBackend } from '../hw/button/gpiomon';
 import { OnoffBackend } from '../hw/button/onoff';
 import type { Finding } from '../hw/finding';
@@ -12,16 +12,16 @@ import { checkI2c } from '../hw/i2c-doctor';
 import { HttpError } from '../mesos/http';
 import { DISPLAY_KINDS, isDisplayKind } from '../hw/display-kinds';
 import { StateClient } from '../mesos/state-client';
-import { messageOf } from '../cli-errors';
 import type { CommandContext } from './context';
 import { checkCluster } from './doctor-cluster';
+import { errorLine, errorMessage } from '../lib/error-line';
 
 /**
  * A failed check in the error's own words. Errors here say "problem; what to do", so the part after the last
  * "; " is the fix; an error that names no fix gets `fallback`.
  */
 export function failure(check: string, err: unknown, fallback: string): Finding {
-  const message = messageOf(err);
+  const message = errorMessage(err);
   const cut = message.lastIndexOf('; ');
   if (cut < 0) return { ok: false, check, detail: message, fix: fallback };
   return { ok: false, check, detail: message.slice(0, cut), fix: message.slice(cut + 2) };
@@ -65,7 +65,7 @@ async function checkButton(config: Config): Promise<Finding> {
       await b.stop();
       return { ok: true, check: 'button', detail: `GPIO${pin} via ${b.name}` };
     } catch (err) {
-      problems.push((err as ButtonError).message);
+      problems.push(errorLine(err));
     }
   }
   return { ok: false, check: 'button', detail: problems.join('; '), fix: 'the panel runs without a button until this is fixed; see wiring/button.md' };

@@ -1,5 +1,5 @@
 // The headless `mesos-panel pi` command: runs one job to the end on the π framework (src/app/pi-host.ts) and
-// prints the result (issue 3, "Panel and CLI").
+// prints the result.
 import type { Command } from 'commander';
 import { UsageError } from '../cli-errors';
 import { type Certified } from '../pi/digits';

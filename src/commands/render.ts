@@ -15,6 +15,7 @@ import { VERSION } from '../version';
 import type { CommandContext } from './context';
 import { intOption, sizeOption } from './options';
 import { loadSnapshot, mastersFor } from './snapshot-source';
+import { errorLine } from '../lib/error-line';
 
 interface RenderOptions {
   master?: string;
@@ -48,7 +49,7 @@ export async function oneShotModel(opts: RenderOptions, ctx: CommandContext, scr
   } catch (err) {
     const masters = mastersFor(opts, config);
     if (screen !== 'unreachable' || !masters || err instanceof UsageError) throw err;
-    return { ...base, snapshot: null, snapshotAt: null, source: { master: masters[0], ok: false, downSince: now, lastError: (err as Error).message } };
+    return { ...base, snapshot: null, snapshotAt: null, source: { master: masters[0], ok: false, downSince: now, lastError: errorLine(err) } };
   }
 }
 
@@ -58,13 +59,13 @@ function savedPiView(file: string, corrections: number): PiView {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`--ledger ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(`--ledger ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? errorLine(err)})`);
   }
   const now = Date.now();
   try {
     return piView(parseLedger(text, now), now, { problem: null, corrections });
   } catch (err) {
-    throw new UsageError(`--ledger ${file}: ${(err as Error).message}`);
+    throw new UsageError(`--ledger ${file}: ${errorLine(err)}`);
   }
 }
 
@@ -72,7 +73,7 @@ function writeOut(flag: string, file: string, data: Buffer | string): void {
   try {
     fs.writeFileSync(file, data);
   } catch (err) {
-    throw new UsageError(`${flag} ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(`${flag} ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? errorLine(err)})`);
   }
 }
 

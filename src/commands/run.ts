@@ -9,13 +9,14 @@ import { startPi } from '../app/pi-host';
 import type { CommandContext } from './context';
 import { startPanel, type PanelHost } from '../app/panel-host';
 import { ALL_DISPLAY_KINDS, orList } from '../hw/display-kinds';
+import { errorLine } from '../lib/error-line';
 
 /**
  * Keeps a long-running process alive through the unexpected: a stray rejection or exception is logged as one
  * line and the loop goes on (systemd's Restart=always is the second line of defence, not the first).
  */
 export function guardProcess(log: Logger): void {
-  process.on('unhandledRejection', (reason) => log.error(`unexpected: ${reason instanceof Error ? reason.message : String(reason)}`));
+  process.on('unhandledRejection', (reason) => log.error(`unexpected: ${errorLine(reason)}`));
   process.on('uncaughtException', (err) => log.error(`unexpected: ${err.message}`));
 }
 

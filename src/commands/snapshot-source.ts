@@ -9,6 +9,7 @@ import type { ClusterSnapshot } from '../mesos/snapshot';
 import { StateClient } from '../mesos/state-client';
 import { parseState, StateFormatError } from '../mesos/state-parse';
 import { masterOption } from './options';
+import { errorLine } from '../lib/error-line';
 
 export interface SnapshotSourceOptions {
   master?: string;
@@ -38,7 +39,7 @@ function readStateFile(file: string, maxBytes: number): ClusterSnapshot {
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
-    throw new UsageError(`--state-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(`--state-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? errorLine(err)})`);
   }
   const json = parseJsonBody(bytes, file);
   try {

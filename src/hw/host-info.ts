@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { HostInfo } from '../panel/model';
 import type { Logger } from '../log';
+import { errorLine } from '../lib/error-line';
 
 export interface HostInfoOpts {
   /** Prefix for /proc and /sys; "" on a real system. */
@@ -76,7 +77,7 @@ export async function readHostInfo(opts: HostInfoOpts = {}): Promise<HostInfo> {
     addresses = addressesOf((opts.networkInterfaces ?? os.networkInterfaces)());
   } catch (e) {
     // Under a systemd sandbox without AF_NETLINK, getifaddrs fails; the rest of the screen still helps.
-    log(`host info: cannot list network interfaces (${(e as Error).message})`);
+    log(`host info: cannot list network interfaces (${errorLine(e)})`);
   }
   const uptime = Number((await read(path.join(root, '/proc/uptime'), log))?.split(/\s+/)[0]);
   const load1 = Number((await read(path.join(root, '/proc/loadavg'), log))?.split(/\s+/)[0]);

@@ -1,10 +1,11 @@
 // `mesos-panel doctor`, the I2C part: does /dev/i2c-N exist, may this user open it, and what answers on the bus.
-// The node is checked first because i2c-bus's scan swallows ENOENT and EACCES and returns [] (hardware.md 1.5).
+// The node is checked first because i2c-bus's scan swallows ENOENT and EACCES and returns [] (i2c-bus 5.2.3 source).
 import * as fs from 'fs';
 import * as os from 'os';
 import type { Finding } from './finding';
 import { DISPLAY_KIND_NAMES, DISPLAY_KINDS, orList, type DisplayKindName, type ProbeBus } from './display-kinds';
 import { toI2cError } from './i2c/errors';
+import { errorLine } from '../lib/error-line';
 
 export interface I2cDoctorDeps {
   bus: number;
@@ -74,7 +75,7 @@ export async function checkI2c(d: I2cDoctorDeps): Promise<Finding[]> {
   try {
     found = await d.scan();
   } catch (e) {
-    out.push({ ok: false, check: 'I2C scan', detail: `scanning ${path} failed: ${e instanceof Error ? e.message : String(e)}`, fix: `run i2cdetect -y ${d.bus} to see what the bus does` });
+    out.push({ ok: false, check: 'I2C scan', detail: `scanning ${path} failed: ${errorLine(e)}`, fix: `run i2cdetect -y ${d.bus} to see what the bus does` });
     return out;
   }
   const known = found.filter((a) => likelyDevice(a));

@@ -1,4 +1,4 @@
-// sd_notify for a Type=notify unit. Node has no AF_UNIX datagram sockets (hardware.md 5.1,
+// sd_notify for a Type=notify unit. Node has no AF_UNIX datagram sockets (sd_notify(3),
 // nodejs/node #31414), so each message is sent by spawning `systemd-notify VAR=VALUE...`; the message
 // then comes from a child PID, which is why the unit sets NotifyAccess=all. Since systemd 246,
 // systemd-notify waits for PID 1 to read it (sd_notify_barrier), so READY cannot be lost to a race.

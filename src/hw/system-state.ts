@@ -1,5 +1,5 @@
 // Why are we being stopped? SIGTERM looks the same for `systemctl stop` and for a shutdown, but the
-// glass should differ (hardware.md 5.4): after a service stop it is blank and asleep; at system
+// glass should differ: after a service stop it is blank and asleep; at system
 // shutdown it shows "halted" and keeps it, because the 3V3 rail often stays up after halt.
 //
 // `systemctl is-system-running` prints "stopping" once the manager has a shutdown job queued, and

@@ -1,15 +1,16 @@
-// The v1 executor protocol (reference/mesos.md c): environment, events, and a client that subscribes to
+// The v1 executor protocol (Mesos docs/executor-http-api.md): environment, events, and a client that subscribes to
 // the agent, sends status updates, and keeps every update until the agent ACKNOWLEDGES it and every task
 // until one of its updates is acknowledged, resending both in SUBSCRIBE after a reconnect (c.4).
 // Runs on the agents inside the bundled executor, so it uses Node built-ins only.
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
-import { Backoff } from './backoff';
+import { Backoff } from '../lib/backoff';
 import { Deadline, discardBody, errorDetail, networkError, send } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
 import { EventError, type TaskStatus, arr, base64, bad, defined, id, obj, optStr, parseRecord, str } from './scheduler-events';
 import type { Id } from './scheduler-calls';
+import { errorLine } from '../lib/error-line';
 
 export interface ExecutorEnv {
   /** http(s)://ip:port/api/v1/executor */
@@ -358,7 +359,7 @@ export class ExecutorClient {
     try {
       this.opts.onEvent(event);
     } catch (err) {
-      this.opts.logger.error(`handling ${event.type} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.opts.logger.error(`handling ${event.type} failed: ${errorLine(err)}`);
     }
   }
 }

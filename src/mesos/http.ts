@@ -1,6 +1,6 @@
 // HTTP helpers for talking to Mesos masters and agents: Node's built-in fetch for http, node:https for https.
 // Shared by the /state client and the v1 scheduler client: every failure is classified once, here, into an
-// HttpError whose message is one line naming the URL, the problem and what to do about it (style.md 3).
+// HttpError whose message is one line naming the URL, the problem and what to do about it.
 //
 // https goes through node:https because a master running with SSL usually has a certificate from the
 // cluster's own CA, and Node 18's fetch cannot take a CA per request (that needs undici's dispatcher, not
@@ -8,6 +8,7 @@
 import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
+import { errorLine } from '../lib/error-line';
 
 export interface Credentials {
   principal: string;
@@ -154,7 +155,7 @@ export function networkError(err: unknown, url: string, deadline: Deadline): Htt
   if (code === 'EPROTO' && url.startsWith('https:')) {
     return new HttpError('tls', url, `${url} does not answer in TLS (EPROTO); the master probably serves plain HTTP: write http:// instead of https://`);
   }
-  const what = code ? (CONNECT_CODES[code] ?? code) : errorText(err);
+  const what = code ? (CONNECT_CODES[code] ?? code) : causeLine(err);
   return new HttpError('unreachable', url, `cannot reach ${url}: ${what}; check that the master runs there and the URL is right`);
 }
 
@@ -196,15 +197,9 @@ function errorCode(err: unknown): string | null {
 }
 
 /** undici wraps the cause in a generic "fetch failed"; the cause says what went wrong. */
-function errorText(err: unknown): string {
+function causeLine(err: unknown): string {
   const cause = err instanceof Error ? err.cause : undefined;
-  const e = cause instanceof Error ? cause : err;
-  return oneLine(e instanceof Error ? e.message : String(e));
-}
-
-function oneLine(s: string, max = 160): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+  return errorLine(cause instanceof Error ? cause : err, 160);
 }
 
 /**
@@ -256,7 +251,7 @@ export interface StatusErrorContext {
 
 /** The HttpError for a non-2xx, non-3xx status. */
 export function statusError(status: number, url: string, ctx: StatusErrorContext): HttpError {
-  const said = ctx.detail ? ` ("${oneLine(ctx.detail, 100)}")` : '';
+  const said = ctx.detail ? ` ("${errorLine(ctx.detail, 100)}")` : '';
   switch (status) {
     case 401:
       return new HttpError(
@@ -312,13 +307,13 @@ export function parseJsonBody(body: Buffer | string, source: string, contentType
   const text = typeof body === 'string' ? body : body.toString('utf8');
   if (/^\s*</.test(text) || (contentType !== null && /html/i.test(contentType))) {
     const title = htmlTitle(text);
-    const named = title && title !== 'an HTML page' ? ` ("${oneLine(title, 80)}")` : '';
+    const named = title && title !== 'an HTML page' ? ` ("${errorLine(title, 80)}")` : '';
     return notJson(source, `an HTML page${named}, not JSON; is this a Mesos master URL, or is a proxy in the way?`);
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    const why = errorText(err);
+    const why = causeLine(err);
     const truncated = /end of (JSON )?input|unterminated/i.test(why);
     return notJson(source, `invalid JSON (${why})${truncated ? '; the body looks truncated' : ''}`);
   }

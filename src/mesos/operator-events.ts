@@ -9,6 +9,7 @@
 import type { ResourceName } from './snapshot';
 import { RESOURCES } from './snapshot';
 import { type Amounts, StateFormatError, arr, obj, optBool, optNum, optStr, str, zero } from './state-parse';
+import { errorLine } from '../lib/error-line';
 
 export interface OpTask {
   id: string;
@@ -192,7 +193,7 @@ export function decodeOperatorEvent(record: Uint8Array | string, origin = 'opera
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new StateFormatError('', `invalid JSON in a record of ${text.length} bytes (${(err as Error).message.replace(/\s+/g, ' ').slice(0, 80)})`, origin);
+    throw new StateFormatError('', `invalid JSON in a record of ${text.length} bytes (${errorLine(err, 80)})`, origin);
   }
   try {
     return decodeRoot(obj(json, ''));

@@ -1,4 +1,4 @@
-// The panel's state source on the master's v1 operator event stream (mesos.md g): `POST /api/v1`
+// The panel's state source on the master's v1 operator event stream (Mesos docs/operator-http-api.md): `POST /api/v1`
 // {"type":"SUBSCRIBE"}, JSON in RecordIO (Master::Http::api in src/master/http.cpp, whose answer
 // Master::ReadOnlyHandler::subscribe in src/master/readonly_handler.cpp builds: SUBSCRIBED with the whole GET_STATE,
 // then HEARTBEAT every 15 s). Events keep the snapshot current as they happen; a slow, bounded read of /state
@@ -11,7 +11,7 @@
 // or one whose SUBSCRIBED announces no heartbeat. `stream` never falls back; it keeps retrying.
 import type { Logger } from '../log';
 import type { SourceStatus } from './source-status';
-import { Backoff } from './backoff';
+import { Backoff } from '../lib/backoff';
 import type { Credentials } from './http';
 import { type DecodedOperatorEvent, type OperatorEvent, decodeOperatorEvent } from './operator-events';
 import { type StateDocument, readStateDocument } from './operator-state-doc';
@@ -21,6 +21,7 @@ import { StateClient } from './state-client';
 import { StatePoller, type StateView } from './state-poller';
 import { StateFormatError } from './state-parse';
 import { StreamClient, type StreamError, type StreamSession } from './stream-client';
+import { errorLine } from '../lib/error-line';
 
 export interface OperatorSourceOptions {
   masters: string[];
@@ -269,7 +270,7 @@ export class OperatorSource {
     } catch (err) {
       this.sinceRefresh = null;
       if (!this.running || this.fallback) return;
-      this.opts.logger.warn(`operator stream: refreshing from /state failed: ${(err as Error).message}`);
+      this.opts.logger.warn(`operator stream: refreshing from /state failed: ${errorLine(err)}`);
       return this.scheduleRefresh(this.refreshBackoff.next());
     }
     const replay = this.sinceRefresh;

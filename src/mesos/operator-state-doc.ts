@@ -1,5 +1,5 @@
 // A master's /state document read into the operator stream's shapes, for the slow refresh of what the stream does
-// not carry (mesos.md g): the same cluster as GET_STATE describes, with the master facts only /state has. /state
+// not carry (Mesos docs/operator-http-api.md): the same cluster as GET_STATE describes, with the master facts only /state has. /state
 // writes summed resource objects (SlaveWriter / FullFrameworkWriter in src/master/readonly_handler.cpp) where
 // GET_STATE writes Resource arrays; the figures are the same: `used_resources` is the agent's usedResources, as
 // GetAgents.Agent.allocated_resources is (createAgentResponse in src/common/protobuf_utils.cpp).

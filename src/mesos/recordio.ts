@@ -1,4 +1,4 @@
-// RecordIO framing of the v1 scheduler and executor streams (reference/mesos.md b.3):
+// RecordIO framing of the v1 scheduler and executor streams (Mesos docs/recordio.md):
 // `<decimal length in bytes>\n<that many bytes>`, repeated, no trailing newline, no header.
 // HTTP chunk boundaries are unrelated to records, so this is a push decoder over Buffers that keeps
 // at most one record in memory and refuses a record larger than the configured maximum as soon as

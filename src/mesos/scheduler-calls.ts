@@ -1,4 +1,4 @@
-// Pure builders for v1 scheduler calls, in stout's JSON mapping (reference/mesos.md b.1, b.2, b.5):
+// Pure builders for v1 scheduler calls, in stout's JSON mapping (Mesos docs/scheduler-http-api.md):
 // proto snake_case names, enums as strings, bytes as standard base64. Unknown keys are silently ignored
 // by the master, so the shapes here are checked against the calls recorded from a real master
 // (fixtures/mesos/real-1.12.0/scheduler-calls.jsonl).

@@ -1,4 +1,4 @@
-// The v1 scheduler subscribe loop, in one place (style.md 3, reference/mesos.md b.1, b.6, b.7):
+// The v1 scheduler subscribe loop, in one place (Mesos docs/scheduler-http-api.md):
 // backoff → SUBSCRIBE (masters in turn, 307 followed, 503 retried) → decode and hand on events, with a
 // heartbeat watchdog → on any end, report why and start over. Other calls are their own POSTs carrying
 // the Mesos-Stream-Id of the current subscription.
@@ -10,13 +10,14 @@
 // (a late error, a late 403 on a call) is ignored, so it cannot tear down a newer subscription.
 
 import type { Logger } from '../log';
-import { Backoff } from './backoff';
+import { Backoff } from '../lib/backoff';
 import { Deadline, type Credentials, discardBody, errorDetail, networkError, resolveLocation, send, statusError } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
 import { RepeatLog } from './repeat-log';
 import { type FrameworkOptions, type SchedulerCall, subscribe } from './scheduler-calls';
 import { EventError, type SchedulerEvent, decodeSchedulerEvent } from './scheduler-events';
 import { type ConnectionPhase, type ConnectionState, SchedulerError, asSchedulerError } from './scheduler-state';
+import { errorLine } from '../lib/error-line';
 
 export interface SchedulerClientOptions {
   /** Master base URLs, e.g. http://10.0.0.2:5050; tried in turn. */
@@ -28,7 +29,6 @@ export interface SchedulerClientOptions {
   logger: Logger;
   /** Called in stream order. A throw or rejection is logged; it does not end the subscription. */
   onEvent: (event: SchedulerEvent) => void | Promise<void>;
-  onStateChange?: (state: ConnectionState) => void;
   /** Timeout for SUBSCRIBE's headers and for each other call. Default 20 s. */
   requestTimeoutMs?: number;
   maxRecordBytes?: number;
@@ -100,7 +100,7 @@ export class SchedulerClient {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.setPhase('connecting');
+    this.phase = 'connecting';
     this.loop = this.run();
   }
 
@@ -115,7 +115,7 @@ export class SchedulerClient {
     this.wake?.();
     await loop;
     this.failureLog.ended();
-    this.setPhase('stopped');
+    this.phase = 'stopped';
   }
 
   /**
@@ -162,7 +162,7 @@ export class SchedulerClient {
         await this.subscribeOnce(generation);
       } catch (err) {
         if (generation !== this.generation || !this.running) break;
-        const e = err instanceof SchedulerError ? err : new SchedulerError('temporary', errorText(err));
+        const e = err instanceof SchedulerError ? err : new SchedulerError('temporary', errorLine(err, 200));
         fatal = e.kind === 'fatal';
         this.lastError = e.message;
         this.failureLog.failed(`subscription: ${e.message}`);
@@ -171,7 +171,7 @@ export class SchedulerClient {
       this.current = undefined;
       // A fatal answer (bad credentials, a refused framework) will not change by itself: retry slowly.
       const delay = fatal ? this.opts.backoffMaxMs ?? 15_000 : this.backoff.next();
-      this.setPhase('waiting');
+      this.phase = 'waiting';
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wake = () => {
@@ -180,7 +180,7 @@ export class SchedulerClient {
         };
       });
       this.wake = undefined;
-      if (this.running) this.setPhase('connecting');
+      if (this.running) this.phase = 'connecting';
     }
   }
 
@@ -230,7 +230,7 @@ export class SchedulerClient {
         for (const record of decoder.push(chunk.value)) {
           const event = this.decode(record);
           if (!event) continue;
-          // The first record is SUBSCRIBED or ERROR (mesos.md b.2). A stream that lost it, whose heartbeats
+          // The first record is SUBSCRIBED or ERROR (Mesos docs/scheduler-http-api.md). A stream that lost it, whose heartbeats
           // would keep the watchdog fed, would leave us connected but never subscribed: start over instead.
           if (!subscribed && event.type !== 'SUBSCRIBED' && event.type !== 'ERROR') {
             throw new SchedulerError('temporary', `${endpoint} sent ${event.type} before SUBSCRIBED; subscribing again`);
@@ -261,7 +261,7 @@ export class SchedulerClient {
     this.backoff.reset();
     this.failureLog.ended();
     this.opts.logger.info(`subscribed to ${endpoint} as framework ${frameworkId}`);
-    this.setPhase('subscribed');
+    this.phase = 'subscribed';
   }
 
   private onError(message: string, endpoint: string): string {
@@ -284,7 +284,7 @@ export class SchedulerClient {
   }
 
   private dispatch(event: SchedulerEvent): void {
-    const fail = (err: unknown) => this.opts.logger.error(`handling ${event.type} failed: ${errorText(err)}`);
+    const fail = (err: unknown) => this.opts.logger.error(`handling ${event.type} failed: ${errorLine(err, 200)}`);
     try {
       const result = this.opts.onEvent(event);
       if (result) result.catch(fail);
@@ -351,12 +351,6 @@ export class SchedulerClient {
     }
     return new SchedulerError(s >= 500 ? 'temporary' : 'fatal', `${what} to ${url} answered ${s}${said}`, s);
   }
-
-  private setPhase(phase: ConnectionPhase): void {
-    if (phase === this.phase) return;
-    this.phase = phase;
-    this.opts.onStateChange?.(this.state);
-  }
 }
 
 /** A Deadline that can also be ended at once, by stop() or the watchdog, with the same signal fetch holds. */
@@ -382,8 +376,4 @@ function endpointOf(url: string): string {
   const u = new URL(url);
   if (u.pathname === '/' || u.pathname === '') u.pathname = API_PATH;
   return u.toString();
-}
-
-function errorText(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 200);
 }

@@ -1,10 +1,11 @@
-// v1 scheduler events (reference/mesos.md b.4) as a discriminated union, decoded from untrusted JSON.
+// v1 scheduler events (Mesos docs/scheduler-http-api.md) as a discriminated union, decoded from untrusted JSON.
 // Every event is rebuilt from checked fields only, so a malformed one gives a one-line EventError naming the
 // path that is wrong, and nothing the master did not mean (unknown keys, `__proto__`) reaches the handler.
 // Repeated fields may be left out by stout when empty; they come back as [].
 
 import { constants as osConstants } from 'node:os';
 import type { Id, Resource } from './scheduler-calls';
+import { errorLine } from '../lib/error-line';
 
 export interface TaskStatus {
   task_id: Id;
@@ -63,8 +64,6 @@ export type SchedulerEvent =
   | { type: 'FAILURE'; failure: { agent_id?: Id; executor_id?: Id; status?: number } }
   | { type: 'ERROR'; error: { message: string } }
   | { type: 'HEARTBEAT' };
-
-export type SchedulerEventType = SchedulerEvent['type'];
 
 /** An event type this code does not know; the client logs it at debug level and goes on. */
 export interface UnknownEvent {
@@ -244,8 +243,7 @@ export function parseRecord(record: Uint8Array | string, stream: string): unknow
     return JSON.parse(text);
   } catch (err) {
     // V8 quotes the text around the error, newlines included; the message stays one line.
-    const why = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
-    throw new EventError(`malformed ${stream} event: not valid JSON (${why.slice(0, 120)})`);
+    throw new EventError(`malformed ${stream} event: not valid JSON (${errorLine(err, 120)})`);
   }
 }
 

@@ -1,5 +1,5 @@
 // ClusterSnapshot: what the panel knows about the cluster, derived purely from one /state document.
-// The semantics of every field are fixed by issue 2 and by `mesos-panel status --json`.
+// Every field's meaning is a contract: `mesos-panel status --json` prints these totals for scripts.
 
 export const RESOURCES = ['cpus', 'mem', 'disk', 'gpus'] as const;
 export type ResourceName = (typeof RESOURCES)[number];

@@ -1,4 +1,4 @@
-// Finds the leading master among the configured ones and reads its /state (mesos.md a.1, a.7, a.8).
+// Finds the leading master among the configured ones and reads its /state (Mesos src/master/http.cpp).
 // - GET <base>/master/state; a 404 there means a master older than 0.25, so <base>/master/state.json,
 //   remembered per master (and flipped back should that master be upgraded past 1.7, where state.json is gone).
 // - A 307 (1.0+ non-leader) carries a protocol-relative Location to the leader: followed, at most maxHops times.

@@ -1,4 +1,5 @@
-// A Mesos master's /state (or /state.json) document → ClusterSnapshot. Pure; semantics fixed by issue 2 item 4.
+// A Mesos master's /state (or /state.json) document → ClusterSnapshot. Pure; each field means what
+// snapshot.ts says, the same as `mesos-panel status --json` prints.
 //
 // Validation is by hand, touching only what the snapshot needs (agents, frameworks and their live tasks, never
 // completed_tasks), so the 2.4 MB dcos-ui capture parses in well under a millisecond after JSON.parse.

@@ -5,12 +5,13 @@
 // snapshot so the panel can show its age. Logs only on edges: master found, lost, back, leader changed.
 import type { Logger } from '../log';
 import type { SourceStatus } from './source-status';
-import { Backoff } from './backoff';
+import { Backoff } from '../lib/backoff';
 import type { ClusterSnapshot } from './snapshot';
 import type { StateResult } from './state-client';
+import { errorLine } from '../lib/error-line';
 
 /** What the poller needs from a StateClient. */
-export interface StateSource {
+export interface StateFetcher {
   fetchState(): Promise<StateResult>;
   readonly lastTried: string;
 }
@@ -26,10 +27,10 @@ export interface StatePollerOptions {
 }
 
 export interface StatePollerDeps {
-  source: StateSource;
+  source: StateFetcher;
   logger: Logger;
-  /** Called after every poll, success or failure, so the daemon can redraw. Errors it throws are logged. */
-  onChange?: (view: StateView) => void;
+  /** A poll brought a snapshot: the panel draws it now rather than at its next tick. */
+  onChange?: () => void;
 }
 
 export interface StateView {
@@ -48,7 +49,6 @@ export class StatePoller {
   private running = false;
   private backoff: Backoff | null = null;
   private view: StateView | null = null;
-  private onChangeFailing = false;
 
   constructor(
     private readonly deps: StatePollerDeps,
@@ -96,7 +96,6 @@ export class StatePoller {
       this.failed(err);
       delay = this.backoff?.next() ?? this.opts.intervalMs;
     }
-    this.notify();
     if (this.running && generation === this.generation) this.schedule(delay);
   }
 
@@ -115,11 +114,17 @@ export class StatePoller {
       this.deps.logger.info(`leader changed: ${before.snapshot?.leader ?? 'unknown'} at ${before.status.master} → ${leader} at ${r.master}`);
     }
     this.view = { snapshot: r.snapshot, snapshotAt: now, status: { master: r.master, ok: true, downSince: null, lastError: null } };
+    try {
+      this.deps.onChange?.();
+    } catch (err) {
+      // The next tick draws anyway; a failing redraw must not stop the polls.
+      this.deps.logger.error(`redraw after a /state poll failed: ${errorLine(err)}`);
+    }
   }
 
   private failed(err: unknown): void {
     const before = this.current();
-    const message = oneLine(err);
+    const message = errorLine(err);
     const firstFailure = before.status.ok || before.status.downSince === null;
     if (firstFailure) {
       this.deps.logger.warn(
@@ -138,23 +143,7 @@ export class StatePoller {
     };
   }
 
-  private notify(): void {
-    if (!this.deps.onChange) return;
-    try {
-      this.deps.onChange(this.current());
-      this.onChangeFailing = false;
-    } catch (err) {
-      // Once per streak: a redraw that fails on every poll must not flood the journal.
-      if (!this.onChangeFailing) this.deps.logger.error(`redraw after a /state poll failed: ${oneLine(err)}`);
-      this.onChangeFailing = true;
-    }
-  }
-
   private now(): number {
     return (this.opts.now ?? Date.now)();
   }
-}
-
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' | ');
 }

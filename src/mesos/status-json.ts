@@ -1,4 +1,4 @@
-// The object `mesos-panel status --json` prints (issue 2 item 4): the snapshot's cluster totals, keys in this
+// The object `mesos-panel status --json` prints, a contract for scripts: the snapshot's cluster totals, keys in this
 // order, without the per-agent and per-framework lists that only the screens use.
 import type { ClusterSnapshot, ResourceUse } from './snapshot';
 

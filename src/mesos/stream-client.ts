@@ -5,10 +5,11 @@
 // Records are capped in size, the first one separately, since a SUBSCRIBED carrying the whole cluster is
 // legitimately far larger than any later event. What the records mean is the caller's business.
 import type { Logger } from '../log';
-import { Backoff } from './backoff';
+import { Backoff } from '../lib/backoff';
 import { Deadline, HttpError, type SendOptions, discardBody, errorDetail, networkError, resolveLocation, send } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
 import { RepeatLog } from './repeat-log';
+import { errorLine } from '../lib/error-line';
 
 /** How a failed attempt ends: `temporary` is retried with backoff; `fatal` is handed to onFatal and not retried. */
 export class StreamError extends Error {
@@ -155,7 +156,7 @@ export class StreamClient {
         await this.once();
       } catch (err) {
         if (!this.running) break;
-        const e = err instanceof StreamError ? err : new StreamError('temporary', oneLine(err));
+        const e = err instanceof StreamError ? err : new StreamError('temporary', errorLine(err, 200));
         if (e.kind === 'fatal') {
           this.running = false;
           this.opts.onFatal?.(e);
@@ -290,8 +291,4 @@ async function classify(res: Response, url: string): Promise<StreamError> {
 function asStreamError(err: unknown, url: string, deadline: Deadline): StreamError {
   const e = err instanceof HttpError ? err : networkError(err, url, deadline);
   return new StreamError(e.temporary ? 'temporary' : 'fatal', e.message, e.status);
-}
-
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 200);
 }

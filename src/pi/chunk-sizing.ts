@@ -1,11 +1,12 @@
-// How long a chunk the ledger carves for an agent (issue 3: tasks of about 5 to 20 s at each agent's measured
-// speed, starting small): each agent's speed from its results, the time a slot spends between chunks, and a
-// tail cut so that every task slot ends together. Pure: the clock comes in as `now` arguments.
+// How long a chunk the ledger carves for an agent (tasks of about 5 to 20 s at each agent's measured
+// speed, starting small: long enough to amortise scheduling, short enough that a lost one costs little):
+// each agent's speed from its results, the time a slot spends between chunks, and a tail cut so that every
+// task slot ends together. Pure: the clock comes in as `now` arguments.
 
 export interface LedgerOptions {
   /** First chunk for an agent of unknown speed, and the smallest chunk carved. */
   minChunkTerms: number;
-  /** Aimed-for task length at the agent's measured speed; issue 3 asks for 5–20 s. */
+  /** Aimed-for task length at the agent's measured speed; 5–20 s suits the reasons above. */
   targetTaskSeconds: number;
   /**
    * A new chunk is at most this many times the agent's previous one: a guard against a speed timed on a chunk
@@ -18,7 +19,7 @@ export interface LedgerOptions {
 
 export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = {
   minChunkTerms: 1e6,
-  // The middle of issue 3's 5–20 s window: long enough that the wait for the next offer (up to one allocation
+  // The middle of the 5–20 s window: long enough that the wait for the next offer (up to one allocation
   // interval, 1 s) costs little, short enough that a lost task costs little and the panel moves.
   targetTaskSeconds: 12.5,
   // One timed first chunk sizes the next at full length: 1e6 terms × 1000 covers 80 M terms/s per core over

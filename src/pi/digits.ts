@@ -1,4 +1,5 @@
-// Certified digits by the interval rule of reference/leibniz.md 1a. With
+// Certified digits by an interval rule (the Euler-number expansion of the Leibniz
+// remainder: Borwein, Borwein and Dilcher, "Pi, Euler numbers, and asymptotic expansions", 1989). With
 //   T_K = S_N + (-1)^N Σ_{m<K} E_{2m}/(4^m N^{2m+1}),
 // π lies strictly between T_K and T_{K+1} (the expansion envelops the error), and the computed sum is
 // within ε of S_N. So lo = min(T_K, T_{K+1}) − ε < π < max(T_K, T_{K+1}) + ε = hi, and every decimal on

@@ -1,5 +1,5 @@
-// Exact aggregation (reference/leibniz.md 1c): every double of a chunk result becomes an integer count
-// of 2^-200. BigInt addition is exact and associative, so the total is the same whatever order the
+// Exact aggregation, so that a result does not depend on the order chunks finish in: every double of a
+// chunk result becomes an integer count of 2^-200. BigInt addition is exact and associative, so the total is the same whatever order the
 // chunks finish in. Doubles with bits below 2^-200 (only a tiny `lo` can have them) are floored and
 // the lost part, below one unit, is charged to the error bound.
 import Decimal from 'decimal.js';

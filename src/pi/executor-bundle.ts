@@ -1,4 +1,4 @@
-// The executor as one self-contained script (issue 3, "Delivery"): agents fetch it over HTTP through
+// The executor as one self-contained script (the agents have no npm): agents fetch it over HTTP through
 // CommandInfo.uris and run it with plain node, with no node_modules beside it. This bundles the compiled
 // CommonJS of src/pi/executor-main.js and its relative requires: each module becomes a function given a
 // require shim, and only Node built-ins may be required from outside. The entry module gets the bundle's

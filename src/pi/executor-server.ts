@@ -1,4 +1,4 @@
-// The daemon's file server for the agents (issue 3, "Delivery"; reference/mesos.md d): the Mesos fetcher
+// The daemon's file server for the agents (Mesos docs/fetcher.md): the Mesos fetcher
 // downloads the executor from CommandInfo.uris before it starts it, so the π framework serves exactly one file,
 // the bundled executor, and /health. Both are fixed routes on an HttpHost, which compares the request target
 // as a whole string, never decoded or joined to a path, so no spelling (`/../`, `%2e%2e`, `//executor.js`, a
@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log';
 import { HttpHost, HttpHostError } from '../lib/http-host';
 import type { ExecutorBundle } from './executor-bundle';
+import { errorLine } from '../lib/error-line';
 
 export const EXECUTOR_PATH = '/executor.js';
 export const HEALTH_PATH = '/health';
@@ -103,7 +104,7 @@ function serveHealth(req: IncomingMessage, res: ServerResponse, bundle: Executor
     health = provider ? provider() : { ok: true, report: {} };
   } catch (err) {
     // A bug in the report must not take the executor's server down with it.
-    health = { ok: false, report: { error: `health report failed: ${(err as Error).message}` } };
+    health = { ok: false, report: { error: `health report failed: ${errorLine(err)}` } };
   }
   const body = Buffer.from(`${JSON.stringify({ status: health.ok ? 'ok' : 'failing', ...health.report, executor: { sha256: bundle.sha256 } })}\n`, 'utf8');
   res.writeHead(health.ok ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': body.length });

@@ -2,6 +2,7 @@
 // (framework-store.ts) so that a restart is a failover, reconcile now and then, send calls only while
 // subscribed, and remove the framework (TEARDOWN) when a job ends or is reset. What the events mean for the job
 // is service.ts's business.
+import { errorLine } from '../lib/error-line';
 import type { Logger } from '../log';
 import type { Credentials } from '../mesos/http';
 import { type SchedulerCall, reconcile, teardown } from '../mesos/scheduler-calls';
@@ -151,8 +152,8 @@ export class FrameworkLink {
     this.client.send(c).catch((err: unknown) => {
       // After our own TEARDOWN the master no longer knows the framework (400 "Framework cannot be found").
       const quiet = (err instanceof SchedulerError && err.kind === 'not-subscribed') || this.retirement !== null;
-      if (!quiet) this.log.warn(`${c.type} failed: ${(err as Error).message}`);
-      else if (this.retirement) this.log.debug(`${c.type} after our teardown: ${(err as Error).message}`);
+      if (!quiet) this.log.warn(`${c.type} failed: ${errorLine(err)}`);
+      else if (this.retirement) this.log.debug(`${c.type} after our teardown: ${errorLine(err)}`);
       failed?.();
     });
   }

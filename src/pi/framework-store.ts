@@ -1,5 +1,5 @@
 // The framework id, kept in stateDir so that a restarted daemon re-subscribes with it and Mesos treats the
-// restart as a failover: tasks keep running and their results still arrive (reference/mesos.md b.7).
+// restart as a failover: tasks keep running and their results still arrive (Mesos docs/scheduler-http-api.md).
 // Written atomically (ledger-store's writeFileAtomic: temp file, fsync, rename, fsync of the directory), so
 // a power cut leaves either the old id or the new one. A file that cannot be read as ours is moved aside
 // with a log line, never dropped silently.
@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log';
 import { writeFileAtomic } from './ledger-store';
+import { errorLine } from '../lib/error-line';
 
 export const FRAMEWORK_FILE = 'framework.json';
 
@@ -34,7 +35,7 @@ export class FrameworkStore {
       text = readFileSync(this.file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      this.logger.warn(`cannot read ${this.file}: ${(err as Error).message}; subscribing as a new framework`);
+      this.logger.warn(`cannot read ${this.file}: ${errorLine(err)}; subscribing as a new framework`);
       return null;
     }
     try {
@@ -50,7 +51,7 @@ export class FrameworkStore {
       renameSync(this.file, aside);
       this.logger.error(`${this.file} is not a saved framework id; moved it to ${aside} and subscribing as a new framework`);
     } catch (err) {
-      this.logger.error(`${this.file} is not a saved framework id and cannot be moved aside (${(err as Error).message}); subscribing as a new framework`);
+      this.logger.error(`${this.file} is not a saved framework id and cannot be moved aside (${errorLine(err)}); subscribing as a new framework`);
     }
     return null;
   }

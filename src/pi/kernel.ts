@@ -1,6 +1,6 @@
 // Chunk kernels for the Leibniz series: chunk [a,b) (a, b even) is 4·Σ_{k=a}^{b-1} (-1)^k/(2k+1).
 // Terms are paired, 1/d − 1/(d+2) = 2/(d(d+2)) with d = 2k+1, so every summand is positive and the
-// cancellation of the alternating form disappears (reference/leibniz.md 1b). Pairs are summed from the
+// cancellation of the alternating form disappears. Pairs are summed from the
 // end of the chunk backwards, small terms first, which keeps the running sums (and so the rounding
 // errors) small. No dependencies: the executor bundles this file as it is.
 //
@@ -9,17 +9,6 @@
 
 export type KernelName = 'precise' | 'fast';
 export const KERNEL_NAMES: readonly KernelName[] = ['precise', 'fast'];
-
-/**
- * The default kernel is `precise`. The corrected estimate (K = 2 Euler corrections) is limited by the
- * arithmetic, not by N: with `fast` (~1e-16 relative per chunk) it certifies about 15 decimals, no more
- * than the raw sum of a 1e15-term job, so the corrections would show nothing; with `precise` (~1e-31)
- * it certifies about 28–30 (reference/leibniz.md 1a/1c). `precise` costs about 4.7× per term
- * (bench/kernel.ts on this machine: ~300 vs ~1400 Mterms/s per core), but the ledger sizes chunks by
- * each agent's measured speed, so tasks still last 5–20 s and the scheduling overhead is unchanged; only
- * N per hour shrinks, and N adds just log10 N raw digits. Choose `fast` to race the raw series further.
- */
-export const DEFAULT_KERNEL: KernelName = 'precise';
 
 /** A chunk's sum as the unevaluated double-double hi + lo, and a bound on |hi + lo − exact|. */
 export interface ChunkSum {

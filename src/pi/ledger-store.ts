@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import { KERNEL_NAMES } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
 import { Ledger, MAX_ID_LENGTH, type Chunk, type ChunkState, type LedgerData } from './ledger';
+import { errorLine } from '../lib/error-line';
 
 export const LEDGER_FORMAT = 'mesos-panel/pi-ledger';
 export const LEDGER_VERSION = 1;
@@ -117,7 +118,7 @@ export function parseLedger(text: string, now: number, options: LedgerOptions = 
   try {
     return Ledger.restore(data, now, options);
   } catch (err) {
-    throw new LedgerFileError((err as Error).message);
+    throw new LedgerFileError(errorLine(err));
   }
 }
 

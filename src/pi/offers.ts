@@ -1,4 +1,4 @@
-// Offers to launches (issue 3, "Offers"; reference/mesos.md b.5 ACCEPT and d): the ExecutorInfo every task
+// Offers to launches (ACCEPT in Mesos docs/scheduler-http-api.md; Mesos docs/fetcher.md): the ExecutorInfo every task
 // carries, and how many chunks fit in one offer. Pure: the next chunk comes from an injected function (the
 // ledger's nextChunk), so the fitting rules are tested without a master.
 import type { ExecutorInfo, Resource, TaskInfo } from '../mesos/scheduler-calls';
@@ -16,7 +16,7 @@ export interface TaskResources {
 export interface ExecutorSpec {
   /** 'per-agent': one long-lived executor per agent, every task with the identical ExecutorInfo. */
   mode: 'per-agent' | 'per-task';
-  /** Absolute path of node on the agents: executors do not inherit PATH (mesos.md c.1). */
+  /** Absolute path of node on the agents: executors do not inherit PATH (executorEnvironment() in Mesos src/slave/slave.cpp). */
   nodePath: string;
   /** Where the agents' fetcher downloads the bundle. */
   url: string;
@@ -35,7 +35,7 @@ export function executorIdFor(spec: ExecutorSpec, taskId?: string): string {
   return spec.mode === 'per-task' && taskId ? `${base}-${taskId}` : base;
 }
 
-/** mesos.md d: shell false, argv including argv[0], the bundle fetched fresh (no cache, no extract). */
+/** Mesos docs/fetcher.md: shell false, argv including argv[0], the bundle fetched fresh (no cache, no extract). */
 export function executorInfo(spec: ExecutorSpec, r: TaskResources, taskId?: string): ExecutorInfo {
   const env: Record<string, string> = { ...(spec.mode === 'per-task' ? { MESOS_PANEL_EXECUTOR_IDLE_MS: '0' } : {}), ...spec.env };
   const names = Object.keys(env).sort();

@@ -1,4 +1,4 @@
-// Explicit reconciliation after every SUBSCRIBED (reference/mesos.md b.8): ask for every task we believe
+// Explicit reconciliation after every SUBSCRIBED (Mesos docs/reconciliation.md): ask for every task we believe
 // is running, then ask again, with a truncated exponential backoff, for those the master has not answered
 // since; a master that is still waiting for agents to re-register says nothing for them. One round at a time.
 export interface ReconcileTask {

@@ -1,5 +1,5 @@
-// The π framework as the daemon runs it (issue 3): one SchedulerClient subscription, the job ledger, and
-// the rules that join them (reference/mesos.md b.5–b.8). Offers become chunk launches (offers.ts), updates
+// The π framework as the daemon runs it: one SchedulerClient subscription, the job ledger, and
+// the rules that join them (Mesos docs/scheduler-http-api.md, Mesos docs/reconciliation.md). Offers become chunk launches (offers.ts), updates
 // go to the ledger and are acknowledged only after it took them, and the framework id survives restarts
 // (framework-link.ts), so a restart is a failover and running tasks still report.
 import { randomBytes } from 'node:crypto';
@@ -129,7 +129,7 @@ export class PiService {
     this.subscribe();
   }
 
-  /** Forgets the job; the teardown that follows kills its tasks (mesos.md b.5 TEARDOWN). */
+  /** Forgets the job; the teardown that follows kills its tasks (Mesos docs/scheduler-http-api.md TEARDOWN). */
   reset(): void {
     const ledger = this.ledger;
     if (!ledger) return;

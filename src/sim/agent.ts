@@ -18,6 +18,7 @@ import { toProtoList } from './resources';
 import { StatusUpdateManager, type TaskStatusJson } from './status-updates';
 import { randomUuidBytes } from './uuid-bytes';
 import { type ExecutorRun, frameworkInfoJson, sandboxOf } from './executor-run';
+import { errorLine } from '../lib/error-line';
 
 /** The simulated machine under the agent: what a real Pi agent may lack. */
 export interface SimHost {
@@ -245,9 +246,9 @@ export class SimAgentNode {
         missing: this.host.missing,
       });
     } catch (err) {
-      // A fetch or launch failure fails the tasks (mesos.md d) and ends the executor.
+      // A fetch or launch failure fails the tasks (Mesos docs/fetcher.md) and ends the executor.
       run.reason = 'REASON_CONTAINER_LAUNCH_FAILED';
-      return this.onExit(run, undefined, `Failed to launch container: ${(err as Error).message}`);
+      return this.onExit(run, undefined, `Failed to launch container: ${errorLine(err)}`);
     }
     run.proc.on('error', (err) => this.onExit(run, undefined, `Failed to launch container: ${err.message}`));
     run.proc.on('exit', (code, signal) => this.onExit(run, waitStatus(code, signal), 'Executor terminated'));
@@ -280,7 +281,7 @@ export class SimAgentNode {
     // Updates the executor still holds are fed to the manager again; it drops the ones it has by uuid.
     for (const u of (sub.unacknowledged_updates ?? []) as { status?: TaskStatusJson }[]) if (u?.status?.uuid) this.executorUpdate(run, u.status, false);
     for (const task of run.queued.splice(0)) this.sendLaunch(run, task);
-    // An executor that never got a task, its queued ones all killed, is shut down at once (mesos.md c.4).
+    // An executor that never got a task, its queued ones all killed, is shut down at once (Mesos docs/executor-http-api.md).
     if (!run.launchedAny) this.shutdownExecutor(run.framework.id, run.executorId);
   }
 
@@ -293,7 +294,7 @@ export class SimAgentNode {
   private executorUpdate(run: ExecutorRun, status: TaskStatusJson, ackToExecutor = true): void {
     const forwarded = this.stamp(run, status);
     if (this.updates.update(run.framework.id, forwarded)) this.record(run, status.task_id.value, status.state);
-    // ACKNOWLEDGED once the update is "checkpointed", independent of the scheduler's ack (mesos.md c.3).
+    // ACKNOWLEDGED once the update is "checkpointed", independent of the scheduler's ack (Mesos docs/executor-http-api.md).
     if (ackToExecutor) setImmediate(() => this.send(run, { type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid } }));
   }
 

@@ -97,7 +97,7 @@ export class ClusterModel extends EventEmitter {
     return agent;
   }
 
-  /** The agent's connection dropped: /state shows it inactive at once (mesos.md f) and its offers are rescinded. */
+  /** The agent's connection dropped: /state shows it inactive at once (the recorded 1.12 master in test/fixtures/mesos/real-1.12.0) and its offers are rescinded. */
   disconnectAgent(agentId: string): void {
     const agent = this.requireAgent(agentId);
     if (agent.status !== 'active') return;

@@ -1,9 +1,10 @@
-// POST /api/v1/executor on a simulated agent (mesos.md c.2; Slave::Http::executor in src/slave/http.cpp and
+// POST /api/v1/executor on a simulated agent (Mesos docs/executor-http-api.md; Slave::Http::executor in src/slave/http.cpp and
 // executor::call::validate in src/slave/validation.cpp). Validation lives here; what a call does is the agent's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CallError, type Json, answer, idOf, missingRequired, parseCall } from './http-call';
 import { isValidUuidBytes } from './uuid-bytes';
 import type { TaskStatusJson } from './status-updates';
+import { errorLine } from '../lib/error-line';
 
 export interface ExecutorCallHost {
   /** 'framework' or 'executor' when that one is unknown here. */
@@ -38,7 +39,7 @@ export function handleExecutorCall(host: ExecutorCallHost, req: IncomingMessage,
     answer(res, 202);
   } catch (err) {
     if (err instanceof CallError) answer(res, err.status, err.message);
-    else answer(res, 500, (err as Error).message);
+    else answer(res, 500, errorLine(err));
   }
 }
 
@@ -56,7 +57,7 @@ function validate(call: Json): string | undefined {
   if (status.executor_id !== undefined && idOf(status.executor_id) !== executorId) {
     return `ExecutorID in Call: ${executorId} does not match ExecutorID in TaskStatus: ${idOf(status.executor_id)}`;
   }
-  // An omitted source reads as the enum default SOURCE_MASTER and is refused (mesos.md c.2).
+  // An omitted source reads as the enum default SOURCE_MASTER and is refused (Mesos docs/executor-http-api.md).
   if (status.source !== 'SOURCE_EXECUTOR') {
     return `Received Call from executor ${executorId} of framework ${frameworkId} with invalid source, expecting 'SOURCE_EXECUTOR'`;
   }

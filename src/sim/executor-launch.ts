@@ -1,4 +1,4 @@
-// Starting an executor process as the Mesos agent does (mesos.md c.1 and d): the environment is built from
+// Starting an executor process as the Mesos agent does (executorEnvironment() in Mesos src/slave/slave.cpp, Mesos docs/fetcher.md): the environment is built from
 // scratch (executorEnvironment() in src/slave/slave.cpp; nothing of the agent's own environment is inherited,
 // see containerizer.cpp / launch.cpp), the working directory is the sandbox, and stdout/stderr go to files there.
 // Compare fixtures/mesos/real-1.12.0/executor-env.json: its CAPTURE_DIR came from CommandInfo.environment, PWD
@@ -30,7 +30,7 @@ export interface ExecutorLaunch {
   missing?: ReadonlySet<string>;
 }
 
-// The containerizer's PATH when none is given (mesos.md c.1).
+// The containerizer's PATH when none is given (executorEnvironment() in Mesos src/slave/slave.cpp).
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export function executorEnvironment(l: ExecutorLaunch): Record<string, string> {

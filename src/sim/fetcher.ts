@@ -1,4 +1,4 @@
-// The Mesos fetcher, for what the simulation needs (mesos.md d): every CommandInfo.uris entry is downloaded in
+// The Mesos fetcher, for what the simulation needs (Mesos docs/fetcher.md): every CommandInfo.uris entry is downloaded in
 // order into the sandbox before the executor starts; `executable` chmods the copy to 0755, `output_file`
 // renames it. http(s) URLs, absolute paths and file:// are supported; archives are not unpacked (the sim's
 // executors are single files).
@@ -15,6 +15,7 @@
 import { appendFile, copyFile, chmod, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorLine } from '../lib/error-line';
 
 export interface UriJson {
   value: string;
@@ -44,7 +45,7 @@ export async function fetchUris(uris: UriJson[], ctx: FetchContext): Promise<voi
       await appendFile(stderr, glog(`Fetching URI '${uri?.value}'`));
       await fetchOne(uri, ctx);
     } catch (err) {
-      const line = err instanceof FetchFailure ? err.message : `Failed to fetch '${uri?.value}': ${(err as Error).message}`;
+      const line = err instanceof FetchFailure ? err.message : `Failed to fetch '${uri?.value}': ${errorLine(err)}`;
       await appendFile(stderr, `${line}\n`);
       throw new Error(`Failed to fetch all URIs for container '${ctx.containerId}': exited with status 1`);
     }

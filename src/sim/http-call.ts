@@ -1,6 +1,7 @@
 // The request checks both v1 call endpoints share (src/common/http.cpp and the master's and agent's api
-// handlers): POST only, a literal Content-Type compare, JSON body, proto2 required fields (mesos.md b.1, c.2).
+// handlers): POST only, a literal Content-Type compare, JSON body, proto2 required fields (Mesos docs/scheduler-http-api.md, Mesos docs/executor-http-api.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorLine } from '../lib/error-line';
 
 export type Json = Record<string, unknown>;
 
@@ -28,7 +29,7 @@ export function parseCall(req: IncomingMessage, body: Buffer, callName: string):
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch (err) {
-    throw new CallError(400, `Failed to parse body into JSON: ${(err as Error).message}`);
+    throw new CallError(400, `Failed to parse body into JSON: ${errorLine(err)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CallError(400, `Failed to convert JSON into ${callName} protobuf: Expecting a JSON object`);

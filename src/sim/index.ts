@@ -44,7 +44,7 @@ export interface SimClusterOptions {
   operatorApi?: boolean;
 }
 
-/** Run-time fault switches for tests and chaos runs (issue 6). */
+/** Run-time fault switches for tests and chaos runs. */
 export interface SimFaults {
   /** Cuts the SUBSCRIBE connection of one framework, or of all. */
   dropSubscription(frameworkId?: string): void;

@@ -1,4 +1,4 @@
-// One simulated Mesos master on loopback: the read-only endpoints of mesos.md a and the leader/non-leader
+// One simulated Mesos master on loopback: the read-only endpoints of Mesos src/master/http.cpp and the leader/non-leader
 // behaviour of a.7, over a shared ClusterModel. Several masters can serve one model (a leader and standbys).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,7 @@ export interface MasterAddress {
 
 export type MasterMode =
   | { kind: 'leader' }
-  /** A 1.x standby: 307 to the leader (mesos.md a.7). */
+  /** A 1.x standby: 307 to the leader (Mesos src/master/http.cpp). */
   | { kind: 'redirect'; leader: MasterAddress }
   /** No leader elected yet: 503. */
   | { kind: 'no-leader' }
@@ -144,7 +144,7 @@ export class SimMaster implements MasterAddress {
   private json(res: http.ServerResponse, url: URL, doc: unknown): void {
     const jsonp = url.searchParams.get('jsonp');
     const text = JSON.stringify(doc);
-    // Every read-only endpoint accepts ?jsonp=callback (mesos.md a.1).
+    // Every read-only endpoint accepts ?jsonp=callback (Mesos src/master/http.cpp).
     if (jsonp) res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(`${jsonp}(${text});`);
     else res.writeHead(200, { 'Content-Type': 'application/json' }).end(text);
   }

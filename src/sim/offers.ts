@@ -8,7 +8,7 @@ import { type Resources, fits, toProtoList } from './resources';
 // Master flag --min_allocatable_resources=cpus:0.01|mem:32: either one is enough to make an offer.
 const MIN_CPUS = 0.01;
 const MIN_MEM = 32;
-// DECLINE: default refuse_seconds 5, negative means the default, above a year is capped (mesos.md b.5).
+// DECLINE: default refuse_seconds 5, negative means the default, above a year is capped (Mesos docs/scheduler-http-api.md).
 const DEFAULT_REFUSE_SECONDS = 5;
 const MAX_REFUSE_SECONDS = 365 * 24 * 3600;
 
@@ -57,7 +57,7 @@ export class Allocator {
     this.suppressed.add(frameworkId);
   }
 
-  /** Clears filters and lifts a suppression (mesos.md b.5 REVIVE). */
+  /** Clears filters and lifts a suppression (Mesos docs/scheduler-http-api.md REVIVE). */
   revive(frameworkId: string): void {
     this.suppressed.delete(frameworkId);
     for (const key of [...this.filters.keys()]) if (key.startsWith(`${frameworkId}/`)) this.filters.delete(key);
@@ -74,7 +74,7 @@ export class Allocator {
       url: agentUrl(agent),
       resources: toProtoList(o.resources),
     };
-    // Repeated fields with no elements are left out of events (mesos.md b.1).
+    // Repeated fields with no elements are left out of events (Mesos docs/scheduler-http-api.md).
     if (executorIds.length > 0) offer.executor_ids = executorIds;
     offer.allocation_info = { role: '*' };
     return offer;

@@ -20,6 +20,7 @@ import { type SimAgent, type SimFramework, type SimTask, TERMINAL_STATES } from 
 import { recordioFrame } from './recordio-writer';
 import { type Resources, subtract, toProtoList } from './resources';
 import { SIM_MESOS_VERSION } from './state-json';
+import { errorLine } from '../lib/error-line';
 
 const JSON_TYPE = 'application/json';
 const PROTOBUF_TYPE = 'application/x-protobuf';
@@ -156,7 +157,7 @@ export class OperatorApi {
     try {
       call = JSON.parse(body.toString('utf8')) as { type?: unknown };
     } catch (err) {
-      return text(res, 400, `Failed to parse body into JSON: ${(err as Error).message}`);
+      return text(res, 400, `Failed to parse body into JSON: ${errorLine(err)}`);
     }
     const accept = req.headers.accept ?? '*/*';
     if (!/application\/json|\*\/\*|application\/\*/.test(accept)) {

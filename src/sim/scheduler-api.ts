@@ -1,4 +1,4 @@
-// POST /api/v1/scheduler on the leading simulated master (mesos.md b; Master::Http::scheduler in
+// POST /api/v1/scheduler on the leading simulated master (Mesos docs/scheduler-http-api.md; Master::Http::scheduler in
 // src/master/http.cpp and scheduler::call::validate in src/master/validation.cpp), plus the master's side of
 // the agents' messages: status updates, executor exits, lost agents, rescinded offers.
 import { randomUUID } from 'node:crypto';
@@ -15,6 +15,7 @@ import { SchedulerStreams } from './scheduler-streams';
 import { SIM_MESOS_VERSION } from './state-json';
 import type { TaskStatusJson } from './status-updates';
 import { isValidUuidBytes } from './uuid-bytes';
+import { errorLine } from '../lib/error-line';
 
 export interface SchedulerServiceOptions {
   model: ClusterModel;
@@ -100,7 +101,7 @@ export class SchedulerService implements MasterLink {
         this.handle(master, req, res, body);
       } catch (err) {
         if (err instanceof CallError) answer(res, err.status, err.message);
-        else answer(res, 500, (err as Error).message);
+        else answer(res, 500, errorLine(err));
       }
     };
   }
@@ -114,7 +115,7 @@ export class SchedulerService implements MasterLink {
     this.streams.send(frameworkId, { type: 'UPDATE', update: { status } } as { type: string });
   }
 
-  /** FAILURE on every executor exit, even with status 0 (mesos.md b.4; recorded). */
+  /** FAILURE on every executor exit, even with status 0 (Mesos docs/scheduler-http-api.md; recorded). */
   executorExited(frameworkId: string, agentId: string, executorId: string, status: number | undefined): void {
     const failure: Json = { agent_id: { value: agentId }, executor_id: { value: executorId } };
     if (status !== undefined) failure.status = status;
@@ -163,7 +164,7 @@ export class SchedulerService implements MasterLink {
     const info = (call.subscribe as Json).framework_info as Json;
     const id = idOf(info.id);
     if (id !== undefined && this.model.removedFrameworkIds.has(id)) {
-      // 200 first, then ERROR and the end of the stream (mesos.md b.2). The header comes all the same: the
+      // 200 first, then ERROR and the end of the stream (Mesos docs/scheduler-http-api.md). The header comes all the same: the
       // master sets Mesos-Stream-Id on the streaming response before Master::subscribe validates anything
       // (Master::Http::scheduler in src/master/http.cpp), so a client sees it and then reads the ERROR.
       res.writeHead(200, { 'Content-Type': 'application/json', 'Mesos-Stream-Id': randomUUID() });
@@ -237,7 +238,7 @@ function validate(call: Json): string | undefined {
 function applyFrameworkInfo(fw: SimFramework, info: Json): void {
   const capabilities = Array.isArray(info.capabilities) ? (info.capabilities as Json[]).map((c) => String(c?.type)) : [];
   fw.capabilities = capabilities;
-  // `roles` counts only with MULTI_ROLE; otherwise the deprecated `role`, default "*" (mesos.md b.2).
+  // `roles` counts only with MULTI_ROLE; otherwise the deprecated `role`, default "*" (Mesos docs/scheduler-http-api.md).
   fw.roles = capabilities.includes('MULTI_ROLE') && Array.isArray(info.roles) ? info.roles.map(String) : [typeof info.role === 'string' ? info.role : '*'];
   fw.hostname = typeof info.hostname === 'string' ? info.hostname : '';
   fw.webuiUrl = typeof info.webui_url === 'string' ? info.webui_url : '';

@@ -1,4 +1,4 @@
-// What each accepted v1 scheduler call does on the master (mesos.md b.5; Master::accept, decline, kill,
+// What each accepted v1 scheduler call does on the master (Mesos docs/scheduler-http-api.md; Master::accept, decline, kill,
 // reconcile, … in src/master/master.cpp and task validation in src/master/validation.cpp).
 import type { SimAgentNode } from './agent';
 import type { ClusterModel } from './cluster-model';
@@ -7,6 +7,7 @@ import { type Json, idOf } from './http-call';
 import type { Allocator } from './offers';
 import { type Resources, fits, fromProtoList, isEmpty, subtract, sum, add } from './resources';
 import type { TaskStatusJson } from './status-updates';
+import { errorLine } from '../lib/error-line';
 
 export interface CallContext {
   model: ClusterModel;
@@ -17,7 +18,7 @@ export interface CallContext {
   teardown(fw: SimFramework): void;
 }
 
-/** A status the master makes itself: SOURCE_MASTER, no uuid (mesos.md b.5 ACKNOWLEDGE). */
+/** A status the master makes itself: SOURCE_MASTER, no uuid (Mesos docs/scheduler-http-api.md ACKNOWLEDGE). */
 export function masterStatus(model: ClusterModel, taskId: string, state: string, reason: string, message: string, extra: Json = {}): TaskStatusJson {
   return { task_id: { value: taskId }, state, message, source: 'SOURCE_MASTER', reason, ...extra, timestamp: model.nowSecs() };
 }
@@ -103,7 +104,7 @@ function reconcile(ctx: CallContext, fw: SimFramework, asked: Json[]): void {
     const extra: Json = agentId ? { agent_id: { value: agentId } } : {};
     const agent = agentId ? ctx.model.agents.get(agentId) : undefined;
     const unreachable = fw.unreachableTasks.some((t) => t.id === taskId) || agent?.status === 'unreachable';
-    // Non-PARTITION_AWARE frameworks get TASK_LOST for all of these (mesos.md b.5 RECONCILE).
+    // Non-PARTITION_AWARE frameworks get TASK_LOST for all of these (Mesos docs/scheduler-http-api.md RECONCILE).
     const [state, message] = unreachable
       ? ['TASK_UNREACHABLE', 'Reconciliation: Task is unreachable']
       : agent
@@ -197,9 +198,9 @@ function checkTask(fw: SimFramework, task: Json, agentId: string, startedHere: S
     taskResources = fromProtoList(task.resources, 'TaskInfo.resources');
     executorResources = fromProtoList(executor.resources, 'ExecutorInfo.resources');
   } catch (err) {
-    return (err as Error).message;
+    return errorLine(err);
   }
-  // Executor resources are charged once per running executor per agent (mesos.md d).
+  // Executor resources are charged once per running executor per agent (Master::addExecutor in Mesos src/master/master.cpp).
   const chargeExecutor = !running && !startedHere.has(executorId);
   const need = chargeExecutor ? add(taskResources, executorResources) : taskResources;
   if (!fits(need, pool)) return `Total resources ${describe(need)} required by task and its executor is more than available ${describe(pool)}`;

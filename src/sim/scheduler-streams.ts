@@ -1,4 +1,4 @@
-// The SUBSCRIBE streams of the v1 scheduler API, one per framework (mesos.md b.2, b.7), with the stream-level
+// The SUBSCRIBE streams of the v1 scheduler API, one per framework (Mesos docs/scheduler-http-api.md), with the stream-level
 // fault switches of the chaos runs: delayed events, duplicated updates, no heartbeats, total silence.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -76,7 +76,7 @@ export class SchedulerStreams {
     else write();
   }
 
-  /** Ends a framework's stream; with a message, an ERROR event goes first (mesos.md b.2). */
+  /** Ends a framework's stream; with a message, an ERROR event goes first (Mesos docs/scheduler-http-api.md). */
   close(frameworkId: string, error?: string): void {
     const stream = this.streams.get(frameworkId);
     if (stream) this.end(stream, error);

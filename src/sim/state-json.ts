@@ -15,10 +15,10 @@ export interface MasterView {
   hostname: string;
   port: number;
   startTime: number;
-  /** Set only on a master that has been elected (mesos.md a.2). */
+  /** Set only on a master that has been elected (Mesos src/master/http.cpp). */
   electedTime?: number;
   leader: { id: string; hostname: string; port: number } | null;
-  /** True on the leader; a 0.28-style non-leader shows an empty cluster (mesos.md a.7). */
+  /** True on the leader; a 0.28-style non-leader shows an empty cluster (Mesos src/master/http.cpp). */
   leading: boolean;
 }
 
@@ -155,7 +155,7 @@ function taskJson(t: SimTask): Record<string, unknown> {
     state: t.state,
     resources: resourceObject(t.resources),
     role: '*',
-    // /state never carries data, message, reason, source or uuid (mesos.md a.5).
+    // /state never carries data, message, reason, source or uuid (Mesos src/master/http.cpp).
     statuses: t.statuses.map((s) => ({ ...s })),
   };
 }
@@ -192,7 +192,7 @@ const METRIC_RESOURCES = ['cpus', 'gpus', 'mem', 'disk'] as const;
 const TASK_GAUGES = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING'];
 const TASK_COUNTERS = ['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR'];
 
-/** /metrics/snapshot. A non-leader has no registered agents, so its master/* totals are 0 (mesos.md a.6). */
+/** /metrics/snapshot. A non-leader has no registered agents, so its master/* totals are 0 (Mesos docs/monitoring.md). */
 export function metricsJson(model: ClusterModel, view: MasterView & { uptimeSecs: number }): Record<string, number> {
   const leading = view.leading && view.electedTime !== undefined;
   const agents = leading ? model.registeredAgents() : [];
@@ -203,7 +203,7 @@ export function metricsJson(model: ClusterModel, view: MasterView & { uptimeSecs
   for (const r of METRIC_RESOURCES) {
     m[`master/${r}_total`] = total[r];
     m[`master/${r}_used`] = used[r];
-    // A fraction, not a percentage, despite the name (mesos.md a.6).
+    // A fraction, not a percentage, despite the name (Mesos docs/monitoring.md).
     m[`master/${r}_percent`] = total[r] > 0 ? used[r] / total[r] : 0;
     m[`master/${r}_revocable_total`] = 0;
     m[`master/${r}_revocable_used`] = 0;

@@ -1,6 +1,6 @@
 // The agent's status update manager (src/slave/task_status_update_manager.cpp): updates of one task go to the
 // scheduler one at a time; the next is forwarded only when the scheduler ACKNOWLEDGEs the current one, and an
-// unacknowledged one is resent with exponential backoff (10 s doubling up to 10 min in Mesos; mesos.md b.5).
+// unacknowledged one is resent with exponential backoff (10 s doubling up to 10 min: STATUS_UPDATE_RETRY_INTERVAL_MIN/MAX in Mesos src/slave/constants.hpp).
 
 export interface TaskStatusJson {
   task_id: { value: string };

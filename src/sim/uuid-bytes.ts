@@ -1,4 +1,4 @@
-// UUIDs as the v1 APIs carry them in `bytes` fields: base64 of the 16 raw bytes (mesos.md b.5, c.2).
+// UUIDs as the v1 APIs carry them in `bytes` fields: base64 of the 16 raw bytes (Mesos docs/scheduler-http-api.md, Mesos docs/executor-http-api.md).
 import { randomBytes } from 'node:crypto';
 
 /** stout's UUID::fromBytes: exactly 16 bytes with a known RFC 4122 version, else "Not a valid UUID". */

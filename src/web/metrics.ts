@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { PanelModel } from '../panel/model';
 import type { PiView } from '../pi/view';
 import { RESOURCES, type ClusterSnapshot } from '../mesos/snapshot';
-import type { StateSource } from '../mesos/state-poller';
+import type { StateFetcher } from '../mesos/state-poller';
 
 /** The ledger's task counters for the running or last job. */
 export interface PiCounters {
@@ -130,7 +130,7 @@ export class PanelMetrics {
 }
 
 /** The state client as the poller uses it, timing every poll for poll_duration_seconds. */
-export function timedPolls(client: StateSource, observe: (seconds: number) => void): StateSource {
+export function timedPolls(client: StateFetcher, observe: (seconds: number) => void): StateFetcher {
   return {
     get lastTried() {
       return client.lastTried;

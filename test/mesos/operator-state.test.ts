@@ -157,7 +157,7 @@ describe('operator stream reducer rules', () => {
     const r = reduce(base(), ev({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: id } } }));
     expect(r.problem).toMatch(/^AGENT_REMOVED for agent "a\\nx{45}…", which the stream has not announced; ignored$/);
     // V8 quotes the start of the text in its message, newlines and all.
-    expect(() => decodeOperatorEvent('x\n{"type":"HEARTBEAT"}')).toThrow(/^operator event: invalid JSON in a record of 22 bytes \(Unexpected token 'x', "x \{[^\n]*\)$/);
+    expect(() => decodeOperatorEvent('x\n{"type":"HEARTBEAT"}')).toThrow(/^operator event: invalid JSON in a record of 22 bytes \(Unexpected token 'x', "x \| \{[^\n]*\)$/);
   });
 
   test('unknown event types decode as UNKNOWN; malformed ones are one StateFormatError line', () => {

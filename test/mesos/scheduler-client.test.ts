@@ -6,7 +6,7 @@ import { memoryLogger } from '../../src/log';
 import { encodeRecord, RecordIODecoder } from '../../src/mesos/recordio';
 import * as calls from '../../src/mesos/scheduler-calls';
 import { SchedulerClient, type SchedulerClientOptions } from '../../src/mesos/scheduler-client';
-import { SchedulerError, type ConnectionState } from '../../src/mesos/scheduler-state';
+import { SchedulerError } from '../../src/mesos/scheduler-state';
 import { decodeSchedulerEvent, type SchedulerEvent } from '../../src/mesos/scheduler-events';
 
 const REAL = join(__dirname, '../fixtures/mesos/real-1.12.0');
@@ -84,14 +84,12 @@ const clients: SchedulerClient[] = [];
 
 function client(masters: string[], extra: Partial<SchedulerClientOptions> = {}) {
   const events: SchedulerEvent[] = [];
-  const states: ConnectionState[] = [];
   const logger = memoryLogger();
   const c = new SchedulerClient({
     masters,
     framework: { user: 'pi', name: 'leibniz-pi', failoverTimeoutSeconds: 604800, checkpoint: true },
     logger,
     onEvent: (e) => void events.push(e),
-    onStateChange: (s) => void states.push(s),
     backoffMinMs: 10,
     backoffMaxMs: 40,
     requestTimeoutMs: 2000,
@@ -99,7 +97,7 @@ function client(masters: string[], extra: Partial<SchedulerClientOptions> = {}) 
   });
   clients.push(c);
   c.start();
-  return { c, events, states, logger };
+  return { c, events, logger };
 }
 
 afterEach(async () => {
@@ -166,10 +164,9 @@ describe('SchedulerClient against a raw HTTP master replaying the real 1.12.0 st
       if (n === 1) return void res.writeHead(503).end('Master has not finished recovery');
       stream(res, 's', subscribedRecord(FW));
     });
-    const { c, states } = client([master.url]);
+    const { c, logger } = client([master.url]);
     await until('subscribed', () => c.state.phase === 'subscribed');
-    const waiting = states.find((s) => s.phase === 'waiting');
-    expect(waiting?.lastError).toBe(`SUBSCRIBE to ${master.url}/api/v1/scheduler answered 503: Master has not finished recovery; retrying`);
+    expect(logger.lines).toContain(`warn: subscription: SUBSCRIBE to ${master.url}/api/v1/scheduler answered 503: Master has not finished recovery; retrying`);
     expect(c.state.lastError).toBeUndefined();
   });
 
@@ -198,9 +195,9 @@ describe('SchedulerClient against a raw HTTP master replaying the real 1.12.0 st
 
   it('reconnects when nothing arrives for 5 heartbeats, resubscribing with the framework id in both places', async () => {
     const master = await fakeMaster((_s, res, n) => stream(res, `stream-${n}`, subscribedRecord(FW, 0.02)));
-    const { c, states } = client([master.url]);
+    const { c, logger } = client([master.url]);
     await until('a second SUBSCRIBE', () => master.seen.length >= 2);
-    expect(states.some((s) => s.lastError === `nothing from ${master.url}/api/v1/scheduler for 0.1 s (5 heartbeats); reconnecting`)).toBe(true);
+    expect(logger.lines).toContain(`warn: subscription: nothing from ${master.url}/api/v1/scheduler for 0.1 s (5 heartbeats); reconnecting`);
     expect(master.seen[1].body).toEqual({
       type: 'SUBSCRIBE',
       framework_id: { value: FW },
@@ -307,9 +304,9 @@ describe('SchedulerClient against a raw HTTP master replaying the real 1.12.0 st
       res.on('close', () => closed++);
       stream(res, 's', n === 1 ? Buffer.from('12x\n') : subscribedRecord(FW));
     });
-    const { c, states } = client([master.url]);
+    const { c, logger } = client([master.url]);
     await until('subscribed', () => c.state.phase === 'subscribed');
-    expect(states.some((s) => /lost its framing: bad record length line/.test(s.lastError ?? ''))).toBe(true);
+    expect(logger.lines.some((l) => /^warn: subscription: .*lost its framing: bad record length line/.test(l))).toBe(true);
     await c.stop();
     await until('the server to see the close', () => closed === 2);
     expect(c.state.phase).toBe('stopped');

@@ -48,7 +48,7 @@ export interface ButtonBackend {
   off(event: 'exit', listener: (error: ButtonError | null) => void): this;
 }
 
-/** Chip labels of the Raspberry Pi's header GPIO controller (hardware.md 2.2): Pi ≤ 3/Zero, Pi 4, Pi 5. */
+/** Chip labels of the Raspberry Pi's header GPIO controller (the label file of each sysfs gpiochip): Pi ≤ 3/Zero, Pi 4, Pi 5. */
 export const PI_GPIO_LABELS: readonly string[] = ['pinctrl-bcm2835', 'pinctrl-bcm2711', 'pinctrl-rp1'];
 
 /** The clock every backend and the press machine share: monotonic, so NTP steps at boot do not fake long presses. */

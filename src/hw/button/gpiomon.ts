@@ -1,5 +1,5 @@
 // The button through libgpiod's gpiomon, spawned as a child: chardev GPIO, so it works on every Pi
-// kernel (sysfs numbering broke in 6.6, hardware.md 2.2), sets the pull-up itself, and needs no native
+// kernel (sysfs numbering broke in 6.6, raspberrypi/linux #5638), sets the pull-up itself, and needs no native
 // Node module. Output formats and flags: see gpiomon-format.ts.
 //
 // The chip is chosen by label from `gpiodetect`, not by number (gpiochip4 became gpiochip0 on the Pi 5
@@ -18,6 +18,7 @@ import {
   parseVersion,
   type GpiomonVersion,
 } from './gpiomon-format';
+import { errorLine } from '../../lib/error-line';
 
 export interface GpiomonOptions {
   /** BCM number, which is also the line offset on the Pi's header chip. */
@@ -149,5 +150,5 @@ export class GpiomonBackend extends BackendEvents implements ButtonBackend {
 function startFailure(tool: string, err: unknown): ButtonError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new ButtonError('missing-tool', `${tool} not found: ${INSTALL_HINT}`);
-  return new ButtonError('failed', `${tool} could not be started (${(err as Error).message}): ${INSTALL_HINT}`);
+  return new ButtonError('failed', `${tool} could not be started (${errorLine(err)}): ${INSTALL_HINT}`);
 }

@@ -1,10 +1,11 @@
 // Choosing and starting the button backend. Never throws: whatever fails is logged as one line with
 // its fix, and the daemon carries on with the 'none' backend.
 import type { Logger } from '../../log';
-import { NoneBackend, type BackendName, type ButtonBackend, type ButtonError } from './backend';
+import { NoneBackend, type BackendName, type ButtonBackend } from './backend';
 import { GpiomonBackend, type GpiomonDeps, type GpiomonOptions } from './gpiomon';
 import { OnoffBackend, type OnoffDeps, type OnoffOptions } from './onoff';
 import { SupervisedButton, type SupervisorOptions } from './supervised';
+import { errorLine } from '../../lib/error-line';
 
 export type ButtonKind = 'auto' | BackendName;
 
@@ -42,7 +43,7 @@ export async function openButton(setup: ButtonSetup): Promise<ButtonBackend> {
     try {
       await backend.start();
     } catch (err) {
-      log.warn(`button: ${(err as ButtonError).message}`);
+      log.warn(`button: ${errorLine(err)}`);
       continue;
     }
     log.info(`button: GPIO${setup.pin} via ${name}${setup.kind === 'auto' ? ' (auto)' : ''}`);

@@ -2,7 +2,9 @@
 // should not stay without its button until someone restarts the service. The supervisor starts a fresh backend
 // of the same kind after a pause that doubles up to a few minutes, and logs only on the edges.
 import type { Logger } from '../../log';
+import { Backoff } from '../../lib/backoff';
 import { BackendEvents, type BackendName, type ButtonBackend, type ButtonError, type RawEdge } from './backend';
+import { errorLine } from '../../lib/error-line';
 
 export interface SupervisorOptions {
   firstRetryMs?: number;
@@ -11,7 +13,7 @@ export interface SupervisorOptions {
 
 export class SupervisedButton extends BackendEvents implements ButtonBackend {
   private current: ButtonBackend;
-  private retryMs: number;
+  private readonly backoff: Backoff;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly forwardEdge = (edge: RawEdge): void => this.emitEdge(edge);
@@ -21,11 +23,12 @@ export class SupervisedButton extends BackendEvents implements ButtonBackend {
     first: ButtonBackend,
     private readonly create: () => ButtonBackend,
     private readonly log: Logger,
-    private readonly opts: SupervisorOptions = {},
+    opts: SupervisorOptions = {},
   ) {
     super();
     this.current = first;
-    this.retryMs = opts.firstRetryMs ?? 5000;
+    // No jitter: one button, nobody else to spread the retries from.
+    this.backoff = new Backoff({ minMs: opts.firstRetryMs ?? 5000, maxMs: opts.maxRetryMs ?? 300_000, jitter: 'none' });
     this.attach(first);
   }
 
@@ -55,14 +58,14 @@ export class SupervisedButton extends BackendEvents implements ButtonBackend {
     if (this.stopped || !err) return;
     this.current.off('edge', this.forwardEdge);
     this.current.off('exit', this.onExit);
-    this.log.error(`button: ${err.message}; trying again in ${Math.round(this.retryMs / 1000)} s`);
-    this.schedule();
+    const delay = this.backoff.next();
+    this.log.error(`button: ${err.message}; trying again in ${Math.round(delay / 1000)} s`);
+    this.schedule(delay);
   }
 
-  private schedule(): void {
-    this.timer = setTimeout(() => void this.retry(), this.retryMs);
+  private schedule(delay: number): void {
+    this.timer = setTimeout(() => void this.retry(), delay);
     this.timer.unref();
-    this.retryMs = Math.min(this.retryMs * 2, this.opts.maxRetryMs ?? 300_000);
   }
 
   private async retry(): Promise<void> {
@@ -71,8 +74,8 @@ export class SupervisedButton extends BackendEvents implements ButtonBackend {
     try {
       await next.start();
     } catch (err) {
-      this.log.debug(`button: still failing: ${(err as ButtonError).message}`);
-      this.schedule();
+      this.log.debug(`button: still failing: ${errorLine(err)}`);
+      this.schedule(this.backoff.next());
       return;
     }
     if (this.stopped) {
@@ -81,7 +84,7 @@ export class SupervisedButton extends BackendEvents implements ButtonBackend {
     }
     this.current = next;
     this.attach(next);
-    this.retryMs = this.opts.firstRetryMs ?? 5000;
+    this.backoff.reset();
     this.log.info(`button: back, via ${next.name}`);
   }
 }

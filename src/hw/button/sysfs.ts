@@ -1,6 +1,6 @@
 // Legacy sysfs GPIO numbering. The number written to /sys/class/gpio/export is the base of the chip
 // plus the BCM pin, and the base moved: 0 before kernel 6.6, 512 on Pi 0–4 and 571 on the Pi 5 under
-// Bookworm's 6.6 (hardware.md 2.2, onoff #199/#200, raspberrypi/linux #5638). So the base is read
+// Bookworm's 6.6 (onoff #199/#200, raspberrypi/linux #5638). So the base is read
 // from the chip whose label is the Pi's header controller, never assumed.
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';

@@ -1,5 +1,5 @@
 // Command bytes the SSD1306 and the SH1106 share: the SH1106 keeps the SSD1306's fundamental command set
-// (SSD1306 Rev 1.1 §9, SH1106 V2.2 command table; hardware.md 3.1 and 3.2). Each chip adds its own in its file.
+// (SSD1306 Rev 1.1 §9, SH1106 V2.2 command table). Each chip adds its own in its file.
 export const OLED_COMMANDS = {
   DISPLAY_OFF: 0xae,
   DISPLAY_ON: 0xaf,

@@ -1,5 +1,5 @@
 // Pixels to OLED display RAM, and which parts of the RAM changed. The SSD1306 family and the SH1106 store 8 vertical
-// pixels per byte, bit 0 at the top (SSD1306 §8.7 Figure 8-13, SH1106 "Display data RAM"; hardware.md 3.1). The
+// pixels per byte, bit 0 at the top (SSD1306 §8.7 Figure 8-13, SH1106 "Display data RAM"). The
 // SH1107 turns that by a quarter: a byte holds 8 neighbouring segments, and a column address is a row of the glass
 // (SH1107 V2.1 Figure 10, "RAM map").
 import type { Bitmap } from '../../panel/frame';

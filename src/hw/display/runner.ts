@@ -6,8 +6,11 @@ import type { Display } from '../display';
 import type { Logger } from '../../log';
 import type { Level, PanelDriver } from './driver';
 import type { WriteCounters } from './transport';
+import { Backoff } from '../../lib/backoff';
+import { errorLine, errorMessage } from '../../lib/error-line';
 
-export interface Backoff {
+/** How long the runner waits after a failed write: doubling from initialMs up to maxMs, reset by a success. */
+export interface RetryLimits {
   initialMs: number;
   maxMs: number;
 }
@@ -41,13 +44,16 @@ export class FrameRunner implements BusDisplay {
   private wake: (() => void) | undefined;
   private cost: FrameCost | undefined;
   private warnedShape = false;
+  private readonly backoff: Backoff;
 
   constructor(
     private readonly driver: PanelDriver,
     private readonly log: Logger,
-    private readonly backoff: Backoff = { initialMs: 250, maxMs: 10_000 },
+    limits: RetryLimits = { initialMs: 250, maxMs: 10_000 },
     private readonly onClose: () => Promise<void> = async () => undefined,
   ) {
+    // No jitter: one device on one bus has no crowd of clients to spread out.
+    this.backoff = new Backoff({ minMs: limits.initialMs, maxMs: limits.maxMs, jitter: 'none' });
     this.name = driver.name;
     this.geometry = driver.geometry;
   }
@@ -95,7 +101,7 @@ export class FrameRunner implements BusDisplay {
       try {
         await this.driver.blank();
       } catch (e) {
-        this.log.warn(`could not blank the display on exit: ${e instanceof Error ? e.message : String(e)}`);
+        this.log.warn(`could not blank the display on exit: ${errorLine(e)}`);
       }
     }
     await this.onClose();
@@ -110,16 +116,15 @@ export class FrameRunner implements BusDisplay {
   }
 
   private async run(): Promise<void> {
-    let delay = this.backoff.initialMs;
+    this.backoff.reset();
     while (this.pending || this.pendingLevel) {
       try {
         await this.step();
-        delay = this.backoff.initialMs;
+        this.backoff.reset();
       } catch (e) {
         this.fail(e);
         if (this.closing) return;
-        await this.pause(delay);
-        delay = Math.min(delay * 2, this.backoff.maxMs);
+        await this.pause(this.backoff.next());
         if (this.closing) return;
       }
     }
@@ -164,7 +169,7 @@ export class FrameRunner implements BusDisplay {
     this.onGlass = undefined;
     this.pending ??= this.current;
     // The transport already turned bus failures into one-line errors; anything else is reported as it is.
-    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const message = errorMessage(e).split('\n')[0];
     if (message !== this.lost) this.log.warn(`${message}; retrying`);
     this.lost = message;
   }

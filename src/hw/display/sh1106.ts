@@ -1,4 +1,4 @@
-// SH1106 command bytes and init table (SH1106 V2.2 command table; hardware.md 3.2). Page addressing only; the
+// SH1106 command bytes and init table (SH1106 V2.2 command table). Page addressing only; the
 // 128-pixel glass sits in a 132-column RAM.
 import { OLED_COMMANDS } from './oled-commands';
 import type { ControllerTransport } from './transport';

@@ -1,5 +1,5 @@
 // SSD1306 command bytes and init tables (SSD1306 Rev 1.1 §9 command table and the application note's
-// "Software Initialization" flow; per-geometry values from hardware.md 3.1 / luma.oled).
+// "Software Initialization" flow; per-geometry values from SSD1306 datasheet / luma.oled).
 import { OLED_COMMANDS } from './oled-commands';
 import type { ControllerTransport } from './transport';
 import { rowPages, Window, windowBytes } from './oled-pages';
@@ -16,7 +16,7 @@ export const SSD1306 = {
   PAGE_ADDR: 0x22,
 } as const;
 
-/** Multiplex ratio and COM pin configuration per geometry (hardware.md 3.1 "Size settings"). */
+/** Multiplex ratio and COM pin configuration per geometry (SSD1306 datasheet "Size settings"). */
 export const SSD1306_GEOMETRY = {
   '128x64': { multiplex: 0x3f, comPins: 0x12, contrast: 0xcf },
   '128x32': { multiplex: 0x1f, comPins: 0x02, contrast: 0x8f },

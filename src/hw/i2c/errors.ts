@@ -1,6 +1,7 @@
-// The one place where errno from i2c-bus becomes something a user can act on (style.md 1: map errno once, in the
-// transport, with bus and address in the message). Codes from hardware.md 1.5.
+// The one place where errno from i2c-bus becomes something a user can act on (errno is mapped once, in the
+// transport, with bus and address in the message). Codes as i2c-bus 5.2.3 passes them on from the kernel.
 import * as os from 'os';
+import { errorMessage } from '../../lib/error-line';
 
 export type I2cErrorKind = 'no-bus' | 'no-access' | 'no-answer' | 'bus-error' | 'busy' | 'other';
 
@@ -45,7 +46,7 @@ export function toI2cError(err: unknown, bus: number, addr: number, user = curre
     case 'EBUSY':
       return new I2cError('busy', code, `${hex(addr)} on ${dev} is claimed by a kernel driver (EBUSY): remove the dtoverlay that binds it`);
     default: {
-      const text = err instanceof Error ? err.message : String(err);
+      const text = errorMessage(err);
       return new I2cError('other', typeof code === 'string' ? code : 'UNKNOWN', `I2C error at ${hex(addr)} on ${dev}: ${text.split('\n')[0]}`);
     }
   }

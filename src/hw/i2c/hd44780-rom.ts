@@ -1,5 +1,5 @@
 // The HD44780U character generator ROM, code A00 (Japanese standard font), HD44780U datasheet Table 4;
-// hardware.md 3.3. 0x5C is ¥ and 0x7E/0x7F are → and ←, so backslash and tilde do not exist. 0xDF is the
+// HD44780U datasheet. 0x5C is ¥ and 0x7E/0x7F are → and ←, so backslash and tilde do not exist. 0xDF is the
 // semi-voiced mark, a small ring that is the usual degree sign. Codes 0x00-0x07 (mirrored at 0x08-0x0F) are CGRAM.
 
 const KATAKANA = '。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン゛°';

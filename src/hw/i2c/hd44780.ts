@@ -1,5 +1,5 @@
 // HD44780 character LCD behind a PCF8574 backpack, in 4-bit mode (HD44780U datasheet Table 6 and Figure 24;
-// hardware.md 3.3). Each nibble is two expander bytes, E high then E low; the LCD latches on the falling edge.
+// HD44780U datasheet). Each nibble is two expander bytes, E high then E low; the LCD latches on the falling edge.
 // At ~90 µs per I2C byte at 100 kHz, consecutive instructions in one write are already further apart than the
 // 37/41 µs they need, so only clear (≥ 2 ms) and the init steps need real waits.
 import { PARTIAL_CELLS, type CharFrame, type Frame, type Geometry } from '../../panel/frame';
@@ -19,14 +19,14 @@ export const HD44780 = {
   SET_DDRAM: 0x80,
 } as const;
 
-/** DDRAM address of each row's first cell (hardware.md 3.3 table). */
+/** DDRAM address of each row's first cell (HD44780U datasheet table). */
 export const ROW_ADDRESS = { 2: [0x00, 0x40], 4: [0x00, 0x40, 0x14, 0x54] } as const;
 
 /** What ROM A00 cannot show is drawn as this ('?'), like an unknown value elsewhere on the panel. */
 export const PLACEHOLDER = 0x3f;
 export const FULL_BLOCK = 0xff;
 
-/** CGRAM slots 1-4: a cell with 1-4 of its 5 columns lit from the left, all 8 rows (hardware.md 3.3 bar graphs). */
+/** CGRAM slots 1-4: a cell with 1-4 of its 5 columns lit from the left, all 8 rows (HD44780U datasheet bar graphs). */
 export const BAR_GLYPHS: ReadonlyArray<readonly number[]> = [0x10, 0x18, 0x1c, 0x1e].map((row) => new Array(8).fill(row));
 
 /** CGRAM slot 5: the CUT mark, three dots on the baseline row where ROM A00 puts the period's dot. */

@@ -4,7 +4,7 @@ import type { PromisifiedBus } from 'i2c-bus';
 import type { SizeName } from '../../panel/frame';
 import type { Logger } from '../../log';
 import { DISPLAY_KINDS, sizeProblem, type DisplayKindName } from '../display-kinds';
-import { Backoff, FrameRunner, type BusDisplay } from '../display/runner';
+import { FrameRunner, type RetryLimits, type BusDisplay } from '../display/runner';
 import { PIN_MAPS, type PinMap } from './pcf8574';
 import { I2cBusLike, I2cTransport } from './transport';
 
@@ -29,7 +29,7 @@ export interface OpenDisplayOptions {
   logger: Logger;
   /** An opened bus (tests, the emulator); otherwise /dev/i2c-N is opened with i2c-bus, lazily. */
   i2c?: I2cBusLike;
-  backoff?: Backoff;
+  backoff?: RetryLimits;
 }
 
 /** Opens i2c-bus only when first written to, so a missing bus shows as the first write's ENOENT, like i2c-bus. */

@@ -1,4 +1,4 @@
-// How an HD44780 is wired to a PCF8574 backpack: which expander bit drives which LCD pin (hardware.md 3.3).
+// How an HD44780 is wired to a PCF8574 backpack: which expander bit drives which LCD pin (HD44780U datasheet).
 
 export interface PinMap {
   rs: number;

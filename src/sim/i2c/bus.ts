@@ -1,5 +1,5 @@
 // An emulated /dev/i2c-N with i2c-bus's method shapes (its sync `Bus` and its `PromisifiedBus`), a transaction
-// log and fault injection. Behaviour follows i2c-bus@5.2.3 (hardware.md 1.5): the device node is opened lazily per
+// log and fault injection. Behaviour follows the source of i2c-bus@5.2.3: the device node is opened lazily per
 // address (ENOENT/EACCES show on first use, syscall 'open'), i2cWrite/i2cRead are plain write(2)/read(2) with no
 // length limit, block calls cap at 32 bytes, a NACK is EREMOTEIO, and scan ignores every error.
 import { ErrnoError, fsError, SimErrorCode, smbusError } from './errors';
@@ -228,7 +228,7 @@ export class EmulatedI2cBus {
         this.receiveByteSync(a);
         found.push(a);
       } catch {
-        // i2c-bus's scan swallows every error, ENOENT included (hardware.md 1.5).
+        // i2c-bus's scan swallows every error, ENOENT included (i2c-bus 5.2.3 source).
       }
     }
     return found;

@@ -1,5 +1,5 @@
 // An HD44780U behind a PCF8574 backpack, as seen from I2C (HD44780U datasheet: Table 6 instructions, Figure 24
-// "4-bit interface initializing by instruction", Table 4 ROM A00; PCF8574 datasheet §8.1; hardware.md 3.3).
+// "4-bit interface initializing by instruction", Table 4 ROM A00; PCF8574 datasheet §8.1; HD44780U datasheet).
 // Every byte written sets the expander's eight outputs; the LCD latches RS and D4-D7 when E falls. After power-on
 // the controller is in 8-bit mode, so one nibble is one instruction (D0-D3 are not wired on a backpack and read 0).
 // Instructions that arrive while the controller is still busy are lost, as on the chip: the model keeps time
@@ -173,7 +173,7 @@ export class Hd44780Model implements I2cDeviceModel {
     return pos === 0 ? (line ^ 0x40) | 39 : line | (pos - 1);
   }
 
-  /** The cells on the glass; an unlit display shows blank cells (code 0x20). Rows follow hardware.md 3.3. */
+  /** The cells on the glass; an unlit display shows blank cells (code 0x20). Rows follow HD44780U datasheet. */
   cells(): Cell[][] {
     const out: Cell[][] = [];
     for (let r = 0; r < this.rows; r++) {

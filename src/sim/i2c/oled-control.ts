@@ -1,5 +1,5 @@
 // The control byte that starts each I2C message to an SSD1306 or SH1106: Co D/C# 0 0 0 0 0 0
-// (SSD1306 Rev 1.1 §8.1.5.2, SH1106 V2.2 "I2C-bus interface"; hardware.md 3.1).
+// (SSD1306 Rev 1.1 §8.1.5.2, SH1106 V2.2 "I2C-bus interface").
 // Co=0: every remaining byte of the transaction has the same D/C#. Co=1: one byte follows, then another control byte.
 import { statusRead, type OledRegisters } from './oled-glass';
 
@@ -19,7 +19,7 @@ export function feedControlled(bytes: Uint8Array, command: (b: number) => void, 
 
 /**
  * Assembles multi-byte commands. The parameters of a command may arrive in later transactions (oled-i2c-bus sends
- * every command byte as its own write, hardware.md 1.3), so the state lives in the device, not the transaction.
+ * every command byte as its own write, oled-i2c-bus's source), so the state lives in the device, not the transaction.
  */
 export class CommandDecoder {
   private pending: number[] = [];

@@ -2,7 +2,7 @@
 // SH1106 models; the controllers differ in commands and RAM width, not in how rows and columns reach the glass.
 //
 // Rows (SSD1306 Rev 1.1 §10.1.12 display offset, §10.1.6 start line, §10.1.14 COM scan, §10.1.18 + Table 10-3 COM
-// pins; hardware.md 3.1): display line d (0..mux-1) shows RAM row (d + startLine) mod 64 and is driven on COM
+// pins; SSD1306 datasheet): display line d (0..mux-1) shows RAM row (d + startLine) mod 64 and is driven on COM
 // c = (d - offset) mod 64; C8 scans COM[mux-1]..COM0; the COM pins configuration (DA) routes that row signal to a
 // chip pin, sequentially or alternating between the two pin banks, optionally swapping the banks. The module is wired
 // for one configuration (128x64 modules: alternative, 0x12; 128x32: sequential, 0x02) and mounted so that A1 + C8 is

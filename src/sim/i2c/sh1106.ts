@@ -1,4 +1,4 @@
-// SH1106 as seen from I2C (SH1106 V2.2 command table 1-20; hardware.md 3.2): 132x64 RAM, page addressing only,
+// SH1106 as seen from I2C (SH1106 V2.2 command table 1-20): 132x64 RAM, page addressing only,
 // the column counter stops at 131 and never advances the page. Commands it does not have (20/21/22, 8D, scroll) are
 // single bytes it does not recognise; their parameters then arrive as commands of their own, as on the chip
 // (8D 14 sets the upper column nibble, which the next page write overrides).

@@ -1,12 +1,12 @@
 // SSD1306 as seen from I2C (SSD1306 Rev 1.1 §8.1.5 I2C interface, §9 command table, §10.1.3 addressing modes;
-// hardware.md 3.1). The command decoder keeps its state across transactions: oled-i2c-bus sends `[00 81]` then
+// SSD1306 datasheet). The command decoder keeps its state across transactions: oled-i2c-bus sends `[00 81]` then
 // `[00 8F]` and the second byte is still the contrast parameter.
 import type { Bitmap } from '../../panel/frame';
 import type { I2cDeviceModel } from './bus';
 import { brightness, glassBitmap, OledModule, OledRegisters } from './oled-glass';
 import { CommandDecoder, ControlledModel } from './oled-control';
 
-/** Parameter bytes per command, hardware.md 3.1 table (23 fade and D6 zoom from later revisions take one). */
+/** Parameter bytes per command, SSD1306 datasheet table (23 fade and D6 zoom from later revisions take one). */
 export const SSD1306_PARAMS: Readonly<Record<number, number>> = {
   0x20: 1, 0x21: 2, 0x22: 2, 0x23: 1, 0x26: 6, 0x27: 6, 0x29: 5, 0x2a: 5, 0xa3: 2,
   0x81: 1, 0x8d: 1, 0xa8: 1, 0xd3: 1, 0xd5: 1, 0xd6: 1, 0xd9: 1, 0xda: 1, 0xdb: 1,

@@ -1,4 +1,4 @@
-import { Backoff } from '../../src/mesos/backoff';
+import { Backoff } from '../../src/lib/backoff';
 
 /** A random source that replays the given values in order. */
 function replay(...values: number[]): () => number {
