@@ -4,10 +4,12 @@
 // replacements a second) plus one more running task every second, which the overview shows. The daemon runs as a
 // child process; for each source and size it reports CPU seconds per minute, its largest resident memory, the
 // time from a change to the first frame showing it (p50, p99), and the bytes it read from the master per minute.
-// The stream's figures include its /state refresh, measured once and counted at its rate (once a minute). A third
-// run, `idle`, reads /state once and then draws the same frames from it: the daemon's own cost (drawing four frames a
-// second, timers, the runtime), which both sources pay; the sources' costs are compared above it as well.
+// The child runs with the service's environment (systemd/mesos-panel.service). The stream's figures include its
+// /state refresh, measured once and counted at its rate (once a minute). A third run, `idle`, reads /state once and
+// then draws the same frames from it: the daemon's own cost (drawing four frames a second, timers, the runtime),
+// which both sources pay; the sources' costs are compared above it as well.
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ClusterModel, type SimFramework } from '../src/sim/cluster-model';
 import { SimMaster } from '../src/sim/master-http';
@@ -51,6 +53,17 @@ async function cluster(agents: number): Promise<Cluster> {
   return c;
 }
 
+/**
+ * The environment the service gives the daemon (its unit's Environment= lines: the malloc arena and V8 young
+ * generation caps), so the memory measured is the memory the service would use.
+ */
+function serviceEnv(): NodeJS.ProcessEnv {
+  const unit = readFileSync(path.join(__dirname, '../../systemd/mesos-panel.service'), 'utf8');
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const m of unit.matchAll(/^Environment=(\w+)=(.*)$/gm)) env[m[1]] = m[2];
+  return env;
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -58,7 +71,7 @@ function pct(sorted: number[], p: number): number {
 type Mode = 'idle' | 'poll' | 'stream';
 
 async function measure(c: Cluster, mode: Mode): Promise<ScaleReport & { latencies: number[] }> {
-  const child = fork(path.join(__dirname, 'scale-child.js'), [mode, c.master.url], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'scale-child.js'), [mode, c.master.url], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: serviceEnv() });
   try {
     const message = (want: (m: unknown) => boolean) =>
       new Promise<unknown>((resolve, reject) => {
