@@ -1,7 +1,7 @@
 // Child process of bench/daemon.ts: the daemon's loop (state poller, renderer, an I2C display on the emulated
 // bus) against the master named in argv[2], until 100 polls have been answered; then it reports its memory.
 import { DEFAULT_CONFIG } from '../src/config';
-import { Daemon } from '../src/daemon';
+import { Daemon } from '../src/app/daemon';
 import { openDisplay } from '../src/hw/i2c/open';
 import { createLogger } from '../src/log';
 import { StateClient } from '../src/mesos/state-client';

@@ -4,7 +4,7 @@
 // It counts the bytes its HTTP bodies bring in, and on the parent's word reports its CPU time, its largest resident
 // memory, and when each frame showed how many running tasks.
 import { DEFAULT_CONFIG } from '../src/config';
-import { Daemon, type StateSource } from '../src/daemon';
+import { Daemon, type StateSource } from '../src/app/daemon';
 import type { Display } from '../src/hw/display';
 import { createLogger } from '../src/log';
 import { OperatorSource } from '../src/mesos/operator-source';

@@ -11,7 +11,8 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ClusterModel, type SimFramework } from '../src/sim/cluster-model';
+import { ClusterModel } from '../src/sim/cluster-model';
+import { type SimFramework } from '../src/sim/cluster-entities';
 import { SimMaster } from '../src/sim/master-http';
 import { OperatorApi } from '../src/sim/operator-api';
 import { seededRng, systemClock } from '../src/sim/random';

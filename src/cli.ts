@@ -2,7 +2,8 @@
 // The entry: parse the command line, run one command, and end with a clear exit code:
 // 0 ok, 1 runtime failure, 2 bad usage or config. Errors are one line; stack traces never reach the user.
 import { Command, CommanderError } from 'commander';
-import { loadConfig, type Config } from './config';
+import { type Config } from './config';
+import { loadConfig } from './config-load';
 import { exitCodeOf, messageOf } from './cli-errors';
 import { createLogger } from './log';
 import type { CommandContext } from './commands/context';

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { guardProcess } from '../../src/commands/run';
 import { DEFAULT_CONFIG } from '../../src/config';
-import { Daemon } from '../../src/daemon';
+import { Daemon } from '../../src/app/daemon';
 import { openButton } from '../../src/hw/button/select';
 import { openDisplay } from '../../src/hw/i2c/open';
 import { createLogger } from '../../src/log';

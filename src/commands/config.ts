@@ -2,7 +2,8 @@
 // (default, the file, a MESOS_PANEL_ variable, the command line), and `config --check FILE` to validate a file
 // before it is installed.
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_FILE, leaves, loadLayers, originOf, readConfigFile, resolveWithOrigins, type Config } from '../config';
+import { DEFAULT_CONFIG_FILE, leaves, originOf, resolveWithOrigins, type Config } from '../config';
+import { loadLayers, readConfigFile } from '../config-load';
 import type { CommandContext } from './context';
 
 /** A master URL with its password replaced: the effective config is for reading and pasting, not for secrets. */

@@ -9,8 +9,8 @@ import { createLogger } from '../log';
 import { geometryOf, SIZES, type SizeName } from '../panel/frame';
 import { startSimCluster } from '../sim';
 import type { CommandContext } from './context';
-import { startPanel, type PanelHost } from './panel-host';
-import { startPi } from './pi';
+import { startPanel, type PanelHost } from '../app/panel-host';
+import { startPi } from '../app/pi-host';
 import { intOption, sizeOption } from './options';
 
 const KEYS = 'keys: n or space = next screen, s = start π, r = reset π, q = quit';

@@ -2,7 +2,7 @@
 // estimate's certified digits so far and the ETA, redrawn in place on stderr. A pipe, a file or the journal gets
 // none: it would fill with one copy per redraw.
 import type { Logger } from '../log';
-import type { PiView } from '../panel/model';
+import type { PiView } from '../pi/view';
 import { duration, fraction, percent, rate, si } from '../panel/format';
 
 export interface ProgressStream {

@@ -1,102 +1,17 @@
-// The π framework from a resolved config: the executor file server plus the PiService, as one PiController
-// for the daemon (startPi), and the headless `mesos-panel pi` command that runs one job to the end and
+// The headless `mesos-panel pi` command: runs one job to the end on the π framework (src/app/pi-host.ts) and
 // prints the result (issue 3, "Panel and CLI").
 import type { Command } from 'commander';
 import { UsageError } from '../cli-errors';
-import type { Config } from '../config';
-import { masterAccess } from '../master-access';
-import type { PiController } from '../daemon';
-import type { Logger } from '../log';
-import type { PiView } from '../panel/model';
 import { type Certified } from '../pi/digits';
 import { scaledToDecimal, scaledToFixed } from '../pi/exact';
-import { executorBundle, type ExecutorBundle } from '../pi/executor-bundle';
-import { ExecutorServer } from '../pi/executor-server';
+import type { ExecutorBundle } from '../pi/executor-bundle';
 import { KERNEL_NAMES, type KernelName } from '../pi/kernel';
 import { MAX_JOB_TERMS, MIN_JOB_TERMS } from '../pi/ledger';
-import { PiService, type PiServiceOptions } from '../pi/service';
+import type { PiService } from '../pi/service';
+import { startPi, type PiHost } from '../app/pi-host';
 import type { CommandContext } from './context';
 import { intOption, masterOption } from './options';
 import { ProgressLine, type ProgressStream, wantsProgress } from './pi-progress';
-
-export interface StartPiOptions {
-  config: Config;
-  log: Logger;
-  /** Overrides for the one-shot command; the daemon takes everything from the config. */
-  masters?: string[];
-  terms?: number;
-  kernel?: KernelName;
-  httpPort?: number;
-  /** A one-shot framework: no saved id, a short failover timeout, torn down at the end. */
-  oneShot?: boolean;
-  /** The executor to serve; by default bundled from the compiled executor next to the running code. */
-  bundle?: ExecutorBundle;
-  onDone?: () => void;
-}
-
-/** The running π framework: what the daemon's panel drives, plus the service for the CLI. */
-export interface PiHost extends PiController {
-  readonly service: PiService;
-  readonly files: ExecutorServer;
-}
-
-// Long enough to ride out a network blip, short enough that Mesos cleans up after a killed CLI run.
-const ONE_SHOT_FAILOVER_SECONDS = 120;
-
-export async function startPi(o: StartPiOptions): Promise<PiHost> {
-  const { config, log } = o;
-  const c = config.pi;
-  const bundle = o.bundle ?? executorBundle();
-  // Read before the server starts, so a bad credentials or CA file leaves nothing listening behind it.
-  const access = masterAccess(config);
-  const files = await ExecutorServer.start({
-    bundle,
-    bind: config.http.bind,
-    // A one-shot job runs beside the daemon, which holds http.port: it takes any free port, and the agents
-    // fetch from whatever URL it advertises.
-    port: o.httpPort ?? (o.oneShot ? 0 : config.http.port),
-    advertiseHost: config.http.advertiseHost,
-    logger: log.child('executor-server'),
-  });
-  const options: PiServiceOptions = {
-    masters: o.masters ?? config.masters,
-    ...access,
-    framework: {
-      user: c.user,
-      name: o.oneShot ? `${c.frameworkName} (cli)` : c.frameworkName,
-      role: c.role,
-      failoverTimeoutSeconds: o.oneShot ? ONE_SHOT_FAILOVER_SECONDS : c.failoverTimeoutSeconds,
-      hostname: config.http.advertiseHost ?? undefined,
-    },
-    job: { terms: o.terms ?? c.terms, kernel: o.kernel ?? c.kernel, corrections: c.corrections },
-    resources: { taskCpus: c.taskCpus, taskMemMb: c.taskMemMb, executorCpus: c.executorCpus, executorMemMb: c.executorMemMb },
-    executor: { mode: c.executorMode, nodePath: c.nodePath, url: files.url, sha256: bundle.sha256 },
-    refuseSeconds: c.refuseSeconds,
-    logger: log.child('pi'),
-    stateDir: o.oneShot ? null : config.stateDir,
-    onDone: o.onDone,
-  };
-  let service: PiService;
-  try {
-    service = new PiService(options);
-  } catch (err) {
-    await files.close();
-    throw err;
-  }
-  await service.open();
-  if (c.autoStart && !o.oneShot) service.start();
-  return {
-    service,
-    files,
-    view: (now: number): PiView => service.view(now),
-    start: () => service.start(),
-    reset: () => service.reset(),
-    stop: async () => {
-      await (o.oneShot ? service.teardown() : service.stop());
-      await files.close();
-    },
-  };
-}
 
 /**
  * The two estimates have one name each, here, in the log, on the screens and in the README: `raw`, the certified

@@ -5,9 +5,9 @@ import { SystemdNotifier } from '../hw/notify';
 import { stopReason } from '../hw/system-state';
 import { createLogger, type Logger } from '../log';
 import { intOption } from './options';
-import { startPi } from './pi';
+import { startPi } from '../app/pi-host';
 import type { CommandContext } from './context';
-import { startPanel, type PanelHost } from './panel-host';
+import { startPanel, type PanelHost } from '../app/panel-host';
 import { ALL_DISPLAY_KINDS, orList } from '../hw/display-kinds';
 
 /**

@@ -1,16 +1,12 @@
-// Where a command gets its snapshot: a one-shot command (status, render) from --master, --state-file or else the
-// configured masters, as run, pi and doctor use them; the running panel from a source that keeps it current.
+// Where a one-shot command (status, render) gets its snapshot: from --master, --state-file or else the
+// configured masters, as run, pi and doctor use them.
 import * as fs from 'node:fs';
 import type { Config } from '../config';
 import { masterAccess } from '../master-access';
 import { UsageError } from '../cli-errors';
-import type { Logger } from '../log';
 import { parseJsonBody } from '../mesos/http';
-import { OperatorSource } from '../mesos/operator-source';
 import type { ClusterSnapshot } from '../mesos/snapshot';
 import { StateClient } from '../mesos/state-client';
-import { StatePoller } from '../mesos/state-poller';
-import type { StateSource } from '../daemon';
 import { parseState, StateFormatError } from '../mesos/state-parse';
 import { masterOption } from './options';
 
@@ -63,34 +59,4 @@ export async function loadSnapshot(opts: SnapshotSourceOptions, config: Config):
   const client = new StateClient({ masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...masterAccess(config) });
   const result = await client.fetchState();
   return { snapshot: result.snapshot, from: result.master };
-}
-
-/**
- * The running panel's state source, as config.stateSource says: the master's operator event stream (`auto` falls
- * back to polling where the master cannot serve it) or polling /state.
- */
-export function liveStateSource(config: Config, logger: Logger): StateSource {
-  const access = masterAccess(config);
-  if (config.stateSource === 'poll') {
-    const source = new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access });
-    const poller = new StatePoller({ source, logger }, { intervalMs: config.pollIntervalMs });
-    return {
-      start: () => poller.start(),
-      stop: () => poller.stop(),
-      current: () => {
-        const view = poller.current();
-        return { ...view, status: { ...view.status, via: 'poll' } };
-      },
-    };
-  }
-  return new OperatorSource({
-    masters: config.masters,
-    mode: config.stateSource,
-    timeoutMs: config.requestTimeoutMs,
-    maxStateBytes: config.maxStateBytes,
-    refreshMs: config.stateRefreshSeconds * 1000,
-    pollIntervalMs: config.pollIntervalMs,
-    logger,
-    ...access,
-  });
 }

@@ -10,7 +10,7 @@
 // (no heartbeats, and events dropped: MESOS-8469), one that answers SUBSCRIBE with an error (404 before 1.0, 4xx),
 // or one whose SUBSCRIBED announces no heartbeat. `stream` never falls back; it keeps retrying.
 import type { Logger } from '../log';
-import type { SourceStatus } from '../panel/model';
+import type { SourceStatus } from './source-status';
 import { Backoff } from './backoff';
 import type { Credentials } from './http';
 import { type DecodedOperatorEvent, type OperatorEvent, decodeOperatorEvent } from './operator-events';

@@ -11,38 +11,12 @@
 
 import type { Logger } from '../log';
 import { Backoff } from './backoff';
-import { Deadline, HttpError, type Credentials, discardBody, errorDetail, networkError, resolveLocation, send, statusError } from './http';
+import { Deadline, type Credentials, discardBody, errorDetail, networkError, resolveLocation, send, statusError } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
 import { RepeatLog } from './repeat-log';
 import { type FrameworkOptions, type SchedulerCall, subscribe } from './scheduler-calls';
 import { EventError, type SchedulerEvent, decodeSchedulerEvent } from './scheduler-events';
-
-export type SchedulerErrorKind = 'temporary' | 'subscription-lost' | 'fatal' | 'not-subscribed';
-
-/** A failed call or subscription, classified once at the HTTP edge. The message is one line. */
-export class SchedulerError extends Error {
-  override readonly name = 'SchedulerError';
-  constructor(
-    readonly kind: SchedulerErrorKind,
-    message: string,
-    readonly status: number | null = null,
-  ) {
-    super(message);
-  }
-}
-
-export type ConnectionPhase = 'stopped' | 'connecting' | 'subscribed' | 'waiting';
-
-export interface ConnectionState {
-  phase: ConnectionPhase;
-  /** The scheduler endpoint of the current or last subscription. */
-  master?: string;
-  frameworkId?: string;
-  /** Why the last subscription or attempt ended, in words. */
-  lastError?: string;
-  /** Failed attempts since the last SUBSCRIBED. */
-  failures: number;
-}
+import { type ConnectionPhase, type ConnectionState, SchedulerError, asSchedulerError } from './scheduler-state';
 
 export interface SchedulerClientOptions {
   /** Master base URLs, e.g. http://10.0.0.2:5050; tried in turn. */
@@ -408,12 +382,6 @@ function endpointOf(url: string): string {
   const u = new URL(url);
   if (u.pathname === '/' || u.pathname === '') u.pathname = API_PATH;
   return u.toString();
-}
-
-function asSchedulerError(err: unknown, url: string, deadline: Deadline): SchedulerError {
-  if (err instanceof SchedulerError) return err;
-  const e = err instanceof HttpError ? err : networkError(err, url, deadline);
-  return new SchedulerError(e.temporary ? 'temporary' : 'fatal', e.message, e.status);
 }
 
 function errorText(err: unknown): string {

@@ -4,7 +4,7 @@
 // recovering master, short enough that the panel notices a failover within half a minute), and keeps the last
 // snapshot so the panel can show its age. Logs only on edges: master found, lost, back, leader changed.
 import type { Logger } from '../log';
-import type { SourceStatus } from '../panel/model';
+import type { SourceStatus } from './source-status';
 import { Backoff } from './backoff';
 import type { ClusterSnapshot } from './snapshot';
 import type { StateResult } from './state-client';

@@ -1,6 +1,8 @@
 // Burn-in and power policy as a pure function of time: OLEDs swim a few pixels every minute (as PiKVM's
 // kvmd-oled does), dim and then blank when nothing worth seeing changes and nobody presses the button, and may
 // sleep through night hours; LCDs only switch their backlight off. A button press always wakes the glass.
+import type { CycleEntry } from './cycle';
+import type { PanelModel } from './model';
 import { SHIFT_MARGIN } from './render';
 
 export type PowerLevel = 'normal' | 'dim' | 'off';
@@ -27,6 +29,34 @@ export const DEFAULT_POWER_POLICY: PowerPolicy = {
   nightHours: null,
   nightWakeMs: 60_000,
 };
+
+/** The burn-in settings as the config holds them (burnIn), in minutes and seconds. */
+export interface BurnInSettings {
+  shiftEverySeconds: number;
+  /** 0 = never. */
+  dimAfterMinutes: number;
+  /** 0 = never. */
+  blankAfterMinutes: number;
+  nightHours: string | null;
+}
+
+/** The policy for a display of this kind, from the configured burn-in settings. */
+export function powerPolicy(b: BurnInSettings, kind: PowerPolicy['kind']): PowerPolicy {
+  return {
+    kind,
+    shiftEveryMs: b.shiftEverySeconds * 1000,
+    dimAfterMs: b.dimAfterMinutes > 0 ? b.dimAfterMinutes * 60_000 : null,
+    offAfterMs: b.blankAfterMinutes > 0 ? b.blankAfterMinutes * 60_000 : null,
+    nightHours: b.nightHours,
+    nightWakeMs: 5 * 60_000,
+  };
+}
+
+/** What counts as a change worth waking the glass for: the master coming or going, agents, π digits. */
+export function changeSignature(model: PanelModel, entry: CycleEntry): string {
+  const s = model.snapshot;
+  return [entry.screen, model.source.ok, s?.leader, s?.agents.active, s?.agents.inactive, model.pi?.state, model.pi?.correctedDigits].join('|');
+}
 
 export interface PowerInput {
   now: number;

@@ -12,6 +12,15 @@ import { pagesOf, type ScreenName } from './render';
 export type Slot = 'main' | 'agents' | 'frameworks' | 'pi' | 'host' | 'attention';
 export const SLOTS: readonly Slot[] = ['main', 'agents', 'frameworks', 'pi', 'host', 'attention'];
 
+/** The slot each screen a user can enable (config screens.enabled) fills; overview stands for the whole main slot. */
+export const SLOT_OF_SCREEN = {
+  overview: 'main',
+  agents: 'agents',
+  frameworks: 'frameworks',
+  pi: 'pi',
+  host: 'host',
+} as const satisfies Record<string, Slot>;
+
 export interface CycleEntry {
   slot: Slot;
   screen: ScreenName;

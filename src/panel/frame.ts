@@ -38,3 +38,14 @@ export function geometryOf(size: SizeName): Geometry {
   const [a, b] = size.split('x').map(Number);
   return a > 40 ? { kind: 'pixels', width: a, height: b } : { kind: 'chars', cols: a, rows: b };
 }
+
+/** A Buffer over the same memory: Buffer.from(typedArray) would copy both frames on every tick. */
+const viewOf = (p: Uint8Array): Buffer => Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+
+/** Whether b shows exactly what a shows, so the display need not be written again. */
+export function sameFrame(a: Frame | null, b: Frame): boolean {
+  if (!a || a.kind !== b.kind) return false;
+  if (a.kind === 'chars' && b.kind === 'chars') return a.grid.lines.join('\n') === b.grid.lines.join('\n');
+  if (a.kind === 'pixels' && b.kind === 'pixels') return viewOf(a.bitmap.pixels).equals(viewOf(b.bitmap.pixels));
+  return false;
+}

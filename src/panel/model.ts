@@ -2,23 +2,8 @@
 // Screens are pure functions of this model; they never do I/O and never see where data came from.
 import type { ClusterSnapshot } from '../mesos/snapshot';
 import type { Notice } from './attention';
-
-export interface SourceStatus {
-  /** The master URL last tried or last answering. */
-  master: string;
-  /** Whether the last poll succeeded. */
-  ok: boolean;
-  /** ms since epoch of the first failure in the current outage, or null while ok. */
-  downSince: number | null;
-  /** The last error, in words, one line. */
-  lastError: string | null;
-  /** How the snapshot arrives: the master's operator event stream, or polling /state (absent: polling). */
-  via?: 'stream' | 'poll';
-  /** When the leading master started (ms since epoch), where the source knows it. */
-  masterStartedAt?: number | null;
-  /** Tasks that ended, by terminal state, since the source started, where the source counts them (the stream). */
-  taskEnds?: Readonly<Record<string, number>>;
-}
+import type { PiView } from '../pi/view';
+import type { SourceStatus } from '../mesos/source-status';
 
 export interface HostInfo {
   hostname: string;
@@ -27,24 +12,6 @@ export interface HostInfo {
   load1: number;
   /** °C, or null where /sys/class/thermal has no zone. */
   temperatureC: number | null;
-}
-
-/** The π job as the screens show it; produced by src/pi, display-ready. */
-export interface PiView {
-  state: 'idle' | 'running' | 'done' | 'error';
-  /** Why the framework cannot subscribe or the job cannot run, in words, or null. */
-  problem: string | null;
-  termsDone: number;
-  termsTotal: number;
-  /** Certified digits of the raw sum S_N, e.g. "3.14159", or "" when none are certified yet. */
-  rawDigits: string;
-  /** Certified digits of the Euler-corrected estimate. */
-  correctedDigits: string;
-  termsPerSecond: number;
-  tasks: { running: number; finished: number; failed: number };
-  elapsedSeconds: number;
-  /** null when unknown. */
-  etaSeconds: number | null;
 }
 
 /** Transient interface state driven by the button. */

@@ -1,7 +1,7 @@
 // What the panel says when the π job cannot run: the master cannot be subscribed to, or chunks wait and nothing
 // runs for IDLE_PROBLEM_MS (no offers at all, offers too small, or every agent that offers failed a chunk).
 // A function of the service's state, so the words are tested without timers.
-import type { ConnectionState } from '../mesos/scheduler-client';
+import type { ConnectionState } from '../mesos/scheduler-state';
 import type { Ledger } from './ledger';
 import type { TaskResources } from './offers';
 

@@ -1,16 +1,16 @@
 // The π framework as the daemon runs it (issue 3): one SchedulerClient subscription, the job ledger, and
 // the rules that join them (reference/mesos.md b.5–b.8). Offers become chunk launches (offers.ts), updates
 // go to the ledger and are acknowledged only after it took them, and the framework id survives restarts
-// (framework-store.ts), so a restart is a failover and running tasks still report.
+// (framework-link.ts), so a restart is a failover and running tasks still report.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log';
 import type { Credentials } from '../mesos/http';
-import { type SchedulerCall, acknowledge, accept, decline, kill, reconcile, revive, suppress, teardown } from '../mesos/scheduler-calls';
-import { SchedulerClient, SchedulerError, type ConnectionState } from '../mesos/scheduler-client';
+import { acknowledge, accept, decline, kill, reconcile, revive, suppress } from '../mesos/scheduler-calls';
+import type { ConnectionState } from '../mesos/scheduler-state';
 import { describeWaitStatus, exitCode, type Offer, type SchedulerEvent, type TaskStatus } from '../mesos/scheduler-events';
-import type { PiView } from '../panel/model';
+import type { PiView } from './view';
 import type { Certified } from './digits';
-import { FrameworkStore } from './framework-store';
+import { FrameworkLink } from './framework-link';
 import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
@@ -52,51 +52,26 @@ export interface PiServiceOptions {
 export class PiService {
   private readonly log: Logger;
   private readonly now: () => number;
-  private readonly client: SchedulerClient;
-  private readonly store: FrameworkStore | null;
+  private readonly link: FrameworkLink;
   private readonly persistence: JobPersistence | null;
   private readonly reconciler: Reconciler;
   private ledger: Ledger | null = null;
-  private frameworkId: string | undefined;
   private suppressed = false;
   private subscribedAt = 0;
   private lastOfferAt = 0;
   /** When a job last started or launched a task. */
   private lastLaunchAt = 0;
   private readonly smallOffers: SmallOffers;
-  private implicitTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** Our own TEARDOWN, under way or done: the master's refusals that follow it are expected, not warnings. */
-  private retirement: Promise<void> | null = null;
   private readonly failures: FailureWatch;
 
   constructor(private readonly o: PiServiceOptions) {
     this.log = o.logger;
     this.now = o.now ?? Date.now;
-    this.store = o.stateDir ? new FrameworkStore(o.stateDir, o.logger) : null;
+    this.link = new FrameworkLink({ ...o, onEvent: (e) => this.onEvent(e) });
     this.smallOffers = new SmallOffers(o.executor, o.resources, IDLE_PROBLEM_MS);
     this.persistence = o.stateDir ? new JobPersistence(o.stateDir, () => this.ledger, o.logger) : null;
-    const saved = this.store?.load() ?? null;
-    if (saved) this.log.info(`re-subscribing as framework ${saved.frameworkId} (saved ${saved.savedAt})`);
-    this.frameworkId = saved?.frameworkId;
     const f = o.framework;
-    this.client = new SchedulerClient({
-      masters: o.masters,
-      credentials: o.credentials,
-      ca: o.ca,
-      logger: o.logger.child('scheduler'),
-      framework: {
-        user: f.user,
-        name: f.name,
-        roles: [f.role],
-        hostname: f.hostname,
-        failoverTimeoutSeconds: f.failoverTimeoutSeconds,
-        checkpoint: true,
-        frameworkId: saved?.frameworkId,
-      },
-      onEvent: (e) => this.onEvent(e),
-      ...o.client,
-    });
     this.failures = new FailureWatch({
       settings: { nodePath: o.executor.nodePath, user: f.user, executorUrl: o.executor.url },
       logger: o.logger,
@@ -105,7 +80,7 @@ export class PiService {
       ca: o.ca,
       onPause: (p) => this.log.warn(`${p.line}; a long press resumes the job, and so does a task that succeeds`),
     });
-    this.reconciler = new Reconciler((tasks) => this.call((fid) => reconcile(fid, tasks)), () => this.ledger?.launchedTasks() ?? []);
+    this.reconciler = new Reconciler((tasks) => this.link.call((fid) => reconcile(fid, tasks)), () => this.ledger?.launchedTasks() ?? []);
   }
 
   /**
@@ -122,49 +97,19 @@ export class PiService {
     this.subscribe();
   }
 
-  /** Subscribes (after our own teardown, if one is under way, has ended), with the periodic reconciliation. */
+  /** Subscribes while the job has work left (the link waits for our own teardown to end first). */
   private subscribe(): void {
-    const begin = () => {
-      if (this.stopped || !this.ledger || this.ledger.isDone()) return;
-      this.retirement = null;
-      this.client.start();
-      if (this.implicitTimer) return;
-      this.implicitTimer = setInterval(() => this.call((fid) => reconcile(fid, [])), this.o.implicitReconcileMs ?? 15 * 60_000);
-      this.implicitTimer.unref();
-    };
-    if (this.retirement) void this.retirement.then(begin);
-    else begin();
+    this.link.subscribe(() => !this.stopped && this.ledger !== null && !this.ledger.isDone());
   }
 
-  /**
-   * Removes our framework from the master (TEARDOWN kills whatever of ours still runs) and unsubscribes: a job
-   * that ended stays ended, and an idle panel is not a framework. The next job subscribes as a new one.
-   */
+  /** Removes the framework from the master (framework-link.ts), and with it the reconciliation of this job. */
   private retire(): Promise<void> {
-    if (this.retirement) return this.retirement;
-    // Without a subscription no TEARDOWN can be sent: the id is kept, so the next job fails over to the same
-    // framework and kills whatever of the old job still runs (an update for a task no job knows).
-    const fid = this.client.state.phase === 'subscribed' ? this.frameworkId : undefined;
-    if (!fid && this.frameworkId) {
-      const then = this.store ? 'the next job takes it over' : 'Mesos removes it after its failover timeout';
-      this.log.info(`framework ${this.frameworkId} stays registered while no master answers; ${then}`);
-    }
-    clearInterval(this.implicitTimer);
-    this.implicitTimer = undefined;
-    this.reconciler.stop();
-    if (fid) {
-      this.frameworkId = undefined;
-      this.store?.clear();
-    }
-    const removed = fid
-      ? this.client.teardown(teardown(fid)).catch((err: Error) => this.log.warn(`TEARDOWN failed: ${err.message}`))
-      : this.client.stop();
-    this.retirement = removed.then(() => this.log.debug(fid ? `framework ${fid} torn down` : 'unsubscribed'));
-    return this.retirement;
+    if (!this.link.retiring) this.reconciler.stop();
+    return this.link.retire();
   }
 
   get connection(): ConnectionState {
-    return this.client.state;
+    return this.link.state;
   }
 
   /** The ledger of the current job, for the CLI's summary; null when idle. */
@@ -199,9 +144,9 @@ export class PiService {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.implicitTimer);
+    this.link.stopReconciling();
     this.reconciler.stop();
-    await this.client.stop();
+    await this.link.stop();
     await this.persistence?.flush();
     // Updates not acknowledged are resent by the agents to the next subscriber.
     this.persistence?.dropHeld();
@@ -230,7 +175,7 @@ export class PiService {
 
   private problem(now: number): string | null {
     const { ledger, subscribedAt, lastLaunchAt, lastOfferAt } = this;
-    return idleProblem({ connection: this.client.state, ledger, subscribedAt, lastLaunchAt, lastOfferAt, resources: this.o.resources, role: this.o.framework.role }, now);
+    return idleProblem({ connection: this.link.state, ledger, subscribedAt, lastLaunchAt, lastOfferAt, resources: this.o.resources, role: this.o.framework.role }, now);
   }
 
   private onEvent(e: SchedulerEvent): void {
@@ -271,17 +216,14 @@ export class PiService {
   }
 
   private onSubscribed(fid: string): void {
-    if (this.frameworkId !== undefined && this.frameworkId !== fid) {
+    if (this.link.id !== undefined && this.link.id !== fid) {
       // A new id: no task of the old one will report to us again.
       const n = this.ledger?.requeueAllLaunched() ?? 0;
       this.persistence?.changed();
-      this.log.warn(`subscribed as a new framework ${fid} (was ${this.frameworkId}); ${n} running chunks wait again`);
+      this.log.warn(`subscribed as a new framework ${fid} (was ${this.link.id}); ${n} running chunks wait again`);
     }
-    this.frameworkId = fid;
+    this.link.subscribed(fid);
     this.subscribedAt = this.now();
-    this.store?.save(fid, this.o.masters).catch((err: Error) => {
-      this.log.error(`cannot save the framework id in ${this.o.stateDir}: ${err.message}; a restart will start a new framework`);
-    });
     // The master forgets suppression and filters across a resubscribe; say again what we want.
     this.suppressed = false;
     this.syncOffers(true);
@@ -289,13 +231,12 @@ export class PiService {
   }
 
   private onError(message: string): void {
-    if (this.retirement || !/framework has been removed/i.test(message)) return;
+    if (this.link.retiring || !/framework has been removed/i.test(message)) return;
     // The id is retired (failover timeout passed, or torn down): start fresh, re-queue what had no result.
     const n = this.ledger?.requeueAllLaunched() ?? 0;
     this.persistence?.changed();
-    this.log.warn(`framework ${this.frameworkId} was removed by the master; subscribing anew, ${n} chunks re-queued`);
-    this.frameworkId = undefined;
-    this.store?.clear();
+    this.log.warn(`framework ${this.link.id} was removed by the master; subscribing anew, ${n} chunks re-queued`);
+    this.link.removed();
     this.reconciler.stop();
   }
 
@@ -310,14 +251,14 @@ export class PiService {
     if (tasks.length === 0) {
       const small = l && waiting ? this.smallOffers.declined(offer, l.jobId, l.launchedTasks().some((t) => t.agentId === offer.agent_id.value), this.now()) : null;
       if (small) this.log.info(small);
-      this.call((fid) => decline(fid, [offer.id.value], this.o.refuseSeconds));
+      this.link.call((fid) => decline(fid, [offer.id.value], this.o.refuseSeconds));
       this.syncOffers(false);
       return;
     }
     this.lastLaunchAt = this.now();
     this.log.debug(`offer ${offer.id.value} on ${offer.hostname}: launching ${tasks.map((t) => t.task_id.value).join(', ')}`);
     const launch = () =>
-      this.call(
+      this.link.call(
         (fid) => accept(fid, [offer.id.value], tasks, this.o.refuseSeconds),
         () => {
           // The launch never reached the master: the chunks wait again, with no failure counted.
@@ -344,7 +285,7 @@ export class PiService {
       case 'finished':
         this.log.debug(`task ${taskId}: [${outcome.start},${outcome.end}) done`);
         this.failures.succeeded(s.agent_id?.value);
-        if (outcome.supersededTaskId) this.call((fid) => kill(fid, outcome.supersededTaskId!));
+        if (outcome.supersededTaskId) this.link.call((fid) => kill(fid, outcome.supersededTaskId!));
         if (l?.isDone()) this.onJobDone(l);
         // The task's resources are free again (Master::updateTask recovered them before forwarding this); a
         // REVIVE has the allocator offer them now (reviveOffers runs generateOffers) instead of at the next
@@ -355,13 +296,13 @@ export class PiService {
         if (outcome.avoids) {
           this.log.warn(`task ${taskId}: ${outcome.reason}; the chunk failed ${l!.options.maxFailuresPerAgent} times on agent ${outcome.avoids} and will not run there again`);
         } else this.log.info(`task ${taskId}: ${outcome.reason}; the chunk waits again`);
-        this.failures.failed(s, this.frameworkId, this.now);
+        this.failures.failed(s, this.link.id, this.now);
         this.syncOffers(true);
         break;
       case 'invalid':
       case 'mismatch':
         this.log.warn(outcome.message);
-        if (outcome.kind === 'invalid') this.failures.failed(s, this.frameworkId, this.now, { kind: 'kernel', message: outcome.message });
+        if (outcome.kind === 'invalid') this.failures.failed(s, this.link.id, this.now, { kind: 'kernel', message: outcome.message });
         this.syncOffers(outcome.kind === 'invalid');
         break;
       case 'unknown':
@@ -369,7 +310,7 @@ export class PiService {
         // Not (or no longer) ours to run: a task of an old job, or a relaunched chunk's first copy.
         if (!TERMINAL.has(s.state)) {
           this.log.info(`task ${taskId} is ${s.state} but ${outcome.kind === 'unknown' ? outcome.message : 'its chunk is elsewhere'}; killing it`);
-          this.call((fid) => kill(fid, taskId, s.agent_id?.value));
+          this.link.call((fid) => kill(fid, taskId, s.agent_id?.value));
         }
         break;
       case 'duplicate':
@@ -381,7 +322,7 @@ export class PiService {
     // result is acknowledged once it is on disk: Mesos never resends an acknowledged update.
     if (s.uuid !== undefined && s.agent_id) {
       const agentId = s.agent_id.value;
-      const ack = () => this.call((fid) => acknowledge(fid, agentId, taskId, s.uuid!));
+      const ack = () => this.link.call((fid) => acknowledge(fid, agentId, taskId, s.uuid!));
       if (this.persistence && s.state === 'TASK_FINISHED') this.persistence.afterSave(ack);
       else ack();
     }
@@ -404,28 +345,11 @@ export class PiService {
     const roles = [this.o.framework.role];
     if (want && (reviveNow || this.suppressed)) {
       this.suppressed = false;
-      this.call((fid) => revive(fid, roles));
+      this.link.call((fid) => revive(fid, roles));
     } else if (!want && !this.suppressed) {
       this.suppressed = true;
-      this.call((fid) => suppress(fid, roles));
+      this.link.call((fid) => suppress(fid, roles));
     }
-  }
-
-  /** Sends a call built for the current framework id; a failure is logged, and `failed` runs if given. */
-  private call(build: (frameworkId: string) => SchedulerCall, failed?: () => void): void {
-    const fid = this.frameworkId;
-    if (!fid || this.retirement || this.client.state.phase !== 'subscribed') {
-      failed?.();
-      return;
-    }
-    const c = build(fid);
-    this.client.send(c).catch((err: unknown) => {
-      // After our own TEARDOWN the master no longer knows the framework (400 "Framework cannot be found").
-      const quiet = (err instanceof SchedulerError && err.kind === 'not-subscribed') || this.retirement !== null;
-      if (!quiet) this.log.warn(`${c.type} failed: ${(err as Error).message}`);
-      else if (this.retirement) this.log.debug(`${c.type} after our teardown: ${(err as Error).message}`);
-      failed?.();
-    });
   }
 }
 

@@ -1,9 +1,26 @@
-// The π job as the screens show it (PiView in src/panel/model.ts), as a pure function of the ledger.
+// The π job as the screens show it (PiView), as a pure function of the ledger.
 // Digits are certified on the longest finished prefix [0, M), whose sum is exactly S_M, so the display
 // converges while the job runs; they are recomputed only when that prefix grows.
-import type { PiView } from '../panel/model';
 import { certifiedDigits, DEFAULT_CORRECTIONS, type Certified } from './digits';
 import type { Ledger } from './ledger';
+
+/** The π job as the screens show it; display-ready. */
+export interface PiView {
+  state: 'idle' | 'running' | 'done' | 'error';
+  /** Why the framework cannot subscribe or the job cannot run, in words, or null. */
+  problem: string | null;
+  termsDone: number;
+  termsTotal: number;
+  /** Certified digits of the raw sum S_N, e.g. "3.14159", or "" when none are certified yet. */
+  rawDigits: string;
+  /** Certified digits of the Euler-corrected estimate. */
+  correctedDigits: string;
+  termsPerSecond: number;
+  tasks: { running: number; finished: number; failed: number };
+  elapsedSeconds: number;
+  /** null when unknown. */
+  etaSeconds: number | null;
+}
 
 export interface PiViewExtra {
   /** Why the framework cannot subscribe or the job cannot run, or null. */

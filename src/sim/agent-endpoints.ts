@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { open, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import type { SimFramework } from './cluster-model';
+import type { SimFramework } from './cluster-entities';
 import { answer, type Json } from './http-call';
 import type { TaskStatusJson } from './status-updates';
 import { randomUuidBytes } from './uuid-bytes';

@@ -1,13 +1,13 @@
 // A simulated Mesos agent: its own HTTP server on loopback with the v1 executor API, real executor processes
 // (fetched, spawned and watched as src/slave/slave.cpp does), and the status update manager between the
 // executors and the master.
-import type { ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { ClusterModel, SimFramework } from './cluster-model';
-import { TERMINAL_STATES } from './cluster-model';
+import type { ClusterModel } from './cluster-model';
+import type { SimFramework } from './cluster-entities';
+import { TERMINAL_STATES } from './cluster-entities';
 import { noSuchUserStatus, type SandboxEntry, serveReadOnly } from './agent-endpoints';
 import { handleExecutorCall } from './executor-api';
 import { type CommandJson, graceDuration, spawnExecutor, waitStatus } from './executor-launch';
@@ -17,6 +17,7 @@ import { recordioFrame } from './recordio-writer';
 import { toProtoList } from './resources';
 import { StatusUpdateManager, type TaskStatusJson } from './status-updates';
 import { randomUuidBytes } from './uuid-bytes';
+import { type ExecutorRun, frameworkInfoJson, sandboxOf } from './executor-run';
 
 /** The simulated machine under the agent: what a real Pi agent may lack. */
 export interface SimHost {
@@ -43,32 +44,6 @@ export interface AgentOptions {
   registrationTimeoutMs?: number;
   /** First status update retry; Mesos: 10 s. */
   updateRetryMs?: number;
-}
-
-interface ExecutorRun {
-  framework: SimFramework;
-  executorId: string;
-  info: Json;
-  containerId: string;
-  sandbox: string;
-  /** The sandbox being made and fetched into; settles once nothing more is written there. */
-  starting?: Promise<void>;
-  proc?: ChildProcess;
-  exited: Promise<void>;
-  markExited: () => void;
-  stream?: http.ServerResponse;
-  subscribed: boolean;
-  /** TaskInfos waiting for the executor to subscribe. */
-  queued: Json[];
-  /** TaskInfos sent in LAUNCH whose latest state is not terminal. */
-  live: Map<string, Json>;
-  launchedAny: boolean;
-  registrationTimer?: NodeJS.Timeout;
-  killTimer?: NodeJS.Timeout;
-  reason: string;
-  shuttingDown: boolean;
-  /** The agent itself is gone: the process dies without any update or FAILURE. */
-  lost: boolean;
 }
 
 export class SimAgentNode {
@@ -401,16 +376,4 @@ export class SimAgentNode {
   private send(run: ExecutorRun, event: Json): void {
     if (run.stream && !run.stream.destroyed && !run.stream.writableEnded) run.stream.write(recordioFrame(event));
   }
-}
-
-function sandboxOf(r: ExecutorRun, live: boolean): SandboxEntry {
-  const name = typeof r.info.name === 'string' ? r.info.name : '';
-  return { frameworkId: r.framework.id, frameworkName: r.framework.name, user: r.framework.user, executorId: r.executorId, name, containerId: r.containerId, directory: r.sandbox, live };
-}
-
-function frameworkInfoJson(fw: SimFramework): Json {
-  const info: Json = { user: fw.user, name: fw.name, id: { value: fw.id }, failover_timeout: fw.failoverTimeout, checkpoint: fw.checkpoint, roles: fw.roles };
-  if (fw.capabilities.length > 0) info.capabilities = fw.capabilities.map((type) => ({ type }));
-  info.hostname = fw.hostname;
-  return info;
 }

@@ -1,7 +1,8 @@
 // Simulated "other" frameworks that keep a live, varying load on the cluster, so the panel has something to show.
 // Their tasks are command tasks (executor_id ""), started and finished by the model itself; the load follows a
 // slow wave plus seeded noise, so a given seed and clock always give the same cluster history.
-import { type ClusterModel, type SimFramework, type SimTask, TERMINAL_STATES } from './cluster-model';
+import { type ClusterModel } from './cluster-model';
+import { type SimFramework, type SimTask, TERMINAL_STATES } from './cluster-entities';
 import { type Resources, fits } from './resources';
 
 interface TaskKind {

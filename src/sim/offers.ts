@@ -1,7 +1,8 @@
 // The allocator: turns agents' free resources into offers for subscribed HTTP frameworks, with DECLINE filters
 // and SUPPRESS/REVIVE (src/master/allocator/mesos/hierarchical.cpp, much simplified: one pass per interval, no
 // DRF between frameworks, whole free pool of an agent per offer).
-import type { ClusterModel, SimAgent, SimFramework, SimOffer } from './cluster-model';
+import type { ClusterModel } from './cluster-model';
+import type { SimAgent, SimFramework, SimOffer } from './cluster-entities';
 import { type Resources, fits, toProtoList } from './resources';
 
 // Master flag --min_allocatable_resources=cpus:0.01|mem:32: either one is enough to make an offer.

@@ -15,7 +15,8 @@
 //   framework disconnects (Master::disconnect / deactivate), FRAMEWORK_REMOVED after its tasks' TASK_UPDATEDs.
 // - Offers and executors never appear in an event.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ClusterModel, type SimAgent, type SimFramework, type SimTask, TERMINAL_STATES } from './cluster-model';
+import { type ClusterModel } from './cluster-model';
+import { type SimAgent, type SimFramework, type SimTask, TERMINAL_STATES } from './cluster-entities';
 import { recordioFrame } from './recordio-writer';
 import { type Resources, subtract, toProtoList } from './resources';
 import { SIM_MESOS_VERSION } from './state-json';

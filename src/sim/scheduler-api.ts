@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MasterLink, SimAgentNode } from './agent';
-import type { ClusterModel, SimAgent, SimFramework, SimOffer, SimTask } from './cluster-model';
+import type { ClusterModel } from './cluster-model';
+import type { SimAgent, SimFramework, SimOffer, SimTask } from './cluster-entities';
 import { CallError, type Json, answer, idOf, missingRequired, parseCall } from './http-call';
 import type { SimMaster } from './master-http';
 import { Allocator } from './offers';

@@ -1,7 +1,8 @@
 // What each accepted v1 scheduler call does on the master (mesos.md b.5; Master::accept, decline, kill,
 // reconcile, … in src/master/master.cpp and task validation in src/master/validation.cpp).
 import type { SimAgentNode } from './agent';
-import type { ClusterModel, SimFramework, SimOffer, SimTask } from './cluster-model';
+import type { ClusterModel } from './cluster-model';
+import type { SimFramework, SimOffer, SimTask } from './cluster-entities';
 import { type Json, idOf } from './http-call';
 import type { Allocator } from './offers';
 import { type Resources, fits, fromProtoList, isEmpty, subtract, sum, add } from './resources';

@@ -3,7 +3,8 @@
 // FullFrameworkWriter / SlaveWriter / TaskWriter in src/master/readonly_handler.cpp; metrics from
 // src/master/metrics.cpp). Pure functions: the HTTP layer only serialises what these return.
 import * as os from 'node:os';
-import { type ClusterModel, type SimAgent, type SimExecutor, type SimFramework, type SimTask, TERMINAL_STATES } from './cluster-model';
+import { type ClusterModel } from './cluster-model';
+import { type SimAgent, type SimExecutor, type SimFramework, type SimTask, TERMINAL_STATES } from './cluster-entities';
 import { type Resources, emptyResources, resourceObject, sum } from './resources';
 
 export const SIM_MESOS_VERSION = '1.12.0';

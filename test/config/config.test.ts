@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, envLayer, loadConfig, resolveConfig } from '../../src/config';
+import { ConfigError, DEFAULT_CONFIG, resolveConfig } from '../../src/config';
+import { envLayer, loadConfig } from '../../src/config-load';
 import { readCredentials } from '../../src/master-access';
 
 const dirs: string[] = [];

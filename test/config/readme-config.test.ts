@@ -1,7 +1,8 @@
 // The README's configuration table and the example file against the configuration the program really has.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_CONFIG, leaves, readConfigFile, resolveConfig } from '../../src/config';
+import { DEFAULT_CONFIG, leaves, resolveConfig } from '../../src/config';
+import { readConfigFile } from '../../src/config-load';
 
 const ROOT = path.resolve(__dirname, '../..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');

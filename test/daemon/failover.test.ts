@@ -1,6 +1,6 @@
 // The daemon loop against the simulated master on real loopback HTTP: it follows the leader through a
 // master that dies and comes back as a non-leader redirecting to a new leader (issue 2, "Done when").
-import { Daemon } from '../../src/daemon';
+import { Daemon } from '../../src/app/daemon';
 import type { Display } from '../../src/hw/display';
 import { memoryLogger } from '../../src/log';
 import { StateClient } from '../../src/mesos/state-client';

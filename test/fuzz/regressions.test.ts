@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, envLayer, readConfigFile, resolveConfig } from '../../src/config';
+import { ConfigError, resolveConfig } from '../../src/config';
+import { envLayer, readConfigFile } from '../../src/config-load';
 import { decodeExecutorEvent } from '../../src/mesos/executor-client';
 import { silenceLimitMs } from '../../src/mesos/scheduler-client';
 import { decodeSchedulerEvent, EventError } from '../../src/mesos/scheduler-events';

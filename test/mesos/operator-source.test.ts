@@ -7,7 +7,7 @@ import { OperatorSource, tooOldForStream } from '../../src/mesos/operator-source
 import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import { parseState } from '../../src/mesos/state-parse';
 import { type SimCluster, startSimCluster } from '../../src/sim';
-import type { SimFramework } from '../../src/sim/cluster-model';
+import type { SimFramework } from '../../src/sim/cluster-entities';
 
 const lines: string[] = [];
 const logger: Logger = {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { memoryLogger } from '../../src/log';
 import { encodeRecord, RecordIODecoder } from '../../src/mesos/recordio';
 import * as calls from '../../src/mesos/scheduler-calls';
-import { SchedulerClient, SchedulerError, type ConnectionState, type SchedulerClientOptions } from '../../src/mesos/scheduler-client';
+import { SchedulerClient, type SchedulerClientOptions } from '../../src/mesos/scheduler-client';
+import { SchedulerError, type ConnectionState } from '../../src/mesos/scheduler-state';
 import { decodeSchedulerEvent, type SchedulerEvent } from '../../src/mesos/scheduler-events';
 
 const REAL = join(__dirname, '../fixtures/mesos/real-1.12.0');

@@ -1,14 +1,14 @@
 // The attention screen at every size, and in the daemon: a notice interrupts the cycle, wakes a dimmed display,
 // and the button pages through the notices and back to the cycle; in quiet hours it is only listed.
 import { DEFAULT_CONFIG } from '../../src/config';
-import { Daemon } from '../../src/daemon';
+import { Daemon } from '../../src/app/daemon';
 import type { Display } from '../../src/hw/display';
 import { memoryLogger } from '../../src/log';
 import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import type { Notice } from '../../src/panel/attention';
 import { fonts } from '../../src/panel/font';
 import { type Frame, type Geometry, geometryOf } from '../../src/panel/frame';
-import type { SourceStatus } from '../../src/panel/model';
+import type { SourceStatus } from '../../src/mesos/source-status';
 import { renderScreen } from '../../src/panel/render';
 import { findText } from './bitmap-text';
 import { NOW, fixtureSnapshot, fullModel } from './fixture-model';

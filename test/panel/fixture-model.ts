@@ -2,7 +2,8 @@
 // job, and the empty and partial models that screens must survive.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { PanelModel, PiView } from '../../src/panel/model';
+import type { PanelModel } from '../../src/panel/model';
+import type { PiView } from '../../src/pi/view';
 import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import { parseState } from '../../src/mesos/state-parse';
 

@@ -1,6 +1,6 @@
 import { ProgressLine, progressLine, wantsProgress } from '../../src/commands/pi-progress';
 import { memoryLogger } from '../../src/log';
-import type { PiView } from '../../src/panel/model';
+import type { PiView } from '../../src/pi/view';
 
 const RUNNING: PiView = {
   state: 'running',

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { memoryLogger } from '../../src/log';
 import { Deadline, HttpError, readBodyCapped } from '../../src/mesos/http';
 import { DEFAULT_MAX_RECORD_BYTES, encodeRecord, RecordIODecoder, RecordIOError } from '../../src/mesos/recordio';
-import { SchedulerClient, type ConnectionState } from '../../src/mesos/scheduler-client';
+import { SchedulerClient } from '../../src/mesos/scheduler-client';
+import { type ConnectionState } from '../../src/mesos/scheduler-state';
 import { StateClient } from '../../src/mesos/state-client';
 
 const CHUNK = Buffer.alloc(64 * 1024, 0x20);

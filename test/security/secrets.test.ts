@@ -8,12 +8,13 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
-import { startPi } from '../../src/commands/pi';
+import { startPi } from '../../src/app/pi-host';
 import { ConfigError, resolveConfig } from '../../src/config';
 import { readCredentials } from '../../src/master-access';
 import { memoryLogger } from '../../src/log';
 import { encodeRecord } from '../../src/mesos/recordio';
-import { SchedulerClient, type ConnectionState } from '../../src/mesos/scheduler-client';
+import { SchedulerClient } from '../../src/mesos/scheduler-client';
+import { type ConnectionState } from '../../src/mesos/scheduler-state';
 import { StateClient } from '../../src/mesos/state-client';
 
 const PRINCIPAL = 'panel';

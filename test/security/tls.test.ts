@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { memoryLogger } from '../../src/log';
 import { HttpError } from '../../src/mesos/http';
-import { SchedulerClient, type ConnectionState } from '../../src/mesos/scheduler-client';
+import { SchedulerClient } from '../../src/mesos/scheduler-client';
+import { type ConnectionState } from '../../src/mesos/scheduler-state';
 import type { SchedulerEvent } from '../../src/mesos/scheduler-events';
 import { StateClient } from '../../src/mesos/state-client';
 

@@ -4,7 +4,7 @@ import type { Canvas } from '../canvas';
 import type { CharGrid } from '../chargrid';
 import { fonts, type Font } from '../font';
 import { duration, fraction, percent, rate, si } from '../format';
-import type { PiView } from '../model';
+import type { PiView } from '../../pi/view';
 import { cell, wrap, type Screen, type ScreenContext } from './screen';
 
 interface PiText {

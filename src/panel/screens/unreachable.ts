@@ -1,7 +1,7 @@
 // unreachable: the master the daemon tried, how long it has been down, and the last error in words.
 import { fonts } from '../font';
 import { age } from '../format';
-import type { SourceStatus } from '../model';
+import type { SourceStatus } from '../../mesos/source-status';
 import { cell, wrap, type Screen } from './screen';
 
 export function statusOf(s: Partial<SourceStatus> | undefined, now: number): { master: string; down: string; error: string } {

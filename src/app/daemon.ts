@@ -1,19 +1,21 @@
 // The daemon's loop: sources → model → screen → display. It owns no I/O of its own: the state poller, the host
 // reader, the π job, the button and the display are handed in, so the same loop runs on a Pi, in `demo` and
 // in tests. A tick never waits on the display or the network, and nothing a source throws stops the loop.
-import type { Config } from './config';
-import type { ButtonBackend, RawEdge } from './hw/button/backend';
-import { PressMachine, type PressAction } from './hw/button/press';
+import type { Config } from '../config';
+import type { ButtonBackend, RawEdge } from '../hw/button/backend';
+import { PressMachine, type PressAction } from '../hw/button/press';
 import type { DisplayHealth } from './health';
-import type { Display } from './hw/display';
-import type { Logger } from './log';
-import { DEFAULT_ATTENTION, NEW_WATCH, watch, type Watch } from './panel/attention';
-import { inWindow, parseNightHours, powerState, type PowerLevel, type PowerPolicy } from './panel/burnin';
-import { currentEntry, cycleEntries, initialCycle, nextScreen, tickCycle, type CycleEntry, type CycleState } from './panel/cycle';
-import type { Frame } from './panel/frame';
-import type { HostInfo, PanelModel, PiView, SourceStatus, UiState } from './panel/model';
-import { renderScreen } from './panel/render';
-import type { ClusterSnapshot } from './mesos/snapshot';
+import type { Display } from '../hw/display';
+import type { Logger } from '../log';
+import { DEFAULT_ATTENTION, NEW_WATCH, watch, type Watch } from '../panel/attention';
+import { changeSignature, inWindow, parseNightHours, powerPolicy, powerState, type PowerLevel, type PowerPolicy } from '../panel/burnin';
+import { currentEntry, cycleEntries, initialCycle, nextScreen, SLOT_OF_SCREEN, tickCycle, type CycleEntry, type CycleState } from '../panel/cycle';
+import { sameFrame, type Frame } from '../panel/frame';
+import type { HostInfo, PanelModel, UiState } from '../panel/model';
+import type { SourceStatus } from '../mesos/source-status';
+import type { PiView } from '../pi/view';
+import { renderScreen } from '../panel/render';
+import type { ClusterSnapshot } from '../mesos/snapshot';
 
 export interface StateSource {
   start(): void;
@@ -51,23 +53,6 @@ export interface DaemonDeps {
 }
 
 const EMPTY_HOST: HostInfo = { hostname: '?', addresses: [], uptimeSeconds: 0, load1: 0, temperatureC: null };
-const SLOT_OF_SCREEN: Record<Config['screens']['enabled'][number], CycleEntry['slot']> = {
-  overview: 'main',
-  agents: 'agents',
-  frameworks: 'frameworks',
-  pi: 'pi',
-  host: 'host',
-};
-
-/** A Buffer over the same memory: Buffer.from(typedArray) would copy both frames on every tick. */
-const viewOf = (p: Uint8Array): Buffer => Buffer.from(p.buffer, p.byteOffset, p.byteLength);
-
-function sameFrame(a: Frame | null, b: Frame): boolean {
-  if (!a || a.kind !== b.kind) return false;
-  if (a.kind === 'chars' && b.kind === 'chars') return a.grid.lines.join('\n') === b.grid.lines.join('\n');
-  if (a.kind === 'pixels' && b.kind === 'pixels') return viewOf(a.bitmap.pixels).equals(viewOf(b.bitmap.pixels));
-  return false;
-}
 
 export class Daemon {
   private readonly now: () => number;
@@ -95,16 +80,7 @@ export class Daemon {
     this.now = deps.now ?? Date.now;
     this.cycle = initialCycle(this.now());
     this.enabledSlots = new Set(deps.screens.enabled.map((s) => SLOT_OF_SCREEN[s]));
-    const lcd = deps.display.geometry.kind === 'chars';
-    const b = deps.burnIn;
-    this.policy = {
-      kind: lcd ? 'lcd' : 'oled',
-      shiftEveryMs: b.shiftEverySeconds * 1000,
-      dimAfterMs: b.dimAfterMinutes > 0 ? b.dimAfterMinutes * 60_000 : null,
-      offAfterMs: b.blankAfterMinutes > 0 ? b.blankAfterMinutes * 60_000 : null,
-      nightHours: b.nightHours,
-      nightWakeMs: 5 * 60_000,
-    };
+    this.policy = powerPolicy(deps.burnIn, deps.display.geometry.kind === 'chars' ? 'lcd' : 'oled');
   }
 
   start(): void {
@@ -207,12 +183,6 @@ export class Daemon {
     return kept.length ? kept : all.slice(0, 1);
   }
 
-  /** What counts as a change worth waking the glass for: the master coming or going, agents, π digits. */
-  private signature(model: PanelModel, entry: CycleEntry): string {
-    const s = model.snapshot;
-    return [entry.screen, model.source.ok, s?.leader, s?.agents.active, s?.agents.inactive, model.pi?.state, model.pi?.correctedDigits].join('|');
-  }
-
   private tick(): void {
     if (this.stopped) return;
     try {
@@ -222,7 +192,7 @@ export class Daemon {
       const entries = this.entries(model);
       this.cycle = tickCycle(this.cycle, entries, now, { autoAdvanceMs: this.deps.screens.autoCycleSeconds * 1000 });
       const entry: CycleEntry = now < this.attentionUntil ? { slot: 'attention', screen: 'attention', page: this.attentionPage } : currentEntry(this.cycle, entries);
-      const sig = this.signature(model, entry);
+      const sig = changeSignature(model, entry);
       if (sig !== this.seen) {
         this.seen = sig;
         this.lastChange = now;

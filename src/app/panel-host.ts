@@ -1,17 +1,17 @@
 // Builds the running panel from a resolved config: the state source, host info, button, display and π job,
 // handed to the Daemon loop. `run` and `demo` both start the panel through here, so the demo is the daemon.
 import type { Config } from '../config';
-import { Daemon, type PiController } from '../daemon';
+import { Daemon, type PiController } from './daemon';
 import type { ButtonBackend } from '../hw/button/backend';
 import { openButton } from '../hw/button/select';
 import type { Display } from '../hw/display';
 import { readHostInfo } from '../hw/host-info';
 import type { Logger } from '../log';
 import { VERSION } from '../version';
-import { panelHealth, staleAfterMs } from '../health';
+import { panelHealth, staleAfterMs } from './health';
 import { displayFromConfig } from './display-factory';
-import type { PiHost } from './pi';
-import { liveStateSource } from './snapshot-source';
+import type { PiHost } from './pi-host';
+import { liveStateSource } from './state-source';
 
 export interface PanelHostOptions {
   config: Config;

@@ -1,9 +1,9 @@
 // What the daemon's /health says about itself: whether a master answered and when, what the display is doing
 // and where the π job is. A monitor (or a person with curl) gets the truth in one request: 200 while a master
 // answered recently, 503 once none has for a while, with the reason in the body either way.
-import type { Config } from './config';
-import type { Health } from './pi/executor-server';
-import type { PanelModel } from './panel/model';
+import type { Config } from '../config';
+import type { Health } from '../pi/executor-server';
+import type { PanelModel } from '../panel/model';
 
 export interface DisplayHealth {
   name: string;
