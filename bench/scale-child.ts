@@ -1,5 +1,6 @@
 // Child process of bench/scale.ts: the daemon's loop (state source, renderer, a display that only records when
-// frames change) against the master in argv, with its state source polling /state or following the event stream.
+// frames change) against the master in argv, with its state source polling /state, following the event stream, or
+// `idle`: reading /state once and never again, which measures what the daemon costs whatever its source.
 // It counts the bytes its HTTP bodies bring in, and on the parent's word reports its CPU time, its largest resident
 // memory, and when each frame showed how many running tasks.
 import { DEFAULT_CONFIG } from '../src/config';
@@ -51,8 +52,9 @@ async function main(): Promise<void> {
     mode === 'stream'
       ? new OperatorSource({ masters: [master], mode: 'stream', timeoutMs: 60_000, maxStateBytes, refreshMs: DEFAULT_CONFIG.stateRefreshSeconds * 1000, pollIntervalMs: DEFAULT_CONFIG.pollIntervalMs, logger: log })
       : null;
+  const intervalMs = mode === 'idle' ? 24 * 3600_000 : DEFAULT_CONFIG.pollIntervalMs;
   const source: StateSource =
-    operator ?? new StatePoller({ source: new StateClient({ masters: [master], timeoutMs: 60_000, maxBodyBytes: maxStateBytes }), logger: log }, { intervalMs: DEFAULT_CONFIG.pollIntervalMs });
+    operator ?? new StatePoller({ source: new StateClient({ masters: [master], timeoutMs: 60_000, maxBodyBytes: maxStateBytes }), logger: log }, { intervalMs });
   let frames: [number, number][] | null = null;
   let daemon: Daemon | undefined = undefined;
   const display: Display = {

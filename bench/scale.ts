@@ -4,8 +4,12 @@
 // replacements a second) plus one more running task every second, which the overview shows. The daemon runs as a
 // child process; for each source and size it reports CPU seconds per minute, its largest resident memory, the
 // time from a change to the first frame showing it (p50, p99), and the bytes it read from the master per minute.
-// The stream's figures include its /state refresh, measured once and counted at its rate (once a minute).
+// The child runs with the service's environment (systemd/mesos-panel.service). The stream's figures include its
+// /state refresh, measured once and counted at its rate (once a minute). A third run, `idle`, reads /state once and
+// then draws the same frames from it: the daemon's own cost (drawing four frames a second, timers, the runtime),
+// which both sources pay; the sources' costs are compared above it as well.
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ClusterModel } from '../src/sim/cluster-model';
 import { type SimFramework } from '../src/sim/cluster-entities';
@@ -50,12 +54,25 @@ async function cluster(agents: number): Promise<Cluster> {
   return c;
 }
 
+/**
+ * The environment the service gives the daemon (its unit's Environment= lines: the malloc arena and V8 young
+ * generation caps), so the memory measured is the memory the service would use.
+ */
+function serviceEnv(): NodeJS.ProcessEnv {
+  const unit = readFileSync(path.join(__dirname, '../../systemd/mesos-panel.service'), 'utf8');
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const m of unit.matchAll(/^Environment=(\w+)=(.*)$/gm)) env[m[1]] = m[2];
+  return env;
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function measure(c: Cluster, mode: 'poll' | 'stream'): Promise<ScaleReport & { latencies: number[] }> {
-  const child = fork(path.join(__dirname, 'scale-child.js'), [mode, c.master.url], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+type Mode = 'idle' | 'poll' | 'stream';
+
+async function measure(c: Cluster, mode: Mode): Promise<ScaleReport & { latencies: number[] }> {
+  const child = fork(path.join(__dirname, 'scale-child.js'), [mode, c.master.url], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: serviceEnv() });
   try {
     const message = (want: (m: unknown) => boolean) =>
       new Promise<unknown>((resolve, reject) => {
@@ -109,10 +126,14 @@ export async function run(): Promise<BenchRow[]> {
     const c = await cluster(size);
     try {
       const results: Record<string, ScaleReport & { latencies: number[] }> = {};
-      for (const mode of ['poll', 'stream'] as const) results[mode] = await measure(c, mode);
+      for (const mode of ['idle', 'poll', 'stream'] as const) results[mode] = await measure(c, mode);
       const cpu = (r: ScaleReport) => perMinute(r.cpuMs / 1000) + (r.refresh ? (r.refresh.cpuMs / 1000) * refreshesPerMinute : 0);
       const bytes = (r: ScaleReport) => perMinute(r.bytes) + (r.refresh ? r.refresh.bytes * refreshesPerMinute : 0);
       const section = `scale ${size} agents`;
+      rows.push(
+        { section, name: 'idle: daemon CPU', value: cpu(results.idle), unit: 's/min', note: '/state read once, the same frames drawn' },
+        { section, name: 'idle: resident memory (largest)', value: results.idle.rssMaxBytes / (1024 * 1024), unit: 'MB' },
+      );
       for (const mode of ['poll', 'stream'] as const) {
         const r = results[mode];
         rows.push(
@@ -122,7 +143,11 @@ export async function run(): Promise<BenchRow[]> {
           { section, name: `${mode}: read from the master`, value: bytes(r) / (1024 * 1024), unit: 'MB/min' },
         );
       }
-      rows.push({ section, name: 'stream CPU ÷ poll CPU', value: cpu(results.stream) / cpu(results.poll), unit: '', note: 'target ≤ 0.1 at 1,000 agents' });
+      const aboveIdle = (r: ScaleReport) => Math.max(0, cpu(r) - cpu(results.idle));
+      rows.push(
+        { section, name: 'stream CPU ÷ poll CPU', value: cpu(results.stream) / cpu(results.poll), unit: '', note: 'target ≤ 0.1 at 1,000 agents' },
+        { section, name: 'the same above idle', value: aboveIdle(results.stream) / aboveIdle(results.poll), unit: '', note: 'what each source adds to the daemon' },
+      );
     } finally {
       c.operator.close();
       await c.master.close();

@@ -110,6 +110,17 @@ describe('operator stream reducer rules', () => {
     expect(JSON.stringify(snapshotOf(s))).toBe(before);
   });
 
+  test('a snapshot after an event rebuilds only the summaries the event touched', () => {
+    const s = reduce(emptyState(MASTER), subscribed({ get_agents: { agents: [agentJson('A'), agentJson('B')] }, get_frameworks: { frameworks: [fwJson('F'), fwJson('G')] } })).state;
+    const before = snapshotOf(s);
+    const after = snapshotOf(reduce(s, ev({ type: 'TASK_ADDED', task_added: { task: taskJson('t2', 'A') } })).state);
+    expect(after.agentList[1]).toBe(before.agentList[1]);
+    expect(after.frameworkList[1]).toBe(before.frameworkList[1]);
+    expect(after.agentList[0]).toMatchObject({ id: 'A', cpus: { used: 1 } });
+    expect(before.agentList[0]).toMatchObject({ id: 'A', cpus: { used: 0 } });
+    expect(after.frameworkList[0]).toMatchObject({ id: 'F', tasks: 1, cpusUsed: 1 });
+  });
+
   test('a TASK_ADDED seen twice counts once (events replayed over a refresh)', () => {
     const add = ev({ type: 'TASK_ADDED', task_added: { task: taskJson('t2', 'A') } });
     const { state } = replay([add, add], base());
