@@ -47,7 +47,7 @@ export class CliRig {
     const repo = join(__dirname, '..');
     this.script = transpileTree(join(repo, 'src/cli.ts'), join(this.dir, 'dist'));
     transpileTree(join(repo, 'src/pi/executor-main.ts'), join(this.dir, 'dist'));
-    for (const item of ['fonts', 'systemd', 'package.json']) cpSync(join(repo, item), join(this.dir, item), { recursive: true });
+    for (const item of ['fonts', 'systemd', 'package.json', 'src/web/page']) cpSync(join(repo, item), join(this.dir, item), { recursive: true });
     // install checks that the mesos-panel user could read the program, as it would be installed system-wide.
     chmodSync(this.dir, 0o755);
     mkdirSync(this.tmp);

@@ -80,7 +80,7 @@ describe('a closed pipe ends a command quietly', () => {
     } finally {
       await cluster.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('demo | head: stops its executors and removes its folders, like q', async () => {
     const p = rig.start(['demo', '--agents', '2']);

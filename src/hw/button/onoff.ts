@@ -1,7 +1,7 @@
 // The button through onoff (sysfs GPIO, epoll edges). The fallback for systems without libgpiod's
 // tools; it cannot set the pull-up (sysfs has no bias control), so it needs `gpio=17=ip,pu` in
 // config.txt, and it needs a writable /sys (the hardened unit's ProtectKernelTunables=yes forbids it).
-import { errorLine } from '../../lib/error-line';
+import { errorMessage } from '../../lib/error-line';
 import { BackendEvents, ButtonError, monotonicMs, type ButtonBackend } from './backend';
 import { sysfsGpioNumber, type SysfsChip } from './sysfs';
 
@@ -50,7 +50,7 @@ export class OnoffBackend extends BackendEvents implements ButtonBackend {
     try {
       onoff = (this.deps.load ?? loadOnoff)();
     } catch (err) {
-      throw new ButtonError('missing-tool', `onoff could not be loaded (${errorLine(err)}): ${USE_GPIOMON}`);
+      throw new ButtonError('missing-tool', `onoff could not be loaded (${firstLine(err)}): ${USE_GPIOMON}`);
     }
     let gpio: OnoffGpio;
     try {
@@ -64,7 +64,7 @@ export class OnoffBackend extends BackendEvents implements ButtonBackend {
     gpio.watch((err, value) => {
       if (err) {
         this.release();
-        this.emitExit(new ButtonError('failed', `onoff: reading GPIO${this.opts.pin} failed (${errorLine(err)}): running without the button`));
+        this.emitExit(new ButtonError('failed', `onoff: reading GPIO${this.opts.pin} failed (${firstLine(err)}): running without the button`));
         return;
       }
       // The button switches to GND against a pull-up: low is pressed.
@@ -109,7 +109,11 @@ export function classifyOnoffError(err: unknown, at: { pin: number; number: numb
     case 'ENOENT':
       return new ButtonError('no-sysfs', `onoff: /sys/class/gpio/export is missing (no sysfs GPIO in this kernel): ${USE_GPIOMON}`);
     default:
-      return new ButtonError('failed', `onoff: ${which}: ${errorLine(err)}`);
+      return new ButtonError('failed', `onoff: ${which}: ${firstLine(err)}`);
   }
 }
 
+// Node's "Cannot find module" carries its require stack on further lines: the first says what is missing.
+function firstLine(err: unknown): string {
+  return errorMessage(err).split('\n')[0];
+}
