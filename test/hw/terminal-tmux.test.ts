@@ -15,7 +15,14 @@ describe('the demo in tmux', () => {
   let socket: string;
   let sessions = 0;
 
-  const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
+  const tmux = (...args: string[]): string => {
+    try {
+      return execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('tmux is missing: the terminal tests need it (apt-get install tmux)');
+      throw err;
+    }
+  };
   /** The whole pane, scrollback included. */
   const capture = (name: string): string[] => tmux('capture-pane', '-p', '-S', '-', '-t', name).replace(/\n+$/, '').split('\n');
 
