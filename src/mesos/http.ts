@@ -79,6 +79,25 @@ export class Deadline {
   }
 }
 
+/** A Deadline that a watchdog or stop() can also end at once, through the same signal fetch holds. */
+export class AbortableDeadline extends Deadline {
+  private readonly own = new AbortController();
+
+  constructor(timeoutMs: number) {
+    super(timeoutMs);
+    super.signal.addEventListener('abort', () => this.own.abort(), { once: true });
+  }
+
+  override get signal(): AbortSignal {
+    return this.own.signal;
+  }
+
+  abort(): void {
+    this.clear();
+    this.own.abort();
+  }
+}
+
 export interface SendOptions {
   method?: string;
   headers?: Record<string, string>;

@@ -11,7 +11,7 @@
 
 import type { Logger } from '../log';
 import { Backoff } from '../lib/backoff';
-import { Deadline, type Credentials, discardBody, errorDetail, networkError, resolveLocation, send, statusError } from './http';
+import { AbortableDeadline, Deadline, type Credentials, discardBody, errorDetail, networkError, resolveLocation, send, statusError } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
 import { RepeatLog } from './repeat-log';
 import { type FrameworkOptions, type SchedulerCall, subscribe } from './scheduler-calls';
@@ -350,25 +350,6 @@ export class SchedulerClient {
       return new SchedulerError('fatal', e.message, s);
     }
     return new SchedulerError(s >= 500 ? 'temporary' : 'fatal', `${what} to ${url} answered ${s}${said}`, s);
-  }
-}
-
-/** A Deadline that can also be ended at once, by stop() or the watchdog, with the same signal fetch holds. */
-class AbortableDeadline extends Deadline {
-  private readonly own = new AbortController();
-
-  constructor(timeoutMs: number) {
-    super(timeoutMs);
-    super.signal.addEventListener('abort', () => this.own.abort(), { once: true });
-  }
-
-  override get signal(): AbortSignal {
-    return this.own.signal;
-  }
-
-  abort(): void {
-    this.clear();
-    this.own.abort();
   }
 }
 

@@ -6,7 +6,7 @@
 // legitimately far larger than any later event. What the records mean is the caller's business.
 import type { Logger } from '../log';
 import { Backoff } from '../lib/backoff';
-import { Deadline, HttpError, type SendOptions, discardBody, errorDetail, networkError, resolveLocation, send } from './http';
+import { AbortableDeadline, Deadline, HttpError, type SendOptions, discardBody, errorDetail, networkError, resolveLocation, send } from './http';
 import { RecordIODecoder, RecordIOError } from './recordio';
 import { RepeatLog } from './repeat-log';
 import { errorLine } from '../lib/error-line';
@@ -61,25 +61,6 @@ export interface StreamClientOptions {
 const MAX_REDIRECTS = 4;
 /** setTimeout fires at once past 2^31-1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** A Deadline that the watchdog or stop() can also end at once, through the signal fetch holds. */
-class AbortableDeadline extends Deadline {
-  private readonly own = new AbortController();
-
-  constructor(timeoutMs: number) {
-    super(timeoutMs);
-    super.signal.addEventListener('abort', () => this.own.abort(), { once: true });
-  }
-
-  override get signal(): AbortSignal {
-    return this.own.signal;
-  }
-
-  abort(): void {
-    this.clear();
-    this.own.abort();
-  }
-}
 
 /**
  * RecordIO with two caps: the first record may be as large as `first` (a SUBSCRIBED carries the whole cluster),
