@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { errorLine } from '../lib/error-line';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
@@ -128,9 +129,12 @@ export function registerDemo(program: Command, _ctx: CommandContext, deps: DemoD
           if (done) return;
           done = true;
           stopKeys();
+          // Each step runs whatever the one before did, so the executors and the temp folder go in any case.
           void host
             .stop('blank')
+            .catch((err: unknown) => log.error(`demo: stopping the panel: ${errorLine(err)}`))
             .then(() => cluster.close())
+            .catch((err: unknown) => log.error(`demo: stopping the simulated cluster: ${errorLine(err)}`))
             .then(() => fs.rmSync(stateDir, { recursive: true, force: true }))
             .finally(resolve);
         };

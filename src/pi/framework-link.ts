@@ -29,6 +29,8 @@ export class FrameworkLink {
   private readonly client: SchedulerClient;
   private readonly store: FrameworkStore | null;
   private frameworkId: string | undefined;
+  /** The framework id being written, awaited by stop(). */
+  private saving: Promise<void> = Promise.resolve();
   private implicitTimer: NodeJS.Timeout | undefined;
   /** Our own TEARDOWN, under way or done: the master's refusals that follow it are expected, not warnings. */
   private retirement: Promise<void> | null = null;
@@ -125,13 +127,15 @@ export class FrameworkLink {
   async stop(): Promise<void> {
     this.stopReconciling();
     await this.client.stop();
+    // A stopped service writes nothing more into its state folder, which its owner may remove next.
+    await this.saving;
   }
 
   /** SUBSCRIBED: this is our id now, saved for the next start. */
   subscribed(fid: string): void {
     this.frameworkId = fid;
-    this.store?.save(fid, this.o.masters).catch((err: Error) => {
-      this.log.error(`cannot save the framework id in ${this.o.stateDir}: ${err.message}; a restart will start a new framework`);
+    this.saving = (this.store?.save(fid, this.o.masters) ?? Promise.resolve()).catch((err: unknown) => {
+      this.log.error(`cannot save the framework id in ${this.o.stateDir}: ${errorLine(err)}; a restart will start a new framework`);
     });
   }
 

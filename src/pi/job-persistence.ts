@@ -85,6 +85,11 @@ export class JobPersistence {
     await this.saver.flush();
   }
 
+  /** Saves what changed, then writes no more (the service has stopped). */
+  async close(): Promise<void> {
+    await this.saver.close();
+  }
+
   /** Calls still waiting when the service stops: the agents resend the updates, the offers are gone anyway. */
   dropHeld(): void {
     this.held = [];

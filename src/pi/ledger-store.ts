@@ -200,6 +200,7 @@ export class ThrottledSaver {
   private timer: unknown = null;
   private running: Promise<void> | null = null;
   private last = -Infinity;
+  private closed = false;
 
   constructor(
     private readonly save: () => Promise<void>,
@@ -214,7 +215,7 @@ export class ThrottledSaver {
   }
 
   private schedule(): void {
-    if (this.running || this.timer !== null || !this.dirty) return;
+    if (this.closed || this.running || this.timer !== null || !this.dirty) return;
     const wait = Math.max(0, this.last + this.minIntervalMs - this.timer_.now());
     this.timer = this.timer_.setTimeout(() => {
       this.timer = null;
@@ -248,6 +249,15 @@ export class ThrottledSaver {
       this.timer_.clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.dirty) await this.run();
+    if (this.dirty && !this.closed) await this.run();
+  }
+
+  /**
+   * The last save, then no more: a change that arrives later (a late status update, a retry after an error)
+   * must not write into a state folder its owner may already have removed.
+   */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
   }
 }

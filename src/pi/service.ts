@@ -147,7 +147,7 @@ export class PiService {
     this.link.stopReconciling();
     this.reconciler.stop();
     await this.link.stop();
-    await this.persistence?.flush();
+    await this.persistence?.close();
     // Updates not acknowledged are resent by the agents to the next subscriber.
     this.persistence?.dropHeld();
   }

@@ -166,6 +166,26 @@ describe('throttled saver', () => {
     await saver.flush();
     expect(saved).toBe(1);
   });
+
+  test('close saves what changed, then nothing later writes (the owner may remove the folder next)', async () => {
+    const timer = manualTimer();
+    let fail = true;
+    let saved = 0;
+    const saver = new ThrottledSaver(async () => {
+      if (fail) throw new Error('disk full');
+      saved++;
+    }, () => {}, timer, 1000);
+    saver.markDirty();
+    await timer.advance(0);
+    fail = false;
+    await saver.close();
+    expect(saved).toBe(1);
+    // A late change, and the retry timer a failed save would have set: neither writes after close.
+    saver.markDirty();
+    await timer.advance(5000);
+    await saver.flush();
+    expect(saved).toBe(1);
+  });
 });
 
 describe('ids the file cannot hold', () => {
