@@ -3,33 +3,14 @@
 import { DEFAULT_CONFIG } from '../../src/config';
 import { Daemon, type PiController } from '../../src/app/daemon';
 import { stopOnSignals } from '../../src/commands/run';
-import type { Display } from '../../src/hw/display';
 import { memoryLogger } from '../../src/log';
 import type { SourceStatus } from '../../src/mesos/source-status';
-import { type Frame, type Geometry, geometryOf } from '../../src/panel/frame';
+import { geometryOf } from '../../src/panel/frame';
 import { NOW, RUNNING_PI, fixtureSnapshot } from '../panel/fixture-model';
+import { RecordingDisplay } from '../recording-display';
 
 const MIN = 60_000;
 
-class RecordingDisplay implements Display {
-  readonly name = 'recording';
-  last: Frame | null = null;
-  level = 'normal';
-  closedWith: string | null = null;
-  constructor(readonly geometry: Geometry) {}
-  show(frame: Frame): void {
-    this.last = frame;
-  }
-  setLevel(level: 'normal' | 'dim' | 'off'): void {
-    this.level = level;
-  }
-  async close(leave: 'blank' | 'keep'): Promise<void> {
-    this.closedWith = leave;
-  }
-  text(): string {
-    return this.last?.kind === 'chars' ? this.last.grid.lines.join('|') : '';
-  }
-}
 
 /** A π job that records what the daemon asks of it. */
 class RecordingPi implements PiController {

@@ -2,16 +2,16 @@
 // and the button pages through the notices and back to the cycle; in quiet hours it is only listed.
 import { DEFAULT_CONFIG } from '../../src/config';
 import { Daemon } from '../../src/app/daemon';
-import type { Display } from '../../src/hw/display';
 import { memoryLogger } from '../../src/log';
 import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import type { Notice } from '../../src/panel/attention';
 import { fonts } from '../../src/panel/font';
-import { type Frame, type Geometry, geometryOf } from '../../src/panel/frame';
+import { type Frame, geometryOf } from '../../src/panel/frame';
 import type { SourceStatus } from '../../src/mesos/source-status';
 import { renderScreen } from '../../src/panel/render';
 import { findText } from './bitmap-text';
 import { NOW, fixtureSnapshot, fullModel } from './fixture-model';
+import { RecordingDisplay } from '../recording-display';
 
 const MIN = 60_000;
 const notices: Notice[] = [
@@ -41,22 +41,6 @@ describe('attention screen', () => {
   });
 });
 
-class RecordingDisplay implements Display {
-  readonly name = 'recording';
-  last: Frame | null = null;
-  level = 'normal';
-  constructor(readonly geometry: Geometry) {}
-  show(frame: Frame): void {
-    this.last = frame;
-  }
-  setLevel(level: 'normal' | 'dim' | 'off'): void {
-    this.level = level;
-  }
-  async close(): Promise<void> {}
-  text(): string {
-    return this.last ? lines(this.last).join('|') : '';
-  }
-}
 
 describe('attention in the daemon', () => {
   let daemon: Daemon | undefined;

@@ -5,23 +5,12 @@ import { get, type IncomingMessage } from 'node:http';
 import type { Browser } from 'puppeteer-core';
 import type { Display } from '../../src/hw/display';
 import { memoryLogger } from '../../src/log';
-import type { Frame, Geometry } from '../../src/panel/frame';
+import type { Geometry } from '../../src/panel/frame';
 import { HttpHost } from '../../src/lib/http-host';
 import { WebFace, type WebOptions } from '../../src/web/web-face';
+import { RecordingDisplay } from '../recording-display';
+export { RecordingDisplay };
 
-export class RecordingDisplay implements Display {
-  readonly name = 'recording';
-  last: Frame | null = null;
-  level: 'normal' | 'dim' | 'off' = 'normal';
-  constructor(readonly geometry: Geometry) {}
-  show(frame: Frame): void {
-    this.last = frame;
-  }
-  setLevel(level: 'normal' | 'dim' | 'off'): void {
-    this.level = level;
-  }
-  async close(): Promise<void> {}
-}
 
 export interface WebRig {
   http: HttpHost;
