@@ -68,7 +68,9 @@ let outputClosed = false;
 
 /**
  * A reader that closed its end of the pipe (`| head`) ends the command as Ctrl-C would: a command that stops on
- * SIGINT (run, demo, sim-master, pi) goes through its own shutdown, anything else ends at once; quietly, exit 0.
+ * SIGINT (run, demo, sim-master, pi) goes through its own shutdown; anything else, and a command already in its
+ * shutdown (its cleanup, such as a framework's TEARDOWN, must not be cut off), runs to its end with its output
+ * going nowhere; quietly, exit 0.
  */
 function endQuietlyOnClosedPipe(): void {
   const onError = (err: NodeJS.ErrnoException): void => {
@@ -76,7 +78,6 @@ function endQuietlyOnClosedPipe(): void {
     if (err.code !== 'EPIPE') throw err;
     outputClosed = true;
     if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT');
-    else process.exit(0);
   };
   process.stdout.on('error', onError);
   process.stderr.on('error', onError);
