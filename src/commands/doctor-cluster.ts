@@ -10,11 +10,11 @@ import { type SchedulerCall, accept, acknowledge, decline, kill, teardown } from
 import { SchedulerClient } from '../mesos/scheduler-client';
 import type { Offer, SchedulerEvent, TaskStatus } from '../mesos/scheduler-events';
 import { agentBaseUrl } from '../mesos/agent-files';
-import { stderrTail } from '../pi/failure-watch';
+import { stderrLine } from '../pi/failure-watch';
 import { StateClient } from '../mesos/state-client';
 import { executorBundle, type ExecutorBundle } from '../pi/executor-bundle';
 import { ExecutorServer } from '../pi/executor-server';
-import { classify, diagnose, lastMeaningfulLine } from '../pi/failure-cause';
+import { classify, diagnose } from '../pi/failure-cause';
 import { executorInfo, type ExecutorSpec, roomForATask, type TaskResources, taskInfo } from '../pi/offers';
 import { encodeTaskRequest } from '../pi/task-data';
 import { errorLine } from '../lib/error-line';
@@ -87,7 +87,7 @@ export async function checkCluster(config: Config, o: ClusterCheckOptions): Prom
     }
     const k = classify(s);
     if (!k) return;
-    const read = k.readSandbox && a.url && frameworkId && s.executor_id ? readStderr(a.url, frameworkId, s.executor_id.value, access) : Promise.resolve(null);
+    const read = k.readSandbox && a.url && frameworkId && s.executor_id ? stderrLine(a.url, frameworkId, s.executor_id.value, access).catch(() => null) : Promise.resolve(null);
     pending.set(a.id, read.then((stderr) => {
       const d = diagnose(k.kind, s.message ?? s.state, stderr, { nodePath: c.nodePath, user: c.user, executorUrl: files.url }, a.name);
       settle(a, { ok: false, check: `agent ${a.name}`, detail: `${k.kind} failed: ${d.detail}`, fix: d.fix ?? "read the executor's stderr in its sandbox on that agent" });
@@ -126,11 +126,6 @@ function unanswered(a: AgentProbe, subscribed: boolean, lastError: string | unde
   if (!subscribed) return { ok: false, check, detail: `no master accepted the doctor's framework: ${lastError ?? 'no answer'}`, fix: 'check "masters", the credentials and pi.role' };
   if (!a.taskId) return { ok: false, check, detail: `offered no room for a task within ${timeoutMs / 1000} s`, fix: 'free the agent from other frameworks, or lower pi.taskCpus and pi.taskMemMb' };
   return { ok: false, check, detail: `its task did not finish within ${timeoutMs / 1000} s`, fix: 'check that the agent reaches the executor URL and that node starts there (see its sandbox)' };
-}
-
-async function readStderr(agentUrl: string, frameworkId: string, executorId: string, access: ReturnType<typeof masterAccess>): Promise<string | null> {
-  const text = await stderrTail(agentUrl, frameworkId, executorId, access).catch(() => null);
-  return text && lastMeaningfulLine(text);
 }
 
 /** The configured port, or any free one when it is taken (the daemon serves there): the agents fetch the URL it advertises. */

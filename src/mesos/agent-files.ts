@@ -25,24 +25,24 @@ export function agentBaseUrl(url: { scheme?: string; address: { hostname?: strin
   return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${url.address.port}`;
 }
 
-/** The newest sandbox of an executor on the agent, from its /state (live executors first, then completed ones). */
-export async function executorDirectory(agent: string, frameworkId: string, executorId: string, o: AgentFilesOptions): Promise<string | null> {
+/** The sandboxes of an executor on the agent, newest first, from its /state (live executors before completed ones). */
+export async function executorDirectories(agent: string, frameworkId: string, executorId: string, o: AgentFilesOptions): Promise<string[]> {
   const answer = await getJson(`${agent}/state`, { timeoutMs: o.timeoutMs, maxBodyBytes: o.maxStateBytes ?? 16 * 1024 * 1024, credentials: o.credentials, ca: o.ca });
-  if (answer.kind !== 'json') return null;
+  if (answer.kind !== 'json') return [];
   const state = answer.body as Record<string, unknown>;
-  let found: string | null = null;
+  const found: string[] = [];
   for (const list of [state?.completed_frameworks, state?.frameworks]) {
     for (const fw of Array.isArray(list) ? list : []) {
       if (fw?.id !== frameworkId) continue;
       for (const executors of [fw.completed_executors, fw.executors]) {
         for (const e of Array.isArray(executors) ? executors : []) {
-          // Later entries are newer; a live executor wins over the completed runs of the same id.
-          if (e?.id === executorId && typeof e.directory === 'string' && e.directory.startsWith('/') && !e.directory.includes('\0')) found = e.directory;
+          // Later entries are newer; a live executor comes after the completed runs of the same id.
+          if (e?.id === executorId && typeof e.directory === 'string' && e.directory.startsWith('/') && !e.directory.includes('\0')) found.push(e.directory);
         }
       }
     }
   }
-  return found;
+  return [...new Set(found)].reverse();
 }
 
 /** The last `tailBytes` of a file the agent serves (a sandbox path), as text. */
@@ -63,11 +63,27 @@ export async function readTail(agent: string, path: string, o: AgentFilesOptions
   return data.slice(-o.tailBytes);
 }
 
-/** The tail of an executor's sandbox file (e.g. `stderr`), or null when the agent has no sandbox for it. */
-export async function sandboxTail(agent: string, frameworkId: string, executorId: string, file: string, o: AgentFilesOptions): Promise<{ directory: string; text: string } | null> {
+export interface SandboxRead extends AgentFilesOptions {
+  /** How many of the executor's newest sandboxes to look at, newest first. */
+  runs?: number;
+  /** Whether a tail is the one wanted; the first that is ends the look-up (default: the newest). */
+  wanted?: (text: string) => boolean;
+}
+
+/**
+ * The tail of an executor's sandbox file (e.g. `stderr`), or null when the agent has no sandbox for it. An executor
+ * id that is launched again gets a new sandbox at once, empty while the failed one holds the reason: `wanted`
+ * and `runs` let the caller look back past it. When no tail is wanted, the newest one is returned.
+ */
+export async function sandboxTail(agent: string, frameworkId: string, executorId: string, file: string, o: SandboxRead): Promise<{ directory: string; text: string } | null> {
   const started = Date.now();
-  const directory = await executorDirectory(agent, frameworkId, executorId, o);
-  if (!directory) return null;
-  const left = Math.max(1, o.timeoutMs - (Date.now() - started));
-  return { directory, text: await readTail(agent, `${directory}/${file}`, { ...o, timeoutMs: left }) };
+  const directories = (await executorDirectories(agent, frameworkId, executorId, o)).slice(0, Math.max(1, o.runs ?? 1));
+  let newest: { directory: string; text: string } | null = null;
+  for (const directory of directories) {
+    const left = Math.max(1, o.timeoutMs - (Date.now() - started));
+    const read = { directory, text: await readTail(agent, `${directory}/${file}`, { ...o, timeoutMs: left }) };
+    newest ??= read;
+    if (!o.wanted || o.wanted(read.text)) return read;
+  }
+  return newest;
 }

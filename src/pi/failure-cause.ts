@@ -79,23 +79,27 @@ export interface Diagnosis {
   short: string;
   /** The line Mesos gave (stderr or the update's message). */
   detail: string;
+  /** Whether `detail` is the sandbox's own line, which says more than the update's message. */
+  fromSandbox: boolean;
   /** What to change, or null when the cause is not a known setting. */
   fix: string | null;
 }
 
 /** The cause of one failure, from its kind, the update's message and the last meaningful stderr line. */
 export function diagnose(kind: FailureKind, message: string, stderrLine: string | null, s: Settings, agent: string): Diagnosis {
-  const detail = stderrLine ?? message;
+  const fromSandbox = stderrLine !== null && stderrLine !== '';
+  const detail = fromSandbox ? stderrLine : message;
   const text = `${message}\n${stderrLine ?? ''}`;
   let m: RegExpMatchArray | null;
   if ((m = /No such user '([^']*)'/.exec(text))) {
-    return { key: 'no-user', short: `no user ${m[1]}`, detail, fix: `create the user ${m[1]} on every agent, or set pi.user to one that exists there` };
+    return { key: 'no-user', short: `no user ${m[1]}`, detail, fromSandbox, fix: `create the user ${m[1]} on every agent, or set pi.user to one that exists there` };
   }
   if (/Permission denied/.test(text) && (kind === 'fetch' || /executor directory|sandbox|Failed to (create|chown|open)/.test(text))) {
     return {
       key: 'sandbox-permission',
       short: 'sandbox not writable',
       detail,
+      fromSandbox,
       fix: `let user ${s.user} write the agent's work_dir (--work_dir) on ${agent}, or set pi.user to the user the agent runs tasks as`,
     };
   }
@@ -105,6 +109,7 @@ export function diagnose(kind: FailureKind, message: string, stderrLine: string 
       key: missing ? 'node-missing' : 'node-not-executable',
       short: missing ? `no node at ${m[1]}` : `cannot run ${m[1]}`,
       detail,
+      fromSandbox,
       fix: `install Node.js 18 or newer at ${m[1]} on ${agent}, or set pi.nodePath to where node is on the agents`,
     };
   }
@@ -114,13 +119,14 @@ export function diagnose(kind: FailureKind, message: string, stderrLine: string 
       key: 'fetch',
       short: `cannot fetch ${host}`,
       detail,
+      fromSandbox,
       fix: `make ${s.executorUrl} reachable from the agents: set http.advertiseHost to an address they resolve and open port ${portOf(s.executorUrl)}`,
     };
   }
   const word = kind === 'kernel' ? 'kernel error' : kind === 'executor' ? 'executor exit' : 'launch failed';
   // Ids and paths differ per agent and task; the cause is the same when the rest is.
   const key = `${kind}:${detail.replace(/'[^']*'|"[^"]*"|\/\S+|\b[0-9a-f-]{8,}\b|\d+/g, '_')}`;
-  return { key, short: `${word}: ${detail}`, detail, fix: null };
+  return { key, short: `${word}: ${detail}`, detail, fromSandbox, fix: null };
 }
 
 function hostOf(url: string): string {

@@ -95,6 +95,8 @@ export class FailurePolicy {
       this.causes.set(d.key, tally);
     }
     tally.count++;
+    // A read of the sandbox can come too late (a relaunch emptied it): a later failure that says more names the cause.
+    if (d.fromSandbox && !tally.diagnosis.fromSandbox) tally.diagnosis = d;
     tally.agents.set(agentId, agentName);
     if (d.fix !== null) {
       const b = this.broken.get(agentId) ?? { count: 0, lastProbe: now };

@@ -21,10 +21,17 @@ export interface FailureWatchOptions {
 const TAIL_BYTES = 4096;
 const READ_TIMEOUT_MS = 3000;
 
-/** The tail of an executor's stderr on its agent, bounded in size and time; null when the agent has no sandbox for it. */
-export async function stderrTail(agentUrl: string, frameworkId: string, executorId: string, access: { credentials?: Credentials; ca?: string | Buffer }): Promise<string | null> {
-  const options = { timeoutMs: READ_TIMEOUT_MS, tailBytes: TAIL_BYTES, credentials: access.credentials, ca: access.ca };
-  return (await sandboxTail(agentUrl, frameworkId, executorId, 'stderr', options))?.text ?? null;
+// A relaunch of the same executor id makes a new, empty sandbox at once: look back at a few runs for the one that says why.
+const RUNS_LOOKED_AT = 3;
+
+/**
+ * The last meaningful line of an executor's stderr on its agent, from its newest sandbox that has one, bounded in
+ * size and time; null when the agent has no sandbox for it or none says anything.
+ */
+export async function stderrLine(agentUrl: string, frameworkId: string, executorId: string, access: { credentials?: Credentials; ca?: string | Buffer }): Promise<string | null> {
+  const options = { timeoutMs: READ_TIMEOUT_MS, tailBytes: TAIL_BYTES, credentials: access.credentials, ca: access.ca, runs: RUNS_LOOKED_AT };
+  const tail = await sandboxTail(agentUrl, frameworkId, executorId, 'stderr', { ...options, wanted: (t) => lastMeaningfulLine(t) !== null });
+  return tail ? lastMeaningfulLine(tail.text) : null;
 }
 
 export class FailureWatch {
@@ -76,7 +83,7 @@ export class FailureWatch {
     const executorId = s.executor_id?.value;
     const read = c.readSandbox && agent.url && frameworkId && executorId ? this.tail(agent.url, frameworkId, executorId) : Promise.resolve(null);
     void read.then((stderr) => {
-      const d = diagnose(c.kind, message, stderr && lastMeaningfulLine(stderr), this.o.settings, agent.name);
+      const d = diagnose(c.kind, message, stderr, this.o.settings, agent.name);
       if (!this.said.has(`${agentId} ${d.key}`)) {
         this.said.add(`${agentId} ${d.key}`);
         this.o.logger.warn(`agent ${agent.name}: ${c.kind} failure: ${d.detail}${d.fix ? `; fix: ${d.fix}` : ''}`);
@@ -91,7 +98,7 @@ export class FailureWatch {
     const key = `${agentUrl} ${frameworkId} ${executorId}`;
     let p = this.reads.get(key);
     if (!p) {
-      p = stderrTail(agentUrl, frameworkId, executorId, this.o)
+      p = stderrLine(agentUrl, frameworkId, executorId, this.o)
         .catch((err: Error) => {
           this.o.logger.debug(`cannot read the sandbox of ${executorId} on ${agentUrl}: ${err.message}`);
           return null;

@@ -92,8 +92,10 @@ export function parseLedger(text: string, now: number, options: LedgerOptions = 
   const r = file.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
-    // zod quotes the bad value in some messages; a hostile file must not turn that into a page-long log line.
-    const message = issue.message.length > 160 ? `${issue.message.slice(0, 157)}...` : issue.message;
+    // zod quotes the bad value in some messages; a hostile file must not turn that into a page-long log line, nor
+    // break it with a line feed or a terminal escape: control characters are written as \uXXXX.
+    const quoted = issue.message.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const message = quoted.length > 160 ? `${quoted.slice(0, 157)}...` : quoted;
     throw new LedgerFileError(`${issue.path.length ? issue.path.join('.') : 'top level'}: ${message}`);
   }
   const f = r.data;

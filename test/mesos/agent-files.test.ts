@@ -11,7 +11,7 @@ const STDERR = `${'I1204 18:20:01.123456 4242 fetcher.cpp:290] Fetching\n'.repea
 describe('agent files', () => {
   let server: Server;
   let base: string;
-  let mode: 'mesos' | 'bad-shape' | 'huge' = 'mesos';
+  let mode: 'mesos' | 'bad-shape' | 'huge' | 'relaunched' = 'mesos';
   const reads: string[] = [];
 
   beforeAll(async () => {
@@ -26,11 +26,14 @@ describe('agent files', () => {
         reads.push(url.search);
         if (mode === 'bad-shape') return json({ data: 42, offset: 'x' });
         if (mode === 'huge') return json({ data: 'x'.repeat(1_000_000), offset: 0 });
-        if (url.searchParams.get('path') !== `${DIR_NEW}/stderr`) return res.writeHead(404).end();
+        // Relaunched: the newest sandbox was just made, and the reason is in the one before it.
+        const files: Record<string, string> = mode === 'relaunched' ? { [`${DIR_NEW}/stderr`]: '', [`${DIR_OLD}/stderr`]: STDERR } : { [`${DIR_NEW}/stderr`]: STDERR };
+        const text = files[url.searchParams.get('path') ?? ''];
+        if (text === undefined) return res.writeHead(404).end();
         const offset = Number(url.searchParams.get('offset'));
-        if (offset === -1) return json({ data: '', offset: Buffer.byteLength(STDERR) });
-        const length = Number(url.searchParams.get('length') ?? STDERR.length);
-        return json({ data: Buffer.from(STDERR).subarray(offset, offset + length).toString(), offset });
+        if (offset === -1) return json({ data: '', offset: Buffer.byteLength(text) });
+        const length = Number(url.searchParams.get('length') ?? text.length);
+        return json({ data: Buffer.from(text).subarray(offset, offset + length).toString(), offset });
       }
       res.writeHead(404).end();
     });
@@ -53,6 +56,18 @@ describe('agent files', () => {
     expect(tail?.text.endsWith("Failed to execute '/usr/local/bin/node': No such file or directory\n")).toBe(true);
     const size = Buffer.byteLength(STDERR);
     expect(reads).toEqual([`?path=${encodeURIComponent(`${DIR_NEW}/stderr`)}&offset=-1`, `?path=${encodeURIComponent(`${DIR_NEW}/stderr`)}&offset=${size - 200}&length=200`]);
+  });
+
+  it('looks back past a sandbox a relaunch has just made, to the run that says why, when asked to', async () => {
+    mode = 'relaunched';
+    const o = { timeoutMs: 2000, tailBytes: 200 };
+    expect(await sandboxTail(base, 'F0', 'E0', 'stderr', o)).toEqual({ directory: DIR_NEW, text: '' });
+    const wanted = (t: string) => t.trim() !== '';
+    const back = await sandboxTail(base, 'F0', 'E0', 'stderr', { ...o, runs: 3, wanted });
+    expect(back?.directory).toBe(DIR_OLD);
+    expect(back?.text.endsWith('No such file or directory\n')).toBe(true);
+    // Nothing says anything within the runs looked at: the newest is the answer.
+    expect(await sandboxTail(base, 'F0', 'E0', 'stderr', { ...o, runs: 1, wanted })).toEqual({ directory: DIR_NEW, text: '' });
   });
 
   it('has no sandbox for an executor the agent does not know', async () => {

@@ -77,6 +77,20 @@ describe('FailurePolicy', () => {
     expect(p.failed('a3', 'pi-3', NODE, 0)).toBeNull();
   });
 
+  it("names a cause with the sandbox's line when one read of it came too late and found nothing", () => {
+    const p = new FailurePolicy(OPTS);
+    p.offered('a1');
+    const launch = "Failed to launch container: Failed to fetch all URIs for container 'c1': exited with status 1";
+    const bare = diagnose('fetch', launch, null, S, 'pi-1');
+    const said = diagnose('fetch', launch, "Failed to fetch 'http://pi-master:5055/executor.js': Error downloading resource: Couldn't connect to server", S, 'pi-1');
+    expect([bare.key, bare.fromSandbox, said.fromSandbox]).toEqual([said.key, false, true]);
+    // An empty stderr is no line at all: the update's message is the detail.
+    expect(diagnose('fetch', launch, '', S, 'pi-1')).toEqual(bare);
+    p.failed('a1', 'pi-1', bare, 0);
+    p.failed('a1', 'pi-1', said, 0);
+    expect(p.failed('a1', 'pi-1', bare, 0)?.line).toContain(`no success: ${said.detail} (on every agent`);
+  });
+
   it('does not count an agent that went away as one that offers', () => {
     const p = new FailurePolicy(OPTS);
     for (const a of ['a1', 'a2']) p.offered(a);

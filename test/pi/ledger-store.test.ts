@@ -110,6 +110,16 @@ describe('ledger file', () => {
     expect(() => parseLedger(make(), 0, OPTS)).toThrow(reason);
   });
 
+  test('a bad value with a line feed or an escape in it is named on one line, its control characters written out', () => {
+    let message = '';
+    try {
+      parseLedger(mutate((j) => (j.kernel = '\n\u001b[2J')), 0, OPTS);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe("kernel: Invalid enum value. Expected 'precise' | 'fast', received '\\u000a\\u001b[2J'");
+  });
+
   test('a corrupt file is moved aside with one log line, and the job starts empty', async () => {
     const file = path.join(dir, 'pi-ledger.json');
     writeFileSync(file, '{"format":"mesos-panel/pi-ledger","version":1,');
