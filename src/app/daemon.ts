@@ -7,6 +7,7 @@ import { PressMachine, type PressAction } from '../hw/button/press';
 import type { DisplayHealth } from './health';
 import type { Display } from '../hw/display';
 import type { Logger } from '../log';
+import { emptyHistory, recordAllocation, type AllocationHistory } from '../panel/allocation-history';
 import { DEFAULT_ATTENTION, NEW_WATCH, watch, type Watch } from '../panel/attention';
 import { changeSignature, inWindow, parseNightHours, powerPolicy, powerState, type PowerLevel, type PowerPolicy } from '../panel/burnin';
 import { currentEntry, cycleEntries, initialCycle, nextScreen, SLOT_OF_SCREEN, tickCycle, type CycleEntry, type CycleState } from '../panel/cycle';
@@ -76,6 +77,7 @@ export class Daemon {
   private seen = '';
   private stopped = false;
   private watch: Watch = NEW_WATCH;
+  private history: AllocationHistory = emptyHistory();
   /** The attention screen interrupts the cycle until then (ms), on page attentionPage. */
   private attentionUntil = 0;
   private attentionPage = 0;
@@ -164,6 +166,7 @@ export class Daemon {
       pi: this.deps.pi ? this.deps.pi.view(now) : null,
       ui: this.press ? this.press.ui() : this.ui,
       ...(this.deps.attention ? { attention: this.watch.notices } : {}),
+      history: this.history,
     };
   }
 
@@ -198,7 +201,9 @@ export class Daemon {
     if (this.stopped) return;
     try {
       const now = this.now();
-      this.observe(this.model(now), now);
+      const seen = this.model(now);
+      this.observe(seen, now);
+      if (seen.snapshot && seen.snapshotAt !== null) this.history = recordAllocation(this.history, seen.snapshotAt, seen.snapshot);
       const model = this.model(now);
       const entries = this.entries(model);
       this.cycle = tickCycle(this.cycle, entries, now, { autoAdvanceMs: this.deps.screens.autoCycleSeconds * 1000 });

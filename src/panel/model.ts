@@ -1,6 +1,7 @@
 // PanelModel: everything the screens draw, gathered by the daemon from its sources.
 // Screens are pure functions of this model; they never do I/O and never see where data came from.
 import type { ClusterSnapshot } from '../mesos/snapshot';
+import type { AllocationHistory } from './allocation-history';
 import type { Notice } from './attention';
 import type { PiView } from '../pi/view';
 import type { SourceStatus } from '../mesos/source-status';
@@ -34,4 +35,6 @@ export interface PanelModel {
   ui: UiState;
   /** What happened that deserves a look, newest first (the attention screen's pages); absent: none kept. */
   attention?: Notice[];
+  /** What the cluster had and used over the last hour (the overview's chart); absent: none kept. */
+  history?: AllocationHistory;
 }
