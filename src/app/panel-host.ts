@@ -43,6 +43,8 @@ export interface PanelHost {
   stop(leave?: 'blank' | 'halted'): Promise<void>;
 }
 
+const NO_AGENTS: ReadonlySet<string> = new Set();
+
 export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const { config, log } = o;
   const http = await HttpHost.start({
@@ -95,13 +97,16 @@ async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi
     presses: () => daemon.presses,
     i2cBytes: () => ('sent' in display ? (display as BusDisplay).sent.bytes : null),
   });
+  // The dashboard reads the job's ledger where the running framework has one (startPi's PiHost).
+  const service = pi && 'service' in pi ? pi.service : null;
+  web.dashboard(http, { model: () => daemon.model(), ledger: () => service?.job ?? null, gone: () => service?.goneAgents ?? NO_AGENTS, corrections: config.pi.corrections });
   daemon.start();
   if (pi && 'files' in pi) {
     const staleMs = staleAfterMs(config);
     pi.files.setHealth(() => panelHealth(daemon.model(), daemon.displayHealth(), staleMs));
   }
   log.info(`panel: ${display.name} ${display.geometry.kind === 'pixels' ? `${display.geometry.width}x${display.geometry.height}` : `${display.geometry.cols}x${display.geometry.rows}`}, masters ${config.masters.join(', ')}`);
-  log.info(`panel in the browser: ${http.url('/', config.http.advertiseHost)}`);
+  log.info(`panel in the browser: ${http.url('/', config.http.advertiseHost)} (dashboard: ${http.url('/dashboard', config.http.advertiseHost)})`);
   return {
     daemon,
     display,

@@ -41,13 +41,13 @@ export async function startWebRig(geometry: Geometry, o: Partial<WebOptions> = {
 
 export interface SseReader {
   res: IncomingMessage;
-  /** The data of every `frame` event so far, parsed. */
+  /** The data of every event of the name read (`frame` unless told) so far, parsed. */
   events: Record<string, unknown>[];
   bytes: number;
   close(): void;
 }
 
-export function readEvents(url: string): Promise<SseReader> {
+export function readEvents(url: string, name = 'frame'): Promise<SseReader> {
   return new Promise((resolve, reject) => {
     const req = get(url, (res) => {
       const reader: SseReader = { res, events: [], bytes: 0, close: () => req.destroy() };
@@ -61,7 +61,7 @@ export function readEvents(url: string): Promise<SseReader> {
           const block = text.slice(0, end);
           text = text.slice(end + 2);
           const data = /^data: (.*)$/m.exec(block);
-          if (/^event: frame$/m.test(block) && data) reader.events.push(JSON.parse(data[1]));
+          if (block.split('\n').includes(`event: ${name}`) && data) reader.events.push(JSON.parse(data[1]));
         }
       });
       res.on('error', () => undefined);
