@@ -1,6 +1,7 @@
 // The dashboard's event stream: a new browser gets everything at once (the hour of history, the convergence
 // points), then at most one event a tick and only when something changed, with just the new history samples;
 // the mirror's frames never reach it, nor its events the mirror's streams.
+import * as fs from 'node:fs';
 import { recordAllocation, emptyHistory, type AllocationHistory } from '../../src/panel/allocation-history';
 import { geometryOf } from '../../src/panel/frame';
 import type { PanelModel } from '../../src/panel/model';
@@ -72,4 +73,20 @@ test('a new stream starts from everything; then only what changed, once a tick a
   await new Promise((r) => setTimeout(r, 50));
   expect(dash.events).toHaveLength(2);
   expect(mirror.events).toHaveLength(1);
+});
+
+test("the chart library is uPlot's own file from its package, served with the page's headers", async () => {
+  rig = await startWebRig(geometryOf('128x64'));
+  for (const [route, file, type] of [
+    ['/uplot.js', 'uplot/dist/uPlot.iife.min.js', 'application/javascript; charset=utf-8'],
+    ['/uplot.css', 'uplot/dist/uPlot.min.css', 'text/css; charset=utf-8'],
+  ]) {
+    const res = await fetch(`${rig.url}${route}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(type);
+    expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'self'/);
+    expect(Buffer.from(await res.arrayBuffer()).equals(fs.readFileSync(require.resolve(file)))).toBe(true);
+  }
+  const page = await fetch(`${rig.url}/dashboard`);
+  expect(await page.text()).toMatch(/<script src="\/uplot\.js"><\/script>\s*<script src="\/dashboard\.js">/);
 });
