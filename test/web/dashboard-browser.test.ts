@@ -2,21 +2,10 @@
 // simulated cluster: the certified digits are π's, the raw sum's wrong digits (and only those) are marked, the
 // hour's history and the convergence chart have points, every agent's share is listed, an agent whose plug is
 // pulled shows as lost, and the page says plainly when the daemon is gone.
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { startPanel, type PanelHost } from '../../src/app/panel-host';
-import { startPi, type PiHost } from '../../src/app/pi-host';
-import { DEFAULT_CONFIG, resolveConfig } from '../../src/config';
-import { NoneBackend } from '../../src/hw/button/backend';
-import { memoryLogger } from '../../src/log';
-import { geometryOf } from '../../src/panel/frame';
 import { startSimCluster, type SimCluster } from '../../src/sim';
-import { buildExecutorBundle } from '../pi/executor-harness';
 import { PI_120 } from '../pi/reference';
-import { launchBrowser, RecordingDisplay, waitFor } from './harness';
+import { launchBrowser, startPiPanel, waitFor, type PiPanel } from './harness';
 
 interface Shown {
   digits: string;
@@ -62,54 +51,26 @@ async function shown(page: Page): Promise<Shown> {
 
 let browser: Browser;
 let cluster: SimCluster;
-let host: PanelHost | undefined;
-let piHost: PiHost | undefined;
+let panel: PiPanel | undefined;
 let page: Page;
-let dir: string;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesos-panel-dashboard-'));
-  const bytes = fs.readFileSync(buildExecutorBundle(path.join(dir, 'build')));
-  const bundle = { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   cluster = await startSimCluster({ agents: 3, seed: 7, background: false, allocationIntervalMs: 200 });
-  const config = resolveConfig([
-    {
-      source: 'test',
-      values: {
-        masters: [cluster.url],
-        pollIntervalMs: 500,
-        // The operator event stream, which never says that an agent went (Master::_markUnreachable sends no
-        // AGENT_REMOVED), refreshed from /state only hourly: a lost agent must show by the framework's word.
-        stateSource: 'stream',
-        stateRefreshSeconds: 3600,
-        stateDir: path.join(dir, 'state'),
-        http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' },
-        // A job far longer than the test: it is still running when an agent is lost.
-        pi: { ...DEFAULT_CONFIG.pi, terms: 1e13, autoStart: true, taskCpus: 1, nodePath: process.execPath, user: os.userInfo().username },
-      },
-    },
-  ]);
-  fs.mkdirSync(config.stateDir);
-  const log = memoryLogger();
-  host = await startPanel({
-    config,
-    log,
-    display: new RecordingDisplay(geometryOf('128x64')),
-    button: new NoneBackend(),
-    pi: async (http) => (piHost = await startPi({ config, log, http, bundle })),
-  });
+  // A job far longer than the test: it is still running when an agent is lost. The panel follows the operator
+  // event stream, which never says that an agent went (Master::_markUnreachable sends no AGENT_REMOVED), refreshed
+  // from /state only hourly: a lost agent must show by the framework's word.
+  panel = await startPiPanel(cluster, 1e13, { stateSource: 'stream', stateRefreshSeconds: 3600 });
   page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 720 });
-  await page.goto(`http://127.0.0.1:${host.http.port}/dashboard`);
+  await page.goto(`http://127.0.0.1:${panel.host.http.port}/dashboard`);
 }, 60_000);
 
 afterAll(async () => {
   await page?.close();
   await browser?.close();
-  await host?.stop();
+  await panel?.stop();
   await cluster?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test("shows the job's certified digits, and marks exactly the raw sum's digits that are not π's", async () => {
@@ -141,7 +102,7 @@ test('lists every agent with its share of the work, and the charts have points',
 }, 90_000);
 
 test('an agent whose plug is pulled shows as lost, with its lost task counted', async () => {
-  const job = piHost!.service.job!;
+  const job = panel!.pi().service.job!;
   await waitFor('a running chunk', () => job.launchedTasks().length > 0);
   const agentId = job.launchedTasks()[0].agentId;
   const name = cluster.model.agents.get(agentId)!.hostname;
@@ -156,8 +117,7 @@ test('an agent whose plug is pulled shows as lost, with its lost task counted', 
 
 test('says plainly that it is disconnected when the daemon goes', async () => {
   expect((await shown(page)).disconnected).toBe(false);
-  await host!.stop();
-  host = undefined;
+  await panel!.stop();
   await waitFor('the page to say so', async () => (await shown(page)).disconnected);
   expect((await shown(page)).status).toContain('disconnected');
 }, 30_000);

@@ -88,5 +88,5 @@ test("the chart library is uPlot's own file from its package, served with the pa
     expect(Buffer.from(await res.arrayBuffer()).equals(fs.readFileSync(require.resolve(file)))).toBe(true);
   }
   const page = await fetch(`${rig.url}/dashboard`);
-  expect(await page.text()).toMatch(/<script src="\/uplot\.js"><\/script>\s*<script src="\/dashboard\.js">/);
+  expect(await page.text()).toMatch(/<script src="\/uplot\.js"><\/script>\s*<script src="\/live\.js"><\/script>\s*<script src="\/dashboard\.js">/);
 });

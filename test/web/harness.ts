@@ -1,13 +1,22 @@
-// What the web tests share: a web face on a real loopback server fed by a recording display, an SSE reader,
-// and the real headless Chromium from Debian's package.
+// What the web tests share: a web face on a real loopback server fed by a recording display, a running panel
+// with a real π job on the simulated cluster, an SSE reader, and the real headless Chromium from Debian's package.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { get, type IncomingMessage } from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Browser } from 'puppeteer-core';
+import { startPanel, type PanelHost } from '../../src/app/panel-host';
+import { startPi, type PiHost } from '../../src/app/pi-host';
+import { DEFAULT_CONFIG, resolveConfig } from '../../src/config';
+import { NoneBackend } from '../../src/hw/button/backend';
 import type { Display } from '../../src/hw/display';
 import { memoryLogger } from '../../src/log';
-import type { Geometry } from '../../src/panel/frame';
+import { geometryOf, type Geometry } from '../../src/panel/frame';
 import { HttpHost } from '../../src/lib/http-host';
+import type { SimCluster } from '../../src/sim';
 import { WebFace, type WebOptions } from '../../src/web/web-face';
+import { buildExecutorBundle } from '../pi/executor-harness';
 import { RecordingDisplay } from '../recording-display';
 export { RecordingDisplay };
 
@@ -36,6 +45,56 @@ export async function startWebRig(geometry: Geometry, o: Partial<WebOptions> = {
       web.close();
       await http.close();
     },
+  };
+}
+
+export interface PiPanel {
+  host: PanelHost;
+  /** The π framework, once the panel has started it. */
+  pi(): PiHost;
+  /** Stops the panel (again: nothing) and removes its folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A panel on `cluster` as `run` starts it, a 128x64 recording display and a π job of `terms` started at once,
+ * its executor built from the sources; `values` add to or override the config.
+ */
+export async function startPiPanel(cluster: SimCluster, terms: number, values: Record<string, unknown> = {}): Promise<PiPanel> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesos-panel-web-pi-'));
+  const bytes = fs.readFileSync(buildExecutorBundle(path.join(dir, 'build')));
+  const bundle = { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const config = resolveConfig([
+    {
+      source: 'test',
+      values: {
+        masters: [cluster.url],
+        pollIntervalMs: 500,
+        stateDir: path.join(dir, 'state'),
+        http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' },
+        pi: { ...DEFAULT_CONFIG.pi, terms, autoStart: true, taskCpus: 1, nodePath: process.execPath, user: os.userInfo().username },
+        ...values,
+      },
+    },
+  ]);
+  fs.mkdirSync(config.stateDir);
+  const log = memoryLogger();
+  let pi: PiHost | undefined;
+  let stopped: Promise<void> | undefined;
+  const host = await startPanel({
+    config,
+    log,
+    display: new RecordingDisplay(geometryOf('128x64')),
+    button: new NoneBackend(),
+    pi: async (http) => (pi = await startPi({ config, log, http, bundle })),
+  }).catch((err: unknown) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
+  return {
+    host,
+    pi: () => pi!,
+    stop: () => (stopped ??= host.stop().finally(() => fs.rmSync(dir, { recursive: true, force: true }))),
   };
 }
 

@@ -3,14 +3,13 @@
 'use strict';
 (function () {
   var $ = function (id) { return document.getElementById(id); };
-  var status = $('status');
   var RES = ['cpus', 'mem', 'disk'];
   var HOUR = 3600;
-  var hist = [], bucketS = 10, charts = {}, seq = 0;
+  var hist = [], bucketS = 10, charts = {}, seq = 0, jobTerms = 0;
 
-  function si(n) {
+  function si(n, decimals) {
     var units = [[1e12, ' T'], [1e9, ' G'], [1e6, ' M'], [1e3, ' k']];
-    for (var i = 0; i < units.length; i++) if (n >= units[i][0]) return (n / units[i][0]).toFixed(n >= 100 * units[i][0] ? 0 : 1) + units[i][1];
+    for (var i = 0; i < units.length; i++) if (n >= units[i][0]) return (n / units[i][0]).toFixed(n >= 100 * units[i][0] ? 0 : decimals === undefined ? 1 : decimals) + units[i][1];
     return String(Math.round(n));
   }
   function amount(kind, x) {
@@ -63,14 +62,16 @@
     var data = [0, 1, 2].map(function (i) { return rows.map(function (r) { return Math.log10(r[i]); }); });
     if (!charts.conv) {
       charts.conv = makeChart($('conv'), {
-        scales: { x: { time: false } },
+        scales: { x: { time: false, auto: false } },
         axes: [
-          Object.assign(axis(), { incrs: [0.5, 1, 2, 5], values: function (u, splits) { return splits.map(function (v) { return si(Math.pow(10, v)); }); } }),
+          Object.assign(axis(), { incrs: [1, 2, 5], values: function (u, splits) { return splits.map(function (v) { return si(Math.pow(10, v), 0); }); } }),
           Object.assign(axis(), { incrs: [1, 2, 5, 10, 20, 50], size: 5 * fontPx(), values: function (u, splits) { return splits.map(power); } }),
         ],
         series: [{}, { label: 'raw', stroke: '#f55', width: 3, points: { size: 8 } }, { label: 'corrected', stroke: '#7e7', width: 3, points: { size: 8 } }],
       }, data);
     } else charts.conv.setData(data);
+    // From the first point to the job's last term, so the audience sees how far there is to go.
+    if (rows.length) charts.conv.setScale('x', { min: Math.floor(data[0][0]), max: Math.ceil(Math.max(data[0][data[0].length - 1], Math.log10(Math.max(10, jobTerms)))) });
     $('conv').dataset.points = String(rows.length);
   }
   // Each chart fills its box; the boxes change with the window and with what the page shows around them.
@@ -139,11 +140,12 @@
     $('workers').hidden = !p;
     $('digits-box').hidden = !p;
     if (!p) return;
+    jobTerms = p.total;
     $('pi-state').textContent = p.state + (p.problem ? ': ' + p.problem : '');
     $('digits').textContent = p.digits || '–';
     showRaw(p.raw, p.digits);
     var decimals = p.rawOk.indexOf('.') < 0 ? 0 : p.rawOk.length - p.rawOk.indexOf('.') - 1;
-    $('pi-note').textContent = p.prefix ? 'both of the first ' + si(p.prefix) + ' terms; the raw sum alone certifies ' + decimals + ' decimals, its wrong digits in red' : '';
+    $('pi-note').textContent = p.prefix ? 'both from the first ' + si(p.prefix) + ' terms; the raw sum alone certifies ' + decimals + ' decimals, its wrong digits in red' : '';
     var pct = p.total ? Math.floor((100 * p.done) / p.total) : 0;
     $('progress').textContent = si(p.done) + ' of ' + si(p.total) + ' terms (' + pct + ' %) · ' + si(p.tps) + ' terms/s · ' +
       (p.state === 'running' ? duration(p.eta) + ' left · ' : '') + p.tasks.running + ' tasks running, ' + p.tasks.failed + ' failed';
@@ -173,27 +175,5 @@
     document.body.dataset.seq = String(++seq);
   }
 
-  function up() {
-    document.body.classList.remove('disconnected');
-    status.className = '';
-    status.textContent = '';
-  }
-  function down(text) {
-    document.body.classList.add('disconnected');
-    status.className = 'down';
-    status.textContent = text;
-  }
-
-  // EventSource retries a dropped stream by itself; one that was refused (a full server, a daemon that
-  // answered with an error) it closes, so that case is retried here.
-  var source = null;
-  function open() {
-    source = new EventSource('/dashboard/events');
-    source.addEventListener('dash', function (e) { apply(JSON.parse(e.data)); up(); });
-    source.onerror = function () {
-      down('disconnected from the daemon: retrying…');
-      if (source.readyState === EventSource.CLOSED) { source.close(); setTimeout(open, 3000); }
-    };
-  }
-  open();
+  followDaemon('/dashboard/events', 'dash', apply, function () { return ''; });
 })();
