@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import { ConfigError, isPlain, type Config } from './config';
 import type { Credentials } from './mesos/http';
+import { StateClient } from './mesos/state-client';
 import { errorLine } from './lib/error-line';
 
 /**
@@ -64,4 +65,9 @@ export function masterAccess(config: Config): { credentials?: Credentials; ca?: 
     credentials: config.credentialsFile ? readCredentials(config.credentialsFile) : undefined,
     ca: config.caFile ? readCaFile(config.caFile) : undefined,
   };
+}
+
+/** A /state reader for the configured masters, or for the ones a command names, with its limits and access. */
+export function stateClientFor(config: Config, access: { credentials?: Credentials; ca?: string } = masterAccess(config), masters: string[] = config.masters): StateClient {
+  return new StateClient({ masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access });
 }
