@@ -15,6 +15,8 @@
 // the two meet. Rates are those measured on the reference machine (bench/digits.ts prints them beside a
 // fresh measurement), scaled by each side's relative speed.
 import { DEFAULT_LEDGER_OPTIONS } from './chunk-sizing';
+import { eulerBounds } from './euler';
+import { workerHeapMb } from './euler-worker';
 import { MAX_BITS } from './exact-kernel';
 import { MAX_JOB_TERMS, MIN_JOB_TERMS } from './ledger';
 
@@ -39,7 +41,7 @@ export const RATES = {
 
 /**
  * What a digits job may add to the daemon's memory at its peak, MB: the Euler worker's heap
- * (eulerWorkerHeapMb) and the chunk results the ledger holds (P bits each). The daemon runs at about 67 MB,
+ * (euler-worker.ts) and the chunk results the ledger holds (P bits each). The daemon runs at about 67 MB,
  * and the Euler numbers to E_2000 peak at ~25 MB above that in any thread (bench/digits.ts); the worker's
  * heap limit is what keeps a large K from taking more than planned.
  */
@@ -84,31 +86,18 @@ export class DigitsPlanError extends Error {
 }
 
 /**
- * ln of an upper bound on |E_2k|: |E_2k| = 2·(2k)!·(2/π)^{2k+1}·β(2k+1) with Dirichlet's β(s) < 1
- * (DLMF 24.8.3 and 25.11.35). `lnFact2k` is ln((2k)!).
- */
-const lnEulerBound = (k: number, lnFact2k: number): number => Math.LN2 + lnFact2k + (2 * k + 1) * Math.log(2 / Math.PI);
-
-/** Old-generation heap for the worker building E_0 … E_2K: the numbers, three times over for garbage, and 16 MB. */
-export const eulerWorkerHeapMb = (eulerMb: number): number => Math.ceil(16 + 3 * eulerMb);
-
-/**
  * For k = 0, 1, … up to the largest K whose worker fits DIGITS_MEMORY_MB with nothing beside it (no plan
  * needs more): ln of the bound on |E_2k|, and the size of E_0 … E_2k in MB.
  */
 const EULER_TABLE = ((): { lnE: number[]; mb: number[] } => {
   const lnE: number[] = [];
   const mb: number[] = [];
-  let lnFact = 0;
-  let bits = 0;
-  for (let k = 0; ; k++) {
-    if (k > 0) lnFact += Math.log(2 * k - 1) + Math.log(2 * k);
-    const ln = lnEulerBound(k, lnFact);
-    bits += Math.max(1, ln / Math.LN2);
-    if (eulerWorkerHeapMb(bits / 8 / 2 ** 20) > DIGITS_MEMORY_MB) return { lnE, mb };
-    lnE.push(ln);
-    mb.push(bits / 8 / 2 ** 20);
+  for (const e of eulerBounds()) {
+    if (workerHeapMb(e.mb) > DIGITS_MEMORY_MB) break;
+    lnE.push(e.lnE);
+    mb.push(e.mb);
   }
+  return { lnE, mb };
 })();
 
 /** Corrections K for D decimals from N terms, and the size of E_0 … E_2K in MB; null if the daemon cannot hold them. */
@@ -136,7 +125,7 @@ function shape(digits: number, terms: number): { corrections: number; bits: numb
   const bits = bitsFor(digits, terms);
   const k = correctionsFor(digits, terms);
   if (!k || bits > MAX_BITS) return null;
-  const memoryMb = eulerWorkerHeapMb(k.eulerMb) + resultsMb(terms, bits);
+  const memoryMb = workerHeapMb(k.eulerMb) + resultsMb(terms, bits);
   return memoryMb <= DIGITS_MEMORY_MB ? { corrections: k.corrections, bits, memoryMb } : null;
 }
 

@@ -28,6 +28,33 @@ function secantNumbers(count: number): bigint[] {
   return s.map((v, k) => (k % 2 === 0 ? v : -v));
 }
 
+/**
+ * For k = 0, 1, 2, …: ln of an upper bound on |E_2k|, exact but for the last factor of
+ * |E_2k| = 2·(2k)!·(2/π)^{2k+1}·β(2k+1), where Dirichlet's β(s) = 1 − 3^-s + 5^-s − … is below 1 (DLMF 24.8.3
+ * and 25.11.35); and the memory E_0 … E_2k take by that bound, MB. Lets a plan size K without computing E_2K.
+ */
+export function* eulerBounds(): Generator<{ lnE: number; mb: number }> {
+  let lnFact = 0;
+  let bits = 0;
+  for (let k = 0; ; k++) {
+    if (k > 0) lnFact += Math.log(2 * k - 1) + Math.log(2 * k);
+    const lnE = Math.LN2 + lnFact + (2 * k + 1) * Math.log(2 / Math.PI);
+    bits += Math.floor(lnE / Math.LN2) + 1;
+    yield { lnE, mb: bits / 8 / 2 ** 20 };
+  }
+}
+
+/** The memory E_0 … E_{2(count−1)} take by that bound, MB. */
+export function eulerMb(count: number): number {
+  let mb = 0;
+  let k = 0;
+  for (const e of eulerBounds()) {
+    if (k++ >= count) break;
+    mb = e.mb;
+  }
+  return mb;
+}
+
 const HEADER = 'mesos-panel euler v1';
 const fileFor = (dir: string): string => path.join(dir, 'euler-numbers.txt');
 const digest = (body: string): string => createHash('sha256').update(body).digest('hex');
@@ -40,10 +67,8 @@ const digest = (body: string): string => createHash('sha256').update(body).diges
  */
 export function cachedEulerNumbers(dir: string, count: number): bigint[] {
   const file = fileFor(dir);
-  const stored = readCache(file);
-  if (stored && stored.length >= count) {
-    return stored.slice(0, count);
-  }
+  const stored = storedEulerNumbers(dir, count);
+  if (stored) return stored;
   const numbers = eulerNumbers(count);
   const body = numbers.map((e) => e.toString(16)).join('\n');
   const tmp = `${file}.${process.pid}.tmp`;
@@ -51,6 +76,12 @@ export function cachedEulerNumbers(dir: string, count: number): bigint[] {
   fs.writeFileSync(tmp, `${HEADER} ${count} ${digest(body)}\n${body}\n`);
   fs.renameSync(tmp, file);
   return numbers;
+}
+
+/** The first `count` Euler numbers from the file in `dir`, or null when it holds fewer or none that is intact. */
+export function storedEulerNumbers(dir: string, count: number): bigint[] | null {
+  const stored = readCache(fileFor(dir));
+  return stored && stored.length >= count ? stored.slice(0, count) : null;
 }
 
 function readCache(file: string): bigint[] | null {
