@@ -84,7 +84,7 @@ const schema = z.strictObject({
     corrections: int(0, 6),
     // A job asked for by certified decimals instead of by terms (null: by pi.terms). The limit is the π job's
     // maxDigits() (src/pi/digits-plan.ts), which the configuration may not import; a test keeps the two equal.
-    digits: int(1, 31_000).nullable(),
+    digits: int(1, 26_000).nullable(),
     autoStart: z.boolean(),
     frameworkName: z.string().min(1).max(200),
     user: z.string().min(1).max(64),

@@ -16,7 +16,7 @@
 // fresh measurement), scaled by each side's relative speed.
 import { DEFAULT_LEDGER_OPTIONS } from './chunk-sizing';
 import { eulerBounds } from './euler';
-import { workerHeapMb } from './euler-worker';
+import { workerPeakMb } from './euler-worker';
 import { MAX_BITS } from './exact-kernel';
 import { MAX_JOB_TERMS, MIN_JOB_TERMS } from './ledger';
 
@@ -40,10 +40,11 @@ export const RATES = {
 } as const;
 
 /**
- * What a digits job may add to the daemon's memory at its peak, MB: the Euler worker's heap
- * (euler-worker.ts) and the chunk results the ledger holds (P bits each). The daemon runs at about 67 MB,
- * and the Euler numbers to E_2000 peak at ~25 MB above that in any thread (bench/digits.ts); the worker's
- * heap limit is what keeps a large K from taking more than planned.
+ * What a digits job may add to the daemon's resident memory at its peak, MB: the Euler worker
+ * (workerPeakMb) and the chunk results the ledger holds (P bits each, at worst one per smallest chunk). The
+ * daemon idles at about 67 MB against an 80 MB target, and the Euler numbers to E_2000 alone peak ~25–29 MB
+ * above that in any thread (bench/digits.ts), so a digits job overshoots the target while they are built
+ * (seconds to a minute); 48 MB bounds that overshoot, and the worker's heap limit enforces it.
  */
 export const DIGITS_MEMORY_MB = 48;
 
@@ -93,7 +94,7 @@ const EULER_TABLE = ((): { lnE: number[]; mb: number[] } => {
   const lnE: number[] = [];
   const mb: number[] = [];
   for (const e of eulerBounds()) {
-    if (workerHeapMb(e.mb) > DIGITS_MEMORY_MB) break;
+    if (workerPeakMb(e.mb) > DIGITS_MEMORY_MB) break;
     lnE.push(e.lnE);
     mb.push(e.mb);
   }
@@ -125,7 +126,7 @@ function shape(digits: number, terms: number): { corrections: number; bits: numb
   const bits = bitsFor(digits, terms);
   const k = correctionsFor(digits, terms);
   if (!k || bits > MAX_BITS) return null;
-  const memoryMb = workerHeapMb(k.eulerMb) + resultsMb(terms, bits);
+  const memoryMb = workerPeakMb(k.eulerMb) + resultsMb(terms, bits);
   return memoryMb <= DIGITS_MEMORY_MB ? { corrections: k.corrections, bits, memoryMb } : null;
 }
 
