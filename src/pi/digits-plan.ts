@@ -26,9 +26,10 @@ export const GUARD_DECIMALS = 10;
 /**
  * Costs on the reference machine (2-core x86-64, Node 20), from bench/digits.ts. The exact kernel's time per
  * term grows with P (one big division per group of 512 pairs): 0.36 µs + 6.3 ns per 1000 bits, so ~0.61 µs
- * at 40,000 bits. The Euler numbers to E_2K: 1.3e-10·K³·log2 K s (1.2 s for K = 1000, 12 s for K = 2000).
+ * at 40,000 bits. The Euler numbers to E_2K: 1.3e-10·K³·log2 K s (measured 1.2 s for K = 1000, 12 s for 2000).
  * The certification: Horner's rule and two divisions on numbers of 2K·log2 N + P bits, 2.4e-12 s per bit².
- * A job's tasks reach 0.9 of the cluster's rate (bench/framework.ts), after ~2 s to launch the first ones.
+ * A job's tasks reach 0.9 of the cluster's rate (the framework efficiency bench/framework.ts holds the job to),
+ * after ~2 s to launch the first ones.
  */
 export const RATES = {
   kernelSecondsPerTerm: 0.36e-6,
@@ -48,14 +49,13 @@ export const RATES = {
  */
 export const DIGITS_MEMORY_MB = 48;
 
-
 /** How fast the cluster is, as far as the plan is concerned. */
 export interface ClusterShape {
   /** Task slots the agents offer at once (one per core). */
   cores: number;
   /** Agents offering them, for the explanation. */
   agents?: number;
-  /** One agent core's speed relative to the reference machine (1; a Raspberry Pi 4 is about 0.25). */
+  /** One agent core's speed relative to the reference machine (1; a Raspberry Pi 4 is 0.15–0.25, see README). */
   coreSpeed?: number;
   /** The daemon's core, relative to the reference machine (default: coreSpeed). */
   masterSpeed?: number;
