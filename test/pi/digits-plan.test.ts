@@ -52,6 +52,13 @@ describe('the digits planner', () => {
     },
   );
 
+  test('the proof is not vacuous: far fewer corrections or bits than planned are caught', () => {
+    const plan = plans.find((p) => p.digits === 10_000)!;
+    expect(provesDigits({ ...plan, corrections: plan.corrections - 10 }, euler)).toBe(false);
+    expect(provesDigits({ ...plan, bits: plan.bits - 200 }, euler)).toBe(false);
+    expect(provesDigits({ ...plan, terms: plan.terms / 2 }, euler)).toBe(false);
+  });
+
   test('the plan is not padded: one correction fewer, or 3 bits fewer, breaks its own budget of 10^-(D+G)/2 each', () => {
     for (const { digits: d, terms: n, corrections: k, bits } of plans.filter((p) => p.digits >= 100)) {
       const budget = 2n * 10n ** BigInt(d + GUARD_DECIMALS);
