@@ -82,6 +82,9 @@ const schema = z.strictObject({
     terms: z.number().int().min(1e6).max(1e15),
     kernel: z.enum(['precise', 'fast']),
     corrections: int(0, 6),
+    // A job asked for by certified decimals instead of by terms (null: by pi.terms). The limit is the π job's
+    // maxDigits() (src/pi/digits-plan.ts), which the configuration may not import; a test keeps the two equal.
+    digits: int(1, 26_000).nullable(),
     autoStart: z.boolean(),
     frameworkName: z.string().min(1).max(200),
     user: z.string().min(1).max(64),
@@ -142,6 +145,7 @@ export const DEFAULT_CONFIG: Config = {
     // still last 5–20 s; only N per hour shrinks, and N adds just log10 N raw digits.
     kernel: 'precise',
     corrections: 2,
+    digits: null,
     autoStart: false,
     frameworkName: 'mesos-panel pi',
     user: 'nobody',
