@@ -27,6 +27,16 @@ export function drawColumns(c: Canvas, x: number, y: number, h: number, shares: 
 }
 
 /**
+ * The used share of the CPUs in `columns` slices of the hour. The slices are fixed in time (the hour ends at the
+ * next slice boundary, not at `now`): with slices that moved with every frame, the sample that speaks for a slice
+ * would change at every poll and the chart would shimmer; fixed, it steps one column when a slice is complete.
+ */
+export function hourShares(history: AllocationHistory, now: number, columns: number): (number | null)[] {
+  const step = (history.shape.bucketMs * history.shape.buckets) / columns;
+  return usedShare(history, Math.ceil(now / step) * step, columns, 'cpus');
+}
+
+/**
  * The hour's chart centred in the free width between two texts on a line whose text top is y, its bottom on the
  * digits' bottom row: at most HOUR_COLUMNS wide, none when less than MIN_COLUMNS is free.
  */
@@ -34,7 +44,7 @@ export function drawHourBetween(c: Canvas, y: number, from: number, to: number, 
   const free = to - from - 2 * GAP;
   if (free < MIN_COLUMNS) return;
   const w = Math.min(HOUR_COLUMNS, free);
-  drawColumns(c, from + GAP + Math.floor((free - w) / 2), y - 1, CHART_HEIGHT, usedShare(history, now, w, 'cpus'));
+  drawColumns(c, from + GAP + Math.floor((free - w) / 2), y - 1, CHART_HEIGHT, hourShares(history, now, w));
 }
 
 /** The same as a row of LCD cells: five levels from the ROM's low line to the full block, a blank where nothing was seen. */

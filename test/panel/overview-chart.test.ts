@@ -10,7 +10,7 @@ import { renderScreen, SHIFT_MARGIN } from '../../src/panel/render';
 import { levelCells } from '../../src/panel/sparkline';
 import { renderThroughEmulator } from '../../src/sim/i2c/render-through';
 import { findText } from './bitmap-text';
-import { fixtureSnapshot, fullModel, HISTORY_GAP, hourHistory } from './fixture-model';
+import { fixtureSnapshot, fullModel, HISTORY_GAP, hourHistory, NOW } from './fixture-model';
 
 const DCOS = 'master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json';
 const withHour = (o: Partial<PanelModel> = {}): PanelModel => fullModel({ history: hourHistory(), ...o });
@@ -104,6 +104,19 @@ describe('the hour on a 128x64 OLED', () => {
     const offset = { x: SHIFT_MARGIN.x, y: -SHIFT_MARGIN.y };
     const moved = added(draw(withHour(), '128x64', offset), draw(noSamples(), '128x64', offset)).lit;
     expect(moved).toEqual(still.map(([x, y]) => [x + offset.x, y + offset.y]));
+  });
+
+  it('holds still within a minute and steps one column when it is over, rather than shimmer with every frame', () => {
+    const band = (b: Bitmap): number[] => {
+      const left = findText(b, '1 task', small)!;
+      return heights(b, left.x + small.width('1 task'), findText(b, '1 fw', small)!.x - 1, left.y - 1, left.y + 6);
+    };
+    const atNow = band(draw(withHour(), '128x64'));
+    const first = atNow.findIndex((n) => n > 0);
+    const early = draw(withHour({ now: NOW + 5_000 }), '128x64');
+    expect(draw(withHour({ now: NOW + 55_000 }), '128x64')).toEqual(early);
+    // A minute later with no new snapshot: everything one column to the left, the newest column empty.
+    expect(band(early).slice(first, first + 60)).toEqual([...EXPECTED_MINUTES.slice(1), 0]);
   });
 
   it('draws a lone column at the right for the first snapshot', () => {

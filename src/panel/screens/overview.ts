@@ -1,12 +1,12 @@
 // overview: the leader, agents active of total, CPU / memory / disk bars (used solid, offered dotted), running tasks,
 // and where the model keeps one, the last hour of CPU allocation as a small chart.
-import { usedShare, type AllocationHistory } from '../allocation-history';
+import type { AllocationHistory } from '../allocation-history';
 import type { Canvas } from '../canvas';
 import type { CharGrid } from '../chargrid';
 import { fonts } from '../font';
 import { bytesPair, fraction, pair } from '../format';
 import type { PanelModel } from '../model';
-import { drawHourBetween, levelCells } from '../sparkline';
+import { drawHourBetween, hourShares, levelCells } from '../sparkline';
 import type { ClusterSnapshot } from '../../mesos/snapshot';
 import { agentsText, hostOnly, leaderText, resource, runningTasks, snapshotOf, type Screen, type ScreenContext } from './screen';
 
@@ -112,7 +112,7 @@ function chars(g: CharGrid, { model }: ScreenContext): void {
   });
   if (history) {
     g.put(0, first + 1, '1h');
-    g.put(labelW, first + 1, levelCells(usedShare(history, model.now, g.cols - labelW, 'cpus')));
+    g.put(labelW, first + 1, levelCells(hourShares(history, model.now, g.cols - labelW)));
   }
 }
 
