@@ -7,18 +7,18 @@ import { LEVEL_CELLS } from './frame';
 import { usedShare, type AllocationHistory } from './allocation-history';
 
 /** A pixel a minute: wide enough to show a job's start and end, narrow enough to sit beside the footer's text. */
-export const HOUR_COLUMNS = 60;
+const HOUR_COLUMNS = 60;
 /** Below this many free pixels a chart says too little to be worth drawing. */
 const MIN_COLUMNS = 16;
-/** Eight rows: as tall as the small font's digits and the line above them. */
-export const CHART_HEIGHT = 8;
+/** Eight rows: the small font's six-row digits and two rows above them, so a full hour stands out from the text. */
+const CHART_HEIGHT = 8;
 /** Space between the chart and the text beside it. */
 const GAP = 4;
 
 const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
 
 /** Columns from x, bottom row at y + h - 1: each sampled column lights 1 + share × (h - 1) pixels. */
-export function drawColumns(c: Canvas, x: number, y: number, h: number, shares: readonly (number | null)[]): void {
+function drawColumns(c: Canvas, x: number, y: number, h: number, shares: readonly (number | null)[]): void {
   shares.forEach((s, i) => {
     if (s === null || !Number.isFinite(s)) return;
     const n = 1 + Math.round(clamp01(s) * (h - 1));
