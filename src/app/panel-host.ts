@@ -97,6 +97,7 @@ async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi
     piCounters: () => pi?.counters?.() ?? null,
     presses: () => daemon.presses,
     i2cBytes: () => ('sent' in display ? (display as BusDisplay).sent.bytes : null),
+    displayFaults: () => ('faults' in display ? (display as BusDisplay).faults : null),
   });
   web.controls(http, { secret, press: (action) => daemon.control(action) });
   daemon.start();
