@@ -67,7 +67,7 @@ export function readCaFile(file: string): string {
 }
 
 /** The web controls need this many characters of secret at least: a short one is guessed offline from one MAC. */
-export const MIN_SECRET_CHARS = 16;
+const MIN_SECRET_CHARS = 16;
 
 /** The web controls' secret, from a file only the service can read. */
 export function readControlSecret(file: string): string {

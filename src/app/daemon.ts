@@ -3,7 +3,7 @@
 // in tests. A tick never waits on the display or the network, and nothing a source throws stops the loop.
 import type { Config } from '../config';
 import type { ButtonBackend, RawEdge } from '../hw/button/backend';
-import { PressMachine, type PressAction } from '../hw/button/press';
+import { PressMachine, type ControlAction, type ControlOutcome, type PressAction } from '../hw/button/press';
 import type { DisplayHealth } from './health';
 import type { Display } from '../hw/display';
 import type { Logger } from '../log';
@@ -55,9 +55,6 @@ export interface DaemonDeps {
   /** Called after every tick that drew; feeds the systemd watchdog. */
   onProgress?: () => void;
 }
-
-export type ControlAction = 'next' | 'start' | 'reset';
-export type ControlOutcome = { done: PressAction['type'] } | { refused: string };
 
 const EMPTY_HOST: HostInfo = { hostname: '?', addresses: [], uptimeSeconds: 0, load1: 0, temperatureC: null };
 

@@ -4,39 +4,34 @@
 // control-auth.ts has passed, in this order: controls on, same origin, JSON, rate, body size, MAC, freshness,
 // nonce. Every refusal is one line with its status; a refused request does nothing and leaves nothing queued.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_PRESS_OPTIONS } from '../hw/button/press';
+import { DEFAULT_PRESS_OPTIONS, type ControlAction, type ControlOutcome, type PressAction } from '../hw/button/press';
 import type { Logger } from '../log';
 import { plain, type HttpHost } from '../lib/http-host';
 import { crossOrigin, macMatches, NonceWindow, parseSigned, TokenBucket } from './control-auth';
 
-export const CONTROL_PATH = '/control';
-export const CONTROL_ACTIONS = ['next', 'start', 'reset'] as const;
-export type WebAction = (typeof CONTROL_ACTIONS)[number];
-
-/** What the daemon did with a press: the action the press machine took, or why it took none. */
-export type PressOutcome = { done: string } | { refused: string };
+const CONTROL_PATH = '/control';
+const CONTROL_ACTIONS: readonly ControlAction[] = ['next', 'start', 'reset'];
 
 export interface ControlOptions {
   /** The secret from web.secretFile, or null when the controls are off. */
   secret: string | null;
-  press(action: WebAction): PressOutcome;
+  press(action: ControlAction): ControlOutcome;
   log: Logger;
-  /** How far a request's time may be from the panel's clock. */
-  windowMs?: number;
-  /** Presses at once, then one per `everyMs`. */
-  burst?: number;
-  everyMs?: number;
-  /** The panel's clock (ms since the epoch); injected by tests. */
-  now?: () => number;
 }
 
+/** How far a press's time may be from the panel's clock: room for a slow network, too little to keep a capture. */
+const WINDOW_MS = 30_000;
+/** Presses at once, then one per PRESS_EVERY_MS: more than a thumb on the button makes, far less than a script. */
+const BURST = 4;
+const PRESS_EVERY_MS = 500;
+
 /** A signed request is about 200 bytes; anything much longer is not one. */
-export const MAX_BODY_BYTES = 1024;
+const MAX_BODY_BYTES = 1024;
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /** What the page shows after a press. */
-const SAID: Record<string, string> = {
+const SAID: Record<PressAction['type'], string> = {
   next: 'next screen',
   start: 'π job started',
   reset: 'π job reset',
@@ -46,18 +41,17 @@ const SAID: Record<string, string> = {
 
 /** Mounts the control routes; returns the function that removes them. */
 export function mountControls(http: HttpHost, o: ControlOptions): () => void {
-  const now = o.now ?? Date.now;
-  const nonces = new NonceWindow(o.windowMs ?? 30_000, now);
-  const bucket = new TokenBucket(o.burst ?? 4, o.everyMs ?? 500);
+  const nonces = new NonceWindow(WINDOW_MS);
+  const bucket = new TokenBucket(BURST, PRESS_EVERY_MS);
   const unmount = [
     http.mount(CONTROL_PATH, {
       methods: ['GET'],
-      handle: (req, res) => json(req, res, 200, o.secret ? { controls: true, now: now(), actions: CONTROL_ACTIONS } : { controls: false }),
+      handle: (req, res) => json(req, res, 200, o.secret ? { controls: true, now: Date.now(), actions: CONTROL_ACTIONS } : { controls: false }),
     }),
     ...CONTROL_ACTIONS.map((action) => http.mount(`${CONTROL_PATH}/${action}`, { methods: ['POST'], handle: (req, res) => void handle(action, req, res) })),
   ];
 
-  async function handle(action: WebAction, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(action: ControlAction, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!o.secret) return refuse(req, res, 403, 'the controls are off; turn them on with web.controls and web.secretFile');
     const foreign = crossOrigin(req.headers);
     if (foreign) return refuse(req, res, 403, `cross-origin request refused (${foreign}); the controls answer only the panel's own page`);
@@ -70,12 +64,12 @@ export function mountControls(http: HttpHost, o: ControlOptions): () => void {
     if (typeof signed === 'string') return refuse(req, res, 400, signed);
     if (!macMatches(o.secret, action, signed)) return refuse(req, res, 403, 'wrong secret: the press is not signed with the secret in web.secretFile');
     const use = nonces.use(signed);
-    if (use === 'stale') return refuse(req, res, 403, `stale press: its time is ${Math.round((signed.t - now()) / 1000)} s off the panel's clock (at most ${nonces.windowMs / 1000} s); reload the page`);
+    if (use === 'stale') return refuse(req, res, 403, `stale press: its time is ${Math.round((signed.t - Date.now()) / 1000)} s off the panel's clock (at most ${nonces.windowMs / 1000} s); reload the page`);
     if (use === 'replayed') return refuse(req, res, 409, 'replayed press: this nonce was used already; every press needs a new one');
     const outcome = o.press(action);
     if ('refused' in outcome) return plain(res, 409, outcome.refused, false, NO_STORE);
     o.log.info(`web: ${action} pressed from ${req.socket.remoteAddress ?? 'a browser'}: ${outcome.done}`);
-    json(req, res, 200, { done: outcome.done, text: SAID[outcome.done] ?? outcome.done });
+    json(req, res, 200, { done: outcome.done, text: SAID[outcome.done] });
   }
 
   function refuse(req: IncomingMessage, res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {

@@ -13,6 +13,10 @@ import { monotonicMs, type RawEdge } from './backend';
 
 export type PressAction = { type: 'next' | 'start' | 'reset' | 'wake' | 'confirm' };
 
+/** What a stand-in for the button (the web controls) asks for, and what came of it: the action taken, or why none. */
+export type ControlAction = 'next' | 'start' | 'reset';
+export type ControlOutcome = { done: PressAction['type'] } | { refused: string };
+
 export interface PressContext {
   job: 'idle' | 'running' | 'done' | 'error';
   /** The power policy has blanked the display (or switched the backlight off). */
