@@ -104,8 +104,14 @@ const schema = z.strictObject({
     port: int(0, 65_535),
     advertiseHost: z.string().min(1).nullable(),
   }),
-  // The web face on the same port: at most this many browsers connected to the mirror at once.
-  web: z.strictObject({ maxClients: int(1, 1024) }),
+  // The web face on the same port: at most this many browsers connected to the mirror at once. The controls
+  // (the button's actions from the page) are off unless turned on, and then need the secret in secretFile.
+  web: z
+    .strictObject({ maxClients: int(1, 1024), controls: z.boolean(), secretFile: absolutePath.nullable() })
+    .refine((w) => !w.controls || w.secretFile !== null, {
+      path: ['secretFile'],
+      message: 'a file holding the secret when web.controls is true; create one (README, "Controls in the browser") and set web.secretFile',
+    }),
   log: z.strictObject({ debug: z.boolean() }),
 });
 
@@ -161,7 +167,7 @@ export const DEFAULT_CONFIG: Config = {
   },
   stateDir: '/var/lib/mesos-panel',
   http: { bind: '0.0.0.0', port: 5055, advertiseHost: null },
-  web: { maxClients: 32 },
+  web: { maxClients: 32, controls: false, secretFile: null },
   log: { debug: false },
 };
 
