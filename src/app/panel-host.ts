@@ -10,6 +10,7 @@ import type { Display } from '../hw/display';
 import type { BusDisplay } from '../hw/display/runner';
 import { readHostInfo } from '../hw/host-info';
 import type { Logger } from '../log';
+import { readControlSecret } from '../master-access';
 import { VERSION } from '../version';
 import { HttpHost } from '../lib/http-host';
 import { WebFace } from '../web/web-face';
@@ -47,6 +48,8 @@ const NO_AGENTS: ReadonlySet<string> = new Set();
 
 export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const { config, log } = o;
+  // Read before anything listens: a secret file anyone can read stops the start with one line.
+  const secret = config.web.controls && config.web.secretFile ? readControlSecret(config.web.secretFile) : null;
   const http = await HttpHost.start({
     bind: config.http.bind,
     port: config.http.port,
@@ -58,7 +61,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   let pi: PiController | PiHost | undefined;
   try {
     pi = await o.pi?.(http);
-    return await startDaemon(o, http, web, pi);
+    return await startDaemon(o, http, web, pi, secret);
   } catch (err) {
     // Nothing left listening or registered behind a panel that did not start.
     await pi?.stop().catch(() => undefined);
@@ -68,7 +71,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   }
 }
 
-async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi: PiController | PiHost | undefined): Promise<PanelHost> {
+async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi: PiController | PiHost | undefined, secret: string | null): Promise<PanelHost> {
   const { config, log } = o;
   const display = o.display ?? displayFromConfig(config, log.child('display'), o.pngScale);
   const poller = liveStateSource(config, log.child('state'), {
@@ -96,7 +99,9 @@ async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi
     piCounters: () => pi?.counters?.() ?? null,
     presses: () => daemon.presses,
     i2cBytes: () => ('sent' in display ? (display as BusDisplay).sent.bytes : null),
+    displayFaults: () => ('faults' in display ? (display as BusDisplay).faults : null),
   });
+  web.controls(http, { secret, press: (action) => daemon.control(action) });
   // The dashboard reads the job's ledger where the running framework has one (startPi's PiHost).
   const service = pi && 'service' in pi ? pi.service : null;
   web.dashboard(http, { model: () => daemon.model(), ledger: () => service?.job ?? null, gone: () => service?.goneAgents ?? NO_AGENTS, corrections: config.pi.corrections });
@@ -107,6 +112,7 @@ async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi
   }
   log.info(`panel: ${display.name} ${display.geometry.kind === 'pixels' ? `${display.geometry.width}x${display.geometry.height}` : `${display.geometry.cols}x${display.geometry.rows}`}, masters ${config.masters.join(', ')}`);
   log.info(`panel in the browser: ${http.url('/', config.http.advertiseHost)} (dashboard: ${http.url('/dashboard', config.http.advertiseHost)})`);
+  if (secret) log.info(`web: controls on (next, start, reset), signed with the secret in ${config.web.secretFile}`);
   return {
     daemon,
     display,

@@ -211,7 +211,7 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
   let panel: PanelHost;
   let files: ExecutorServer;
   const WEB_NOT_FOUND = 'not found: this server serves the panel at / and the executor at /executor.js\n';
-  const ROUTES = ['/', '/mirror.js', '/panel.css', '/events', '/metrics', '/executor.js', '/health', '/live.js', '/dashboard', '/dashboard.js', '/dashboard.css', '/uplot.js', '/uplot.css', '/dashboard/events'];
+  const ROUTES = ['/', '/mirror.js', '/live.js', '/controls.js', '/panel.css', '/events', '/metrics', '/control', '/executor.js', '/health', '/dashboard', '/dashboard.js', '/dashboard.css', '/uplot.js', '/uplot.css', '/dashboard/events'];
   const STREAMS = ['/events', '/dashboard/events'];
   beforeAll(async () => {
     const config = resolveConfig([{ source: 'test', values: { masters: ['http://127.0.0.1:9'], http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' } } }]);
@@ -259,6 +259,12 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
     '/node_modules/uplot/dist/uPlot.iife.min.js',
     '/uplot/dist/uPlot.iife.min.js',
     '/%75plot.js',
+    '/control/',
+    '/control/next/',
+    '/control/NEXT',
+    '/control/next?x',
+    '/control/../control/next',
+    '/control/%6eext',
   ])('%s gets the fixed 404 and no file', async (target) => {
     const r = await at(target);
     expect([400, 404]).toContain(r.status);
@@ -276,7 +282,7 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
   });
 
   test('the pages may run only their own scripts, cannot be framed, and name no server', async () => {
-    for (const route of ['/', '/mirror.js', '/live.js', '/panel.css', '/dashboard', '/dashboard.js', '/dashboard.css', '/uplot.js', '/uplot.css']) {
+    for (const route of ['/', '/mirror.js', '/live.js', '/controls.js', '/panel.css', '/dashboard', '/dashboard.js', '/dashboard.css', '/uplot.js', '/uplot.css']) {
       const r = await at(route);
       expect(r.head).toMatch(/\r\nContent-Security-Policy: default-src 'none'; script-src 'self';.*frame-ancestors 'none'/i);
       expect(r.head).toMatch(/\r\nX-Content-Type-Options: nosniff/i);

@@ -1,24 +1,33 @@
 // /metrics from a running panel against the simulated cluster with a real π job: the exposition parses
 // strictly, and its figures are those of `status --json` and of the job's own ledger.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { main } from '../../src/cli';
-import type { PanelHost } from '../../src/app/panel-host';
+import { startPanel, type PanelHost } from '../../src/app/panel-host';
+import { resolveConfig } from '../../src/config';
+import { NoneBackend } from '../../src/hw/button/backend';
+import { openDisplay } from '../../src/hw/i2c/open';
+import { memoryLogger } from '../../src/log';
 import { startSimCluster, type SimCluster } from '../../src/sim';
+import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
+import { Ssd1306Model } from '../../src/sim/i2c/ssd1306';
 import { startPiPanel, waitFor, type PiPanel } from './harness';
 import { parseExposition, sample, type Exposition } from './prom-text';
 
 let cluster: SimCluster;
 let host: PanelHost;
-let panel: PiPanel;
+let piPanel: PiPanel;
 
 beforeAll(async () => {
   cluster = await startSimCluster({ agents: 2, seed: 5, background: false });
   // The poll figures are what this test reads, so the panel polls rather than follows the event stream.
-  panel = await startPiPanel(cluster, 4e7, { stateSource: 'poll' });
-  host = panel.host;
+  piPanel = await startPiPanel(cluster, 4e7, { stateSource: 'poll' });
+  host = piPanel.host;
 }, 60_000);
 
 afterAll(async () => {
-  await panel?.stop();
+  await piPanel?.stop();
   await cluster?.close();
 });
 
@@ -61,7 +70,7 @@ test('the π job in /metrics is the ledger: terms, task outcomes, certified digi
   await waitFor('the π job to finish', () => host.daemon.model().pi?.state === 'done', 60_000);
   const e = await scrape();
   const view = host.daemon.model().pi!;
-  const counters = panel.pi().service.job!.counters;
+  const counters = piPanel.pi().service.job!.counters;
   expect(sample(e, 'mesos_panel_pi_job_state', { state: 'done' })).toBe(1);
   expect(sample(e, 'mesos_panel_pi_terms_done')).toBe(4e7);
   expect(sample(e, 'mesos_panel_pi_terms_planned')).toBe(4e7);
@@ -96,4 +105,44 @@ test('the cluster in /metrics equals status --json, and the panel reports its po
   host.daemon.act({ type: 'next' });
   expect(sample(await scrape(), 'mesos_panel_button_presses')).toBe(1);
   expect(sample(e, 'mesos_panel_web_clients')).toBe(0);
+});
+
+test('a display on I2C reports its bytes, errors and re-inits: an unplug counts, a replug is one re-init', async () => {
+  const bus = new EmulatedI2cBus();
+  bus.attach(0x3c, new Ssd1306Model('128x64'));
+  const log = memoryLogger();
+  const display = openDisplay({ kind: 'ssd1306', size: '128x64', logger: log, i2c: bus.promisified(), backoff: { initialMs: 1, maxMs: 4 } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesos-panel-metrics-i2c-'));
+  const config = resolveConfig([{ source: 'test', values: { masters: [cluster.url], stateSource: 'poll', stateDir: dir, http: { bind: '127.0.0.1', port: 0 } } }]);
+  const panel = await startPanel({ config, log, display, button: new NoneBackend() }).catch((err: unknown) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
+  try {
+    const scrapeIt = async () => parseExposition(await (await fetch(`http://127.0.0.1:${panel.http.port}/metrics`)).text());
+    await display.idle();
+    let e = await scrapeIt();
+    expect(sample(e, 'mesos_panel_i2c_bytes_written')).toBe(display.sent.bytes);
+    expect(sample(e, 'mesos_panel_i2c_bytes_written')).toBeGreaterThan(1024);
+    expect(sample(e, 'mesos_panel_display_errors')).toBe(0);
+    expect(sample(e, 'mesos_panel_display_reinits')).toBe(0);
+    expect(e.types.get('mesos_panel_display_errors')).toBe('counter');
+
+    bus.unplug(0x3c);
+    panel.daemon.act({ type: 'next' });
+    await waitFor('three failed writes', () => bus.log.filter((t) => t.error).length >= 3);
+    e = await scrapeIt();
+    expect(sample(e, 'mesos_panel_display_errors')).toBeGreaterThanOrEqual(3);
+    expect(sample(e, 'mesos_panel_display_reinits')).toBe(0);
+
+    bus.plug(0x3c);
+    await waitFor('the display to answer again', () => display.faults.reinits === 1);
+    await display.idle();
+    e = await scrapeIt();
+    expect(sample(e, 'mesos_panel_display_errors')).toBe(bus.log.filter((t) => t.error).length);
+    expect(sample(e, 'mesos_panel_display_reinits')).toBe(1);
+  } finally {
+    await panel.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
