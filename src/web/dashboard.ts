@@ -66,13 +66,13 @@ export interface DashJob {
 }
 
 /** More rows than a projected table can hold at a readable size are counted, not listed. */
-export const MAX_AGENT_ROWS = 24;
+const MAX_AGENT_ROWS = 24;
 /** Points of the convergence chart: plenty for a line across a screen. */
-export const CONVERGENCE_POINTS = 60;
+const CONVERGENCE_POINTS = 60;
 
 const use = (r: UseSample): Use => [r.used, r.offered, r.total];
 /** Three significant digits: all a chart draws, at a third of the bytes. */
-export const sig3 = (x: number): number => Number(x.toPrecision(3));
+const sig3 = (x: number): number => Number(x.toPrecision(3));
 
 /** The dashboard's view; `hosts` keeps the names of agents that have left /state (the caller bounds it). */
 export function dashView(model: PanelModel, job: DashJob, hosts: Map<string, string>): DashView {
