@@ -5,7 +5,9 @@
 // https goes through node:https because a master running with SSL usually has a certificate from the
 // cluster's own CA, and Node 18's fetch cannot take a CA per request (that needs undici's dispatcher, not
 // public there). Its answer is wrapped in a standard Response, so callers read both kinds alike.
+import * as http from 'node:http';
 import * as https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { errorLine } from '../lib/error-line';
@@ -112,53 +114,73 @@ export interface SendOptions {
  * arrived, whatever the status; rejects with an HttpError only when no answer came.
  */
 export async function send(url: string, opts: SendOptions, deadline: Deadline): Promise<Response> {
+  if (protocolOf(url) === 'https:') return toResponse(await exchange(url, opts, deadline), opts.method ?? 'GET');
+  try {
+    // Node's fetch files a PerformanceResourceTiming for every exchange in the process-wide timeline, kept
+    // until cleared up to 250 entries. Nothing in the daemon reads them, and the soak's heap snapshots found
+    // them the one kind of our objects still piling up after warm-up, so each request drops the earlier ones.
+    performance.clearResourceTimings();
+    return await fetch(url, { method: opts.method ?? 'GET', headers: requestHeaders(opts), body: opts.body, redirect: 'manual', signal: deadline.signal });
+  } catch (err) {
+    throw networkError(err, url, deadline);
+  }
+}
+
+/**
+ * One request on node:http or node:https, its answer as Node's own IncomingMessage: what a long-lived stream reads,
+ * its body arriving as Buffers with no web stream between. Resolves once the headers have arrived, whatever the
+ * status; rejects with an HttpError only when no answer came. The deadline's signal ends it at any point.
+ */
+export async function exchange(url: string, opts: SendOptions, deadline: Deadline): Promise<IncomingMessage> {
+  const protocol = protocolOf(url);
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const options = { method: opts.method ?? 'GET', headers: requestHeaders(opts), signal: deadline.signal };
+    const answered = (res: IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status <= 599) return resolve(res);
+      res.destroy();
+      reject(new HttpError('status', url, `${url} answered with status ${status}, which is not an HTTP answer; is this a Mesos master?`, status));
+    };
+    const req = protocol === 'https:' ? https.request(url, { ...options, ca: opts.ca }, answered) : http.request(url, options, answered);
+    req.on('error', (err) => reject(networkError(err, url, deadline)));
+    req.end(opts.body);
+  });
+}
+
+function protocolOf(url: string): string {
   let protocol: string;
   try {
     protocol = new URL(url).protocol;
   } catch {
     throw new HttpError('bad-url', url, `"${url}" is not a valid URL; write it like http://10.0.0.2:5050`);
   }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new HttpError('bad-url', url, `"${url}" is not an http:// or https:// URL; write it like http://10.0.0.2:5050`);
+  }
+  return protocol;
+}
+
+function requestHeaders(opts: SendOptions): Record<string, string> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.credentials) headers.Authorization = basicAuthHeader(opts.credentials);
-  const method = opts.method ?? 'GET';
-  try {
-    if (protocol === 'https:') return await httpsRequest(url, method, headers, opts, deadline.signal);
-    // Node's fetch files a PerformanceResourceTiming for every exchange in the process-wide timeline, kept
-    // until cleared up to 250 entries. Nothing in the daemon reads them, and the soak's heap snapshots found
-    // them the one kind of our objects still piling up after warm-up, so each request drops the earlier ones.
-    performance.clearResourceTimings();
-    return await fetch(url, { method, headers, body: opts.body, redirect: 'manual', signal: deadline.signal });
-  } catch (err) {
-    throw networkError(err, url, deadline);
-  }
+  return headers;
 }
 
 /** Statuses whose Response must have no body (fetch spec, "null body status"). */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
-/** One https exchange as a standard Response, its body streamed; the signal ends it at any point. */
-function httpsRequest(url: string, method: string, headers: Record<string, string>, opts: SendOptions, signal: AbortSignal): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, headers, ca: opts.ca, signal }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status > 599) {
-        res.destroy();
-        reject(new HttpError('status', url, `${url} answered with status ${status}, which is not an HTTP answer; is this a Mesos master?`, status));
-        return;
-      }
-      const h = new Headers();
-      for (const [name, value] of Object.entries(res.headers)) {
-        for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) h.append(name, v);
-      }
-      const empty = NULL_BODY.has(status) || method === 'HEAD';
-      if (empty) res.resume();
-      // Node's web stream type and the global one are the same class at run time.
-      const body = empty ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
-      resolve(new Response(body, { status, headers: h }));
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
+/** Node's answer as a standard Response, its body streamed, so callers read both transports alike. */
+export function toResponse(res: IncomingMessage, method: string): Response {
+  const status = res.statusCode ?? 0;
+  const h = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) h.append(name, v);
+  }
+  const empty = NULL_BODY.has(status) || method === 'HEAD';
+  if (empty) res.resume();
+  // Node's web stream type and the global one are the same class at run time.
+  const body = empty ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
+  return new Response(body, { status, headers: h });
 }
 
 /** Classifies a rejection from fetch or from reading a body. */
