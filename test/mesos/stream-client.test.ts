@@ -10,6 +10,7 @@ import { memoryLogger } from '../../src/log';
 import { ExecutorClient } from '../../src/mesos/executor-client';
 import { encodeRecord } from '../../src/mesos/recordio';
 import { type StreamClientOptions, StreamClient, type StreamError } from '../../src/mesos/stream-client';
+import { until } from '../pi/pi-harness';
 
 const TLS = join(__dirname, '../fixtures/tls');
 const cert = readFileSync(join(TLS, 'master-cert.pem'));
@@ -52,14 +53,6 @@ function stream(url: string, extra: Partial<StreamClientOptions> = {}) {
   stops.push(() => client.stop());
   client.start();
   return { records, downs };
-}
-
-async function until(what: string, cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 afterEach(async () => {
