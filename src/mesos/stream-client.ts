@@ -201,6 +201,12 @@ export class StreamClient {
   /** One stream, from connect to its end; always ends by throwing why. */
   private async once(): Promise<never> {
     const { res, endpoint, deadline } = await this.connect();
+    // stop() may have come between the answer and here, when nothing could abort it yet.
+    if (!this.running) {
+      deadline.abort();
+      res.destroy();
+      throw new StreamError('temporary', 'stopped');
+    }
     const feed = new CappedRecords(this.opts.maxFirstRecordBytes ?? this.opts.maxRecordBytes, this.opts.maxRecordBytes);
     let silenceMs = clampTimer(this.opts.silenceMs ?? 75_000, 75_000);
     let said: string | undefined;
