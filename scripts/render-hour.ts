@@ -13,6 +13,7 @@ import { emptyHistory, recordAllocation } from '../src/panel/allocation-history'
 import { geometryOf, type SizeName } from '../src/panel/frame';
 import type { PanelModel } from '../src/panel/model';
 import { renderScreen } from '../src/panel/render';
+import { LCD_HOUR_TURN_MS } from '../src/panel/screens/overview';
 import { startSimCluster } from '../src/sim';
 import { manualClock } from '../src/sim/random';
 
@@ -48,7 +49,8 @@ async function main(outDir: string): Promise<void> {
       last = (await client.fetchState()).snapshot;
       history = recordAllocation(history, clock(), last);
     }
-    const now = clock();
+    // A 20x4's bottom row takes turns between disk and the chart; the pictures are taken in a chart turn.
+    const now = Math.floor(clock() / LCD_HOUR_TURN_MS) % 2 === 1 ? clock() : clock() + LCD_HOUR_TURN_MS;
     const model: PanelModel = {
       now,
       snapshot: last,

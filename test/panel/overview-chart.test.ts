@@ -7,6 +7,7 @@ import { fonts } from '../../src/panel/font';
 import { geometryOf, LEVEL_CELLS, type Bitmap, type Frame, type SizeName } from '../../src/panel/frame';
 import type { PanelModel } from '../../src/panel/model';
 import { renderScreen, SHIFT_MARGIN } from '../../src/panel/render';
+import { LCD_HOUR_TURN_MS } from '../../src/panel/screens/overview';
 import { levelCells } from '../../src/panel/sparkline';
 import { renderThroughEmulator } from '../../src/sim/i2c/render-through';
 import { findText } from './bitmap-text';
@@ -155,17 +156,21 @@ describe('where the hour fits and where it does not', () => {
 describe('the hour on a 20x4 LCD', () => {
   const g = geometryOf('20x4');
 
-  it('is a row of level cells under the CPU bar, labelled 1h; disk gives way as it does on a 16x2', () => {
-    const l = lines(renderScreen('overview', withHour(), g));
+  // NOW starts a disk turn; the 5 s before it were a chart turn.
+  const chartTurn = NOW - LCD_HOUR_TURN_MS;
+
+  it('takes turns on the bottom row: disk, then a row of level cells labelled 1h, each for 5 s', () => {
     const before = lines(renderScreen('overview', fullModel(), g));
-    expect(l[0]).toBe(before[0]);
-    expect(l[1]).toMatch(/^CPU .* 0\.6\/4$/);
-    expect(l[3]).toMatch(/^MEM .*\/2G$/);
+    expect(lines(renderScreen('overview', withHour(), g))).toEqual(before);
+    expect(before[3]).toMatch(/^DSK .*\/9\.8G$/);
+    const l = lines(renderScreen('overview', withHour({ now: chartTurn }), g));
+    expect(l.slice(0, 3)).toEqual(before.slice(0, 3));
     expect(l.join('\n')).not.toContain('DSK');
     // 16 cells of 3¾ minutes: each shows the last minute sampled in it, in (m mod 5) quarters; minutes 20-29 are
     // the gap, which empties the cells of minutes 22½-30 and no other.
     const [, low, , high, full] = LEVEL_CELLS;
-    expect(l[2]).toBe(`1h  ${high}${low}_${full}${high}${full}  ${high}${low}_${full}${high}${low}_${full}`);
+    expect(l[3]).toBe(`1h  ${high}${low}_${full}${high}${full}  ${high}${low}_${full}${high}${low}_${full}`);
+    expect(lines(renderScreen('overview', withHour({ now: NOW + LCD_HOUR_TURN_MS }), g))[3]).toMatch(/^1h  /);
   });
 
   it('tells an idle cluster (the low line) from one not seen (a blank), and clamps what is out of range', () => {
@@ -173,7 +178,7 @@ describe('the hour on a 20x4 LCD', () => {
   });
 
   it('shows on the glass through the real driver: the level cells are CGRAM glyphs that read back as drawn', async () => {
-    const frame = renderScreen('overview', withHour(), g);
+    const frame = renderScreen('overview', withHour({ now: chartTurn }), g);
     const glass = await renderThroughEmulator(frame, { kind: 'hd44780', size: '20x4' });
     expect(glass.glassText.replace(/\n$/, '').split('\n')).toEqual(lines(frame));
   });

@@ -86,9 +86,12 @@ function pixels(c: Canvas, { model }: ScreenContext): void {
   }
 }
 
+/** On a 4-row LCD with a history, the bottom row shows disk and the hour's CPU chart in turn, this long each. */
+export const LCD_HOUR_TURN_MS = 5000;
+
 /**
- * On a 4-row LCD with a history, the hour's CPU chart takes the row under the CPU bar and disk gives way, as it does
- * on a 16x2; a 16x2's two rows stay CPU and memory, which a chart would cost one of.
+ * On a 4-row LCD with a history, the bottom row takes turns: disk, then the hour's CPU chart, so that neither the
+ * chart nor a resource is lost for good. A 16x2's two rows stay CPU and memory, which a chart would cost one of.
  */
 function chars(g: CharGrid, { model }: ScreenContext): void {
   const s = snapshotOf(model);
@@ -96,23 +99,25 @@ function chars(g: CharGrid, { model }: ScreenContext): void {
   const wide = g.cols >= 20;
   const counts = `${agentsText(s)}ag ${runningTasks(s) ?? '?'}run`;
   const history = g.rows >= 4 ? historyOf(model) : null;
-  const barRows = history ? rows.slice(0, 2) : g.rows >= 4 ? rows : rows.slice(0, g.rows);
+  const chartTurn = history !== null && Math.floor(model.now / LCD_HOUR_TURN_MS) % 2 === 1;
+  const barRows = chartTurn ? rows.slice(0, 2) : g.rows >= 4 ? rows : rows.slice(0, g.rows);
   if (g.rows >= 4) {
     g.put(0, 0, leaderText(s?.leader, g.cols - counts.length - 1));
     g.putRight(0, counts);
   }
   const first = g.rows >= 4 ? 1 : 0;
-  const valueW = Math.max(...barRows.map((r) => r.value.length));
+  // The value column is as wide in both turns, so that the bars do not jump when the bottom row changes.
+  const valueW = Math.max(...(g.rows >= 4 ? rows : barRows).map((r) => r.value.length));
   const labelW = wide ? 4 : 2;
   barRows.forEach((r, i) => {
-    const row = first + i + (history && i > 0 ? 1 : 0);
+    const row = first + i;
     g.put(0, row, wide ? r.label : r.label[0]);
     g.bar(labelW, row, g.cols - labelW - valueW - 1, r.used, r.offered);
     g.putRight(row, r.value);
   });
-  if (history) {
-    g.put(0, first + 1, '1h');
-    g.put(labelW, first + 1, levelCells(hourShares(history, model.now, g.cols - labelW)));
+  if (history && chartTurn) {
+    g.put(0, first + 2, '1h');
+    g.put(labelW, first + 2, levelCells(hourShares(history, model.now, g.cols - labelW)));
   }
 }
 
