@@ -14,16 +14,26 @@ let known: bigint[] = [1n];
 /** E_0, E_2, …, E_{2(count−1)} with their signs: 1, −1, 5, −61, 1385, … */
 export function eulerNumbers(count: number): bigint[] {
   if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer (got ${count})`);
-  if (count > known.length) known = secantNumbers(count);
+  if (count > known.length) {
+    const passes = secantNumbers(count);
+    let pass = passes.next();
+    while (!pass.done) pass = passes.next();
+    known = pass.value;
+  }
   return known.slice(0, count);
 }
 
-function secantNumbers(count: number): bigint[] {
+/**
+ * The same numbers one pass at a time: it pauses after each of the count−1 passes and returns the signed list
+ * at the end, so that a caller with an event loop (euler-worker.ts) can let it run between passes.
+ */
+export function* secantNumbers(count: number): Generator<void, bigint[], void> {
   const s: bigint[] = [1n];
   const n = count - 1;
   for (let k = 1; k <= n; k++) s.push(BigInt(k) * s[k - 1]);
   for (let k = 1; k <= n; k++) {
     for (let j = k + 1; j <= n; j++) s[j] = BigInt(j - k) * s[j - 1] + BigInt(j - k + 1) * s[j];
+    yield;
   }
   return s.map((v, k) => (k % 2 === 0 ? v : -v));
 }
@@ -66,16 +76,22 @@ const digest = (body: string): string => createHash('sha256').update(body).diges
  * written whole to a temporary name first so that a crash never leaves half a file.
  */
 export function cachedEulerNumbers(dir: string, count: number): bigint[] {
-  const file = fileFor(dir);
   const stored = storedEulerNumbers(dir, count);
   if (stored) return stored;
   const numbers = eulerNumbers(count);
+  storeEulerNumbers(dir, numbers);
+  return numbers;
+}
+
+/** Writes `numbers` (E_0, E_2, … from the start) to the file in `dir` that cachedEulerNumbers reads. */
+export function storeEulerNumbers(dir: string, numbers: bigint[]): void {
+  const file = fileFor(dir);
+  const count = numbers.length;
   const body = numbers.map((e) => e.toString(16)).join('\n');
   const tmp = `${file}.${process.pid}.tmp`;
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(tmp, `${HEADER} ${count} ${digest(body)}\n${body}\n`);
   fs.renameSync(tmp, file);
-  return numbers;
 }
 
 /** The first `count` Euler numbers from the file in `dir`, or null when it holds fewer or none that is intact. */
