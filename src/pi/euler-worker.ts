@@ -22,8 +22,9 @@ const TAG = 'mesos-panel-euler-child';
 export const workerHeapMb = (eulerMb: number): number => Math.ceil(16 + 3 * eulerMb);
 
 /**
- * What building them takes on the master Pi at its peak, MB: the child's heap and ~10 MB of V8's own (its
- * young generation, code, stack). Measured for E_0 … E_2000 with the unit's settings: see bench/digits.ts.
+ * What building them adds at its peak to the memory of a bare Node, MB: the child's heap and ~10 MB of V8's
+ * own (its young generation, code, stack). Measured for E_0 … E_2000 with the unit's settings: the child
+ * peaked at 64–66 MB and a bare Node takes 40 MB, so +25–27 MB where this says 29 (bench/digits.ts).
  */
 export const workerPeakMb = (eulerMb: number): number => workerHeapMb(eulerMb) + 10;
 
