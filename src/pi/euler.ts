@@ -100,19 +100,44 @@ export function storedEulerNumbers(dir: string, count: number): bigint[] | null 
   return stored && stored.length >= count ? stored.slice(0, count) : null;
 }
 
+/**
+ * The numbers in `file`, or null when it is missing or not intact. Read a piece at a time, a line at a time,
+ * because the daemon reads it: the whole text at once, as a buffer and then a string, took a fresh daemon's
+ * RSS to +8 MB for E_0 … E_2624 (a 3.5 MB file holding 1.75 MB of numbers), this way +5 MB.
+ */
 function readCache(file: string): bigint[] | null {
-  let text: string;
+  let fd: number;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    fd = fs.openSync(file, 'r');
   } catch {
     return null;
   }
-  const nl = text.indexOf('\n');
-  const head = text.slice(0, nl).split(' ');
-  const body = text.slice(nl + 1).replace(/\n$/, '');
-  const count = Number(head[3]);
-  if (nl < 0 || head.slice(0, 3).join(' ') !== HEADER || head[4] !== digest(body)) return null;
-  const lines = body.split('\n');
-  if (lines.length !== count || !lines.every((l) => /^-?[0-9a-f]+$/.test(l))) return null;
-  return lines.map((l) => (l.startsWith('-') ? -BigInt(`0x${l.slice(1)}`) : BigInt(`0x${l}`)));
+  try {
+    const hash = createHash('sha256');
+    const numbers: bigint[] = [];
+    let head: string[] | null = null;
+    let rest = '';
+    const line = (l: string): boolean => {
+      if (!head) {
+        head = l.split(' ');
+        return head.slice(0, 3).join(' ') === HEADER;
+      }
+      hash.update(numbers.length === 0 ? l : `\n${l}`);
+      if (!/^-?[0-9a-f]+$/.test(l)) return false;
+      numbers.push(l.startsWith('-') ? -BigInt(`0x${l.slice(1)}`) : BigInt(`0x${l}`));
+      return true;
+    };
+    const piece = Buffer.alloc(1 << 16);
+    for (let n; (n = fs.readSync(fd, piece, 0, piece.length, null)) > 0; ) {
+      const lines = (rest + piece.toString('latin1', 0, n)).split('\n');
+      rest = lines.pop() as string;
+      if (!lines.every(line)) return null;
+    }
+    // The file ends with a newline, so nothing is left after the last line.
+    if (rest !== '' || !head) return null;
+    const [, , , count, sum] = head as string[];
+    return numbers.length === Number(count) && sum === hash.digest('hex') ? numbers : null;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
