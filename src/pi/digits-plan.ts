@@ -44,7 +44,7 @@ export const RATES = {
  * What a digits job may take on the master Pi at its peak, MB: the Euler numbers' child process beyond a bare
  * Node (workerPeakMb) and the chunk results the ledger holds (P bits each, at worst one per smallest chunk).
  * The child's heap limit enforces the first; its memory is its own, so the daemon (67 MB idle against an
- * 80 MB target) adds only reading the numbers, +10 MB for E_0 … E_2000 (bench/digits.ts).
+ * 80 MB target) adds only reading the numbers: +9 MB for E_0 … E_2000 and for E_0 … E_2624 (bench/digits.ts).
  */
 export const DIGITS_MEMORY_MB = 48;
 

@@ -2,7 +2,7 @@
 // (seconds to minutes on a Pi) and its resident memory never holds the temporaries: the computation
 // allocates thousands of times the numbers' final size, and V8 keeps the heap it grew long after the garbage
 // is gone. A worker thread did the same work before, but its heap is part of the daemon's process: the
-// daemon's RSS peaked 30 MB higher for E_0 … E_2000, against 10 MB with a child that only reads the file
+// daemon's RSS peaked 30 MB higher for E_0 … E_2000, against 9 MB with a child that only reads the file
 // (bench/digits.ts measures the thread, the worker and the child side by side).
 // The child's heap is capped (workerHeapMb), so a K larger than planned fails with one line; it writes the
 // numbers to the state directory (euler.ts) and the daemon reads them from there, so nothing large crosses
