@@ -182,12 +182,17 @@ class Run {
         await sleep(HEARTBEAT_SECONDS * 1000);
         return this.checkConverged(step.kind);
       case 'leader-election': {
-        // The leader is gone and no master is elected for a while: every one answers 503 (Master::Http::redirect
-        // in src/master/http.cpp, with no leader known), then another one leads and the rest answer 307.
+        // The leader loses its ZooKeeper session and exits ("committing suicide" in Master::lostCandidacy,
+        // src/master/master.cpp): its connections reset until it is back as a standby. No master is elected for a
+        // while, so the others answer 503 (Master::Http::redirect in src/master/http.cpp, no leader known); then
+        // one of them leads and the rest answer 307.
+        const old = cluster.leader();
         const next = this.otherMaster();
         for (const m of cluster.masters) cluster.setMode({ kind: 'no-leader' }, m);
+        if (old) old.faults.drop = true;
         counted();
         await sleep(step.amount);
+        if (old) old.faults.drop = false;
         cluster.failover(next);
         return this.checkConverged(step.kind);
       }
