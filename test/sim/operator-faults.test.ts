@@ -3,6 +3,7 @@
 // that arrives after the master it describes has lost the leadership.
 import { RecordIODecoder } from '../../src/mesos/recordio';
 import { type SimCluster, startSimCluster } from '../../src/sim';
+import { until } from '../pi/pi-harness';
 
 interface Subscription {
   /** Every record received so far, parsed. */
@@ -41,14 +42,6 @@ async function subscribe(url: string): Promise<Subscription> {
     }
   })();
   return { events, decoder, ended, quietFor: () => Date.now() - lastBytes, abort: () => abort.abort() };
-}
-
-async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('operator stream faults of the simulated master', () => {
