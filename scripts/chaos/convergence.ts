@@ -3,6 +3,7 @@
 // subscribed to the stream again. The job keeps changing the cluster meanwhile, so one comparison can fall between
 // an event and its delivery: the held snapshot is read between two reads of /state and may equal either, and
 // the comparison is repeated until the time is up.
+import { errorLine } from '../../src/lib/error-line';
 import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import type { HeldSnapshot } from './protocol';
 import { sleep } from './daemon-process';
@@ -32,7 +33,7 @@ export async function converges(probe: ConvergenceProbe, withinMs: number, every
         why = `it differs from /state at ${diff}`;
       }
     } catch (err) {
-      why = (err as Error).message;
+      why = errorLine(err);
     }
     if (Date.now() >= end) return why;
     await sleep(everyMs);
