@@ -66,7 +66,7 @@ export async function run(): Promise<BenchRow[]> {
   const bundle = executorBundle();
   const files = await ExecutorServer.start({ bundle, bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' });
   const stateDir = mkdtempSync(join(tmpdir(), 'soak-state-'));
-  const options = { ...childOptions(JOB, { url: files.url, sha256: bundle.sha256 }, [cluster.url], stateDir), autoStart: false, clock: origin, tickMs: 250, pollMs: 1000, reportMs: 200 };
+  const options = { ...childOptions(JOB, { url: files.url, sha256: bundle.sha256 }, [cluster.url], stateDir), autoStart: false, clock: origin, tickMs: 250, state: { refreshMs: 60_000, pollMs: 1000 }, reportMs: 200 };
   const daemon = new DaemonProcess({ path: join(__dirname, '../scripts/chaos/daemon-child.js'), nodeArgs: ['--expose-gc', ...UNIT_SETTINGS.args, ...(process.env.SOAK_NODE_ARGS ?? '').split(' ').filter(Boolean)], env: UNIT_SETTINGS.env }, options);
   const tally: Tally = { jobsStarted: 0, jobsFinished: 0, jobsReset: 0, agentsJoined: 0, agentsLeft: 0 };
   let before: Memory | undefined;

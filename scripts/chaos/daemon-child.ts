@@ -1,5 +1,6 @@
 // The daemon as a real process for chaos runs and the soak: the π service with a stateDir, the daemon loop
-// drawing to an SSD1306 on an emulated I2C bus, the /state poller on the simulated masters, and the button
+// drawing to an SSD1306 on an emulated I2C bus, the operator event stream of the simulated masters (stateSource
+// "stream", its /state refresh made short so that a run sees several), and the button
 // through the gpiomon backend whose gpiomon is a real child process. It is the `run` command's wiring with
 // the hardware swapped for its emulators, so that a controller can break each piece from outside:
 // commands arrive as JSON lines on stdin, progress leaves as JSON lines on stdout, the log goes to stderr.
@@ -12,8 +13,7 @@ import { Daemon } from '../../src/app/daemon';
 import { openButton } from '../../src/hw/button/select';
 import { openDisplay } from '../../src/hw/i2c/open';
 import { createLogger } from '../../src/log';
-import { StateClient } from '../../src/mesos/state-client';
-import { StatePoller } from '../../src/mesos/state-poller';
+import { OperatorSource } from '../../src/mesos/operator-source';
 import { PiService } from '../../src/pi/service';
 import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
 import { Ssd1306Model } from '../../src/sim/i2c/ssd1306';
@@ -52,10 +52,19 @@ async function main(): Promise<void> {
   });
 
   const service = new PiService({ ...o.service, logger: log.child('pi'), now });
-  const state = new StatePoller(
-    { source: new StateClient({ masters: o.service.masters, timeoutMs: 2000, maxBodyBytes: DEFAULT_CONFIG.maxStateBytes }), logger: log.child('state') },
-    { intervalMs: o.pollMs, now },
-  );
+  const state = new OperatorSource({
+    masters: o.service.masters,
+    mode: 'stream',
+    timeoutMs: 2000,
+    maxStateBytes: DEFAULT_CONFIG.maxStateBytes,
+    refreshMs: o.state.refreshMs,
+    pollIntervalMs: o.state.pollMs,
+    logger: log.child('state'),
+    now,
+    // As the scheduler client's here: a reconnect in a fraction of a second, so faults come and go within a job.
+    backoffMinMs: o.service.client?.backoffMinMs,
+    backoffMaxMs: o.service.client?.backoffMaxMs,
+  });
   const daemon = new Daemon({
     log,
     display,
@@ -119,6 +128,11 @@ async function main(): Promise<void> {
         (globalThis as { gc?: () => void }).gc?.();
         const m = process.memoryUsage();
         send({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, gc: typeof (globalThis as { gc?: unknown }).gc === 'function', p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 });
+        return;
+      }
+      case 'snapshot': {
+        const v = state.current();
+        send({ type: 'snapshot', snapshot: v.snapshot, status: v.status });
         return;
       }
       case 'stop':

@@ -1,7 +1,7 @@
 // The controller's handle on one daemon child (daemon-child.ts): spawn it, read its reports, send it commands,
 // and know how it ended.
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { ChildCommand, ChildOptions, Memory, Progress } from './protocol';
+import type { ChildCommand, ChildOptions, ChildReport, HeldSnapshot, Memory, Progress } from './protocol';
 
 export interface Exit {
   code: number | null;
@@ -27,6 +27,7 @@ export class DaemonProcess {
   readonly unexpected: string[] = [];
   exited: Exit | null = null;
   private readonly memoryWaiters: ((m: Memory) => void)[] = [];
+  private readonly snapshotWaiters: ((s: HeldSnapshot) => void)[] = [];
 
   constructor(script: ChildScript, options: ChildOptions) {
     this.child = spawn(process.execPath, [...(script.nodeArgs ?? []), script.path, JSON.stringify(options)], {
@@ -40,9 +41,10 @@ export class DaemonProcess {
       }),
     );
     lines(this.child.stdout!, (line) => {
-      const r = JSON.parse(line) as Progress | Memory;
+      const r = JSON.parse(line) as ChildReport;
       if (r.type === 'progress') this.last = r;
-      else this.memoryWaiters.shift()?.(r);
+      else if (r.type === 'memory') this.memoryWaiters.shift()?.(r);
+      else this.snapshotWaiters.shift()?.(r);
     });
     lines(this.child.stderr!, (line) => {
       if (/^(error: )?(unexpected: |panel: drawing failed)/.test(line)) this.unexpected.push(line);
@@ -75,6 +77,16 @@ export class DaemonProcess {
     return new Promise((resolve) => {
       this.memoryWaiters.push(resolve);
       this.send({ cmd: 'memory' });
+    });
+  }
+
+  /** What the daemon's state source holds now; rejects if the child exits before it answers. */
+  snapshot(): Promise<HeldSnapshot> {
+    return new Promise((resolve, reject) => {
+      if (!this.alive) return reject(new Error(`the daemon exited (${describeExit(this.exited!)}) before its snapshot was read`));
+      this.snapshotWaiters.push(resolve);
+      void this.exit.then((e) => reject(new Error(`the daemon exited (${describeExit(e)}) before its snapshot was read`)));
+      this.send({ cmd: 'snapshot' });
     });
   }
 

@@ -1,5 +1,7 @@
 // What a controller (a chaos schedule, the soak) and the daemon child say to each other: one JSON object per
 // line, commands on the child's stdin and reports on its stdout.
+import type { ClusterSnapshot } from '../../src/mesos/snapshot';
+import type { SourceStatus } from '../../src/mesos/source-status';
 import type { PiServiceOptions } from '../../src/pi/service';
 
 /** Simulated time running `speed` times faster than the wall clock from a shared origin. */
@@ -20,7 +22,8 @@ export interface ChildOptions {
   /** Absent: the wall clock. */
   clock?: CompressedClock;
   tickMs: number;
-  pollMs: number;
+  /** The panel's state source: the operator event stream, its /state refresh this often (and polling's interval). */
+  state: { refreshMs: number; pollMs: number };
   reportMs: number;
 }
 
@@ -34,6 +37,8 @@ export type ChildCommand =
   /** Collects garbage (when node runs with --expose-gc) and restarts the event-loop delay histogram. */
   | { cmd: 'gc' }
   | { cmd: 'memory' }
+  /** The snapshot the panel's state source holds now. */
+  | { cmd: 'snapshot' }
   | { cmd: 'stop' };
 
 export interface Progress {
@@ -64,4 +69,10 @@ export interface Memory {
   maxMs: number;
 }
 
-export type ChildReport = Progress | Memory;
+export interface HeldSnapshot {
+  type: 'snapshot';
+  snapshot: ClusterSnapshot | null;
+  status: SourceStatus;
+}
+
+export type ChildReport = Progress | Memory | HeldSnapshot;

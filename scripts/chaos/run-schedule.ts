@@ -2,21 +2,27 @@
 // as a real child process with a stateDir, the schedule's faults fired as the job progresses, then the
 // invariants: the job finishes with the fault-free sum bit for bit, every chunk of [0,N) is counted exactly
 // once, the daemon never died unless killed, the ledger file parsed after every kill, and the display drew
-// again once its faults were over.
+// again once its faults were over; and after each fault on the operator event stream, the panel's snapshot equals
+// the master's /state within one refresh (convergence.ts).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silenceLimitMs } from '../../src/mesos/scheduler-client';
+import { getJson } from '../../src/mesos/http';
+import { TERMINAL } from '../../src/mesos/operator-state';
+import type { ClusterSnapshot } from '../../src/mesos/snapshot';
+import { parseState } from '../../src/mesos/state-parse';
 import type { KernelName } from '../../src/pi/kernel';
 import type { LedgerOptions } from '../../src/pi/chunk-sizing';
 import { LEDGER_FILE } from '../../src/pi/job-persistence';
 import { parseLedger } from '../../src/pi/ledger-store';
 import { executorIdFor, type ExecutorSpec } from '../../src/pi/offers';
-import { type SimCluster, startSimCluster } from '../../src/sim';
+import { type SimCluster, type SimMaster, startSimCluster } from '../../src/sim';
+import { converges } from './convergence';
 import { type ChildScript, DaemonProcess, describeExit, sleep } from './daemon-process';
 import type { ChildOptions } from './protocol';
 import { checkCoverage, ReferenceSums } from './reference';
-import { type FaultCounts, type FaultStep, noFaults, type Schedule } from './schedule';
+import { type FaultCounts, type FaultKind, type FaultStep, noFaults, type Schedule } from './schedule';
 
 export interface ChaosJob {
   terms: number;
@@ -49,6 +55,19 @@ export interface ScheduleResult {
 
 // The sim master's heartbeat: short, so a silent master is noticed within a couple of seconds.
 const HEARTBEAT_SECONDS = 0.4;
+/** The state source's /state refresh (stateRefreshSeconds): short, so the invariant after a stream fault is quick. */
+const REFRESH_MS = 2000;
+/**
+ * How long the source may take to subscribe again once a fault is over: the longest reconnect backoff, a HEARTBEAT
+ * (after a silence, the first record tells the source that its SUBSCRIBED was lost) and the requests themselves.
+ */
+const RESUBSCRIBE_MS = 1500;
+/**
+ * How long after that the snapshot may take to equal /state. The new SUBSCRIBED and the refresh it starts make it
+ * equal at once; but what no event tells (executors ending as a finished job tears down, say) shows only at the
+ * refresh after it changed, so a change just after the resubscription is in one refresh later: two in all.
+ */
+const CONVERGE_MS = RESUBSCRIBE_MS + 2 * REFRESH_MS;
 
 /** The daemon child's options for a job in fixed chunks, served the executor at `served`. */
 export function childOptions(job: ChaosJob, served: { url: string; sha256: string }, masters: string[], stateDir: string): ChildOptions {
@@ -69,7 +88,7 @@ export function childOptions(job: ChaosJob, served: { url: string; sha256: strin
     },
     autoStart: true,
     tickMs: 100,
-    pollMs: 300,
+    state: { refreshMs: REFRESH_MS, pollMs: 300 },
     reportMs: 25,
   };
 }
@@ -121,8 +140,9 @@ class Run {
         f.dropSubscription();
         return counted();
       case 'leader-307':
-        f.redirectTo(cluster.masters.find((m) => m !== cluster.leader())!);
-        return counted();
+        f.redirectTo(this.otherMaster());
+        counted();
+        return this.checkConverged(step.kind);
       case 'lost-agent': {
         const agentId = this.busyAgents()[0] ?? cluster.model.registeredAgents()[0]?.id;
         if (!agentId) return;
@@ -150,9 +170,37 @@ class Run {
         this.later(1500, () => f.delayEvents(0));
         return counted();
       case 'silent-master':
+        // Silent past the heartbeat watchdogs of both the scheduler's stream and the operator's.
         f.silence(true);
-        this.later(silenceLimitMs(HEARTBEAT_SECONDS) + 500, () => f.silence(false));
-        return counted();
+        counted();
+        await sleep(silenceLimitMs(HEARTBEAT_SECONDS) + 500);
+        f.silence(false);
+        return this.checkConverged(step.kind);
+      case 'dropped-operator-stream':
+        f.dropOperatorStreams();
+        counted();
+        return this.checkConverged(step.kind);
+      case 'operator-stream-cut-mid-record':
+        f.dropOperatorStreams(true);
+        counted();
+        // The cut comes with the next record, a HEARTBEAT at the latest.
+        await sleep(HEARTBEAT_SECONDS * 1000);
+        return this.checkConverged(step.kind);
+      case 'leader-election': {
+        // The leader loses its ZooKeeper session and exits ("committing suicide" in Master::lostCandidacy,
+        // src/master/master.cpp): its connections reset until it is back as a standby. No master is elected for a
+        // while, so the others answer 503 (Master::Http::redirect in src/master/http.cpp, no leader known); then
+        // one of them leads and the rest answer 307.
+        const old = cluster.leader();
+        const next = this.otherMaster();
+        for (const m of cluster.masters) cluster.setMode({ kind: 'no-leader' }, m);
+        if (old) old.faults.drop = true;
+        counted();
+        await sleep(step.amount);
+        if (old) old.faults.drop = false;
+        cluster.failover(next);
+        return this.checkConverged(step.kind);
+      }
       case 'daemon-sigkill':
         return this.killDaemon(counted);
       case 'display-nack':
@@ -170,6 +218,34 @@ class Run {
         this.daemon.send({ cmd: 'button-exit' });
         return counted();
     }
+  }
+
+  private otherMaster(): SimMaster {
+    return this.cluster.masters.find((m) => m !== this.cluster.leader())!;
+  }
+
+  /** The invariant after a stream fault: once subscribed again, the daemon's snapshot equals /state within a refresh. */
+  private async checkConverged(kind: FaultKind): Promise<void> {
+    if (!this.checkAlive(`after ${kind}`)) return;
+    const daemon = this.daemon;
+    const why = await converges({ held: () => daemon.snapshot(), master: () => this.settledState() }, CONVERGE_MS);
+    if (why !== null) this.violations.push(`${CONVERGE_MS / 1000} s after ${kind}, the panel's snapshot has not converged to /state: ${why}`);
+  }
+
+  /**
+   * The leader's /state as the stream tells it: without the ended tasks a master keeps in a framework's `tasks` until
+   * the framework acknowledges their last update (Master::removeTask in src/master/master.cpp), which no event
+   * announces, so the stream's state drops them at once (operator-state.ts). While the scheduler is cut off by a
+   * fault of its own, /state can hold such tasks for seconds.
+   */
+  private async settledState(): Promise<ClusterSnapshot> {
+    const leader = this.cluster.leader();
+    if (!leader) throw new Error('no master leads');
+    const answer = await getJson(`${leader.url}/master/state`, { timeoutMs: 2000, maxBodyBytes: 1 << 26 });
+    if (answer.kind !== 'json') throw new Error(`the leader's /state answered ${answer.status}`);
+    const doc = answer.body as { frameworks?: { tasks?: { state?: string }[] }[] };
+    for (const f of doc.frameworks ?? []) f.tasks = f.tasks?.filter((t) => !TERMINAL.has(t.state ?? ''));
+    return parseState(doc);
   }
 
   private async killDaemon(counted: () => void): Promise<void> {

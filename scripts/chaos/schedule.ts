@@ -12,6 +12,9 @@ export const FAULT_KINDS = [
   'duplicated-updates',
   'delayed-updates',
   'silent-master',
+  'dropped-operator-stream',
+  'operator-stream-cut-mid-record',
+  'leader-election',
   'daemon-sigkill',
   'display-nack',
   'display-unplug',
@@ -26,7 +29,7 @@ export interface FaultStep {
   afterChunks: number;
   /** …and this much longer. */
   jitterMs: number;
-  /** Kind-specific size: requests answered 503, updates duplicated, ms of delay, NACK or unplug. */
+  /** Kind-specific size: requests answered 503, updates duplicated, ms of delay, NACK, unplug or no leader. */
   amount: number;
 }
 
@@ -56,6 +59,8 @@ function amountFor(kind: FaultKind, u: number): number {
       return 1 + Math.floor(u * 20);
     case 'delayed-updates':
       return 20 + Math.floor(u * 200);
+    case 'leader-election':
+      return 200 + Math.floor(u * 1000);
     case 'display-nack':
     case 'display-unplug':
       return 100 + Math.floor(u * 1500);

@@ -70,6 +70,8 @@ export class OperatorSource {
   private refreshTimer: NodeJS.Timeout | null = null;
   /** Events seen since the refresh in flight began; null when none is in flight. */
   private sinceRefresh: OperatorEvent[] | null = null;
+  /** A subscription began while a refresh was in flight: that refresh may describe the master before it. */
+  private refreshOutdated = false;
   private problems = 0;
   private readonly unknownTypes = new Set<string>();
   private lastEarlyRefresh = 0;
@@ -178,8 +180,10 @@ export class OperatorSource {
       const base = new URL(session.endpoint);
       this.opts.logger.info(`subscribed to the operator stream of ${base.host}`);
       this.status = { master: `${base.protocol}//${base.host}`, ok: true, downSince: null, lastError: null, via: 'stream' };
-      // A new subscription may be to a new leader: what only /state tells (the leader above all) is read again now.
+      // A new subscription may be to a new leader: what only /state tells (the leader above all) is read again now,
+      // or, when a refresh is in flight, again once it is in, as its /state may be the old leader's.
       if (this.sinceRefresh === null) this.scheduleRefresh(0);
+      else this.refreshOutdated = true;
     }
     if (event.type === 'UNKNOWN') {
       if (!this.unknownTypes.has(event.name)) this.opts.logger.debug(`operator stream: ignoring events of unknown type ${event.name}`);
@@ -264,6 +268,7 @@ export class OperatorSource {
   private async refresh(): Promise<void> {
     if (this.sinceRefresh !== null) return;
     this.sinceRefresh = [];
+    this.refreshOutdated = false;
     let doc: StateDocument;
     try {
       doc = (await this.state.fetchDocument((json, url) => readStateDocument(json, url))).value;
@@ -281,6 +286,6 @@ export class OperatorSource {
     this.flush();
     this.set(reduceAll(fromCluster(doc.cluster, doc.master), replay).state);
     if (this.snapshotAt === null) this.snapshotAt = this.now();
-    this.scheduleRefresh(this.opts.refreshMs);
+    this.scheduleRefresh(this.refreshOutdated ? 0 : this.opts.refreshMs);
   }
 }

@@ -8,6 +8,11 @@ export class HttpFaults {
   drop = false;
   /** Hold every answer this long. */
   delayMs = 0;
+  /**
+   * Hold a JSON answer (/state, /metrics/snapshot) this long after it is made: a large cluster's document crossing
+   * a slow link, which says what was true when the master wrote it, not when it arrives.
+   */
+  slowAnswerMs = 0;
 
   /** Applies the switches; false when the request has been dealt with (dropped or answered 503). */
   async admit(req: IncomingMessage, res: ServerResponse, body503: string): Promise<boolean> {
@@ -28,5 +33,6 @@ export class HttpFaults {
     this.unavailable = 0;
     this.drop = false;
     this.delayMs = 0;
+    this.slowAnswerMs = 0;
   }
 }

@@ -62,9 +62,11 @@ export interface SimFaults {
   duplicateUpdates(count: number): void;
   /** Every event is held this long before it is written (0 to stop). */
   delayEvents(ms: number): void;
-  /** Stops (or restarts) HEARTBEAT events. */
+  /** Cuts every operator event stream; with midRecord, each partway through the next record it is sent. */
+  dropOperatorStreams(midRecord?: boolean): void;
+  /** Stops (or restarts) HEARTBEAT events, on the scheduler's streams and the operator's. */
   heartbeats(on: boolean): void;
-  /** Silence: nothing at all is written on subscription streams while on. */
+  /** Silence: nothing at all is written on the scheduler's or the operator's streams while on, connections open. */
   silence(on: boolean): void;
   /** Everything back to normal. */
   reset(): void;
@@ -188,7 +190,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     scheduler,
     operator,
     workDir,
-    faults: makeFaults(model, masters, agents, scheduler, failover, leader),
+    faults: makeFaults(model, masters, agents, scheduler, operator, failover, leader),
     close: async () => {
       if (timer) clearInterval(timer);
       operator?.close();
@@ -204,6 +206,7 @@ function makeFaults(
   masters: SimMaster[],
   agents: Map<string, SimAgentNode>,
   scheduler: SchedulerService,
+  operator: OperatorApi | undefined,
   failover: (m: SimMaster) => void,
   leader: () => SimMaster | undefined,
 ): SimFaults {
@@ -228,10 +231,19 @@ function makeFaults(
     },
     duplicateUpdates: (count) => void (streamFaults.duplicateUpdates = count),
     delayEvents: (ms) => void (streamFaults.eventDelayMs = ms),
-    heartbeats: (on) => void (streamFaults.heartbeats = on),
-    silence: (on) => void (streamFaults.silent = on),
+    dropOperatorStreams: (midRecord) => operator?.drop(midRecord),
+    heartbeats: (on) => {
+      streamFaults.heartbeats = on;
+      if (operator) operator.faults.heartbeats = on;
+    },
+    // A master that hangs is silent on every stream it serves.
+    silence: (on) => {
+      streamFaults.silent = on;
+      if (operator) operator.faults.silent = on;
+    },
     reset: () => {
       Object.assign(streamFaults, { eventDelayMs: 0, duplicateUpdates: 0, heartbeats: true, silent: false });
+      if (operator) Object.assign(operator.faults, { heartbeats: true, silent: false });
       for (const m of masters) m.faults.reset();
     },
   };

@@ -144,9 +144,13 @@ export class SimMaster implements MasterAddress {
   private json(res: http.ServerResponse, url: URL, doc: unknown): void {
     const jsonp = url.searchParams.get('jsonp');
     const text = JSON.stringify(doc);
-    // Every read-only endpoint accepts ?jsonp=callback (Mesos src/master/http.cpp).
-    if (jsonp) res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(`${jsonp}(${text});`);
-    else res.writeHead(200, { 'Content-Type': 'application/json' }).end(text);
+    const answer = (): void => {
+      // Every read-only endpoint accepts ?jsonp=callback (Mesos src/master/http.cpp).
+      if (jsonp) res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(`${jsonp}(${text});`);
+      else res.writeHead(200, { 'Content-Type': 'application/json' }).end(text);
+    };
+    if (this.faults.slowAnswerMs > 0) setTimeout(answer, this.faults.slowAnswerMs);
+    else answer();
   }
 
   private text(res: http.ServerResponse, status: number, body: string): void {

@@ -110,12 +110,14 @@ interface Subscriber {
   res: ServerResponse;
   servedBy: unknown;
   heartbeat: NodeJS.Timeout;
+  /** The connection breaks partway through the next record written to it. */
+  cutMidRecord: boolean;
 }
 
 export interface OperatorFaults {
   /** False stops HEARTBEAT events. */
   heartbeats: boolean;
-  /** True writes nothing at all: a master gone quiet. */
+  /** True writes nothing at all: a master gone quiet, its connections open. Events are lost, as on a dead link. */
   silent: boolean;
 }
 
@@ -171,6 +173,18 @@ export class OperatorApi {
     text(res, 400, `Failed to convert JSON into Call protobuf: Failed to find enum for '${String(call.type).slice(0, 40)}'`);
   }
 
+  /**
+   * Cuts every open stream without a word, as a network fault would: at once, or with `midRecord` at the next record
+   * each one is sent (an event or a HEARTBEAT), half of which reaches the client first. The event cut in half is lost
+   * to that subscriber, as it is on a real connection that breaks; a new subscription's SUBSCRIBED includes it.
+   */
+  drop(midRecord = false): void {
+    for (const s of this.subscribers) {
+      if (midRecord) s.cutMidRecord = true;
+      else s.res.destroy();
+    }
+  }
+
   /** Ends the streams a master served (it lost the leadership), as its connections would break. */
   closeServedBy(servedBy: unknown): void {
     for (const s of [...this.subscribers]) if (s.servedBy === servedBy) s.res.destroy();
@@ -189,7 +203,7 @@ export class OperatorApi {
     const heartbeat = setInterval(() => {
       if (this.faults.heartbeats) this.write(sub, { type: 'HEARTBEAT' });
     }, this.heartbeatSeconds * 1000);
-    const sub: Subscriber = { res, servedBy, heartbeat };
+    const sub: Subscriber = { res, servedBy, heartbeat, cutMidRecord: false };
     this.subscribers.add(sub);
     res.on('close', () => {
       clearInterval(heartbeat);
@@ -200,7 +214,14 @@ export class OperatorApi {
   }
 
   private write(sub: Subscriber, event: unknown): void {
-    if (!this.faults.silent) sub.res.write(recordioFrame(event));
+    if (this.faults.silent || sub.res.destroyed) return;
+    const frame = recordioFrame(event);
+    if (!sub.cutMidRecord) return void sub.res.write(frame);
+    // Nothing more is written to it; once the half has left, the socket goes: the client holds a length prefix and
+    // part of a body.
+    clearInterval(sub.heartbeat);
+    this.subscribers.delete(sub);
+    sub.res.write(frame.subarray(0, Math.ceil(frame.length / 2)), () => sub.res.destroy());
   }
 
   private broadcast(event: unknown): void {

@@ -125,6 +125,22 @@ describe('operator stream source on the simulated master', () => {
     await until('the new leader named', () => src!.current().snapshot?.leader === `127.0.0.1:${sim.masters[1].port}`, 3000);
   });
 
+  test('a refresh begun before a failover is followed by another once the source has the new leader', async () => {
+    sim = await startSimCluster({ agents: 1, background: false, tickMs: 0, standbys: 1 });
+    const [old, next] = sim.masters.map((m) => `127.0.0.1:${m.port}`);
+    src = source(sim);
+    src.start();
+    await until('the leader named', () => src!.current().status.ok && src!.current().snapshot?.leader === old);
+    // The old leader's /state, written while it led, arrives after the source has subscribed to the new leader.
+    sim.masters[0].faults.slowAnswerMs = 1500;
+    const inFlight = src.refreshNow();
+    await new Promise((r) => setTimeout(r, 200));
+    sim.failover(sim.masters[1]);
+    await until('subscribed to the new leader', () => src!.current().status.master === `http://${next}`);
+    await inFlight;
+    await until('the new leader named', () => src!.current().snapshot?.leader === next, 3000);
+  });
+
   test('a master without the operator API: auto falls back to polling, stream keeps trying', async () => {
     sim = await startSimCluster({ agents: 2, background: false, tickMs: 0, operatorApi: false });
     src = source(sim);
