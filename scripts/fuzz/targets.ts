@@ -256,7 +256,7 @@ function busyLedger(): Ledger {
   for (let i = 0; i < 3; i++) {
     const l = led.nextChunk('agent-a', 2000 + i)!;
     const s = fast(l.start, l.end);
-    led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: encodeTaskResult({ ...l, ...s, terms: l.end - l.start, ms: 3000 }) }, 3000);
+    led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: encodeTaskResult({ ...l, kernel: 'fast', ...s, terms: l.end - l.start, ms: 3000 }) }, 3000);
   }
   const failing = led.nextChunk('agent-b', 4000)!;
   led.onUpdate({ taskId: failing.taskId, state: 'TASK_FAILED' }, 4100);
@@ -291,7 +291,7 @@ const ledgerUpdateTarget = (): FuzzTarget => {
     return { led, launches: [led.nextChunk('agent-a', 2000)!, led.nextChunk('agent-b', 2000)!, led.nextChunk('agent-a', 2001)!] };
   };
   const { launches } = fresh();
-  const results = launches.map((l) => encodeTaskResult({ ...l, ...fast(l.start, l.end), terms: l.end - l.start, ms: 4000 }));
+  const results = launches.map((l) => encodeTaskResult({ ...l, kernel: 'fast', ...fast(l.start, l.end), terms: l.end - l.start, ms: 4000 }));
   const update = (l: { taskId: string; agentId: string }, state: string, data?: string) =>
     JSON.stringify({
       type: 'UPDATE',

@@ -149,5 +149,5 @@ export function done(service: PiService): Promise<void> {
 
 /** The same chunks summed in this process by the same kernel: what the cluster must reproduce bit for bit. */
 export function expectedSum(ledger: Ledger): bigint {
-  return new ReferenceSums().sumOf(ledger.data.chunks, ledger.kernel);
+  return new ReferenceSums().sumOf(ledger.data.chunks, ledger.spec);
 }
