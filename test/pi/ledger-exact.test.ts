@@ -9,7 +9,8 @@ import { fast } from '../../src/pi/kernel';
 import { Ledger, type Launch } from '../../src/pi/ledger';
 import { doubleToHex, EXACT_LEDGER_VERSION, LEDGER_VERSION, parseLedger, serializeLedger } from '../../src/pi/ledger-store';
 import { encodeTaskResult } from '../../src/pi/task-data';
-import { machinPi, rng } from './reference';
+import { piView } from '../../src/pi/view';
+import { machinPi, PI_120, rng } from './reference';
 
 const OPTS = { minChunkTerms: 200_000, targetTaskSeconds: 10, maxGrowth: 1, maxFailuresPerAgent: 3 };
 const SPEC = { kernel: 'exact', bits: 1024, corrections: 30 } as const;
@@ -93,6 +94,28 @@ describe('a ledger of exact chunks', () => {
     const again = led.nextChunk('c', 3)!;
     expect([again.start, again.taskId === l.taskId]).toEqual([l.start, false]);
     expect(finish(led, again, result(again)).kind).toBe('finished');
+  });
+});
+
+describe('the view of an exact job', () => {
+  test('while summing: the prefix\'s digits at 2^-200, as for any job; once certified: all of them, the last ones apart', () => {
+    const led = Ledger.create('digits6', TERMS, SPEC, 0, OPTS);
+    const first = led.nextChunk('a', 1)!;
+    led.nextChunk('a', 1);
+    finish(led, first, result(first));
+    const v = piView(led, 200, { problem: null, corrections: 2 });
+    // N = 2e5 with 2 corrections: about 21 decimals.
+    expect(v.correctedDigits.length).toBeGreaterThan(20);
+    expect(PI_120.startsWith(v.correctedDigits) && PI_120.startsWith(v.rawDigits)).toBe(true);
+    expect(v.digits).toEqual({ bits: 1024, corrections: 30, phase: 'summing', decimals: v.correctedDigits.length - 2, latest: v.correctedDigits.slice(-24) });
+
+    const done = runJob((ls) => ls);
+    const r = done.result()!;
+    done.setFinal(finalDigits(r.sum, r.eps, TERMS, SPEC, eulerNumbers));
+    const d = piView(done, 300, { problem: null });
+    const digits = (done.final as { digits: string }).digits;
+    expect(d).toMatchObject({ state: 'done', correctedDigits: digits, digits: { phase: 'certified', decimals: digits.length - 2, latest: digits.slice(-24) } });
+    expect(piView(Ledger.create('d', TERMS, 'fast', 0, OPTS), 0, { problem: null }).digits).toBeUndefined();
   });
 });
 
