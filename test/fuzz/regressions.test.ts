@@ -186,6 +186,17 @@ describe('task results the ledger must be able to save', () => {
   });
 });
 
+describe('ledger files with long bad arrays', () => {
+  // ledger-file, FUZZ_SEED=1806073581 case 53: 100,000 null speeds took zod 25 s to refuse, since it built an
+  // error for every element of the union; the daemon reads this file as it starts. Now the first bad element
+  // ends the check (the fuzz run's per-case budget is what times it).
+  test.each(['speeds', 'chunks'])('100,000 bad %s are refused by the first', (key) => {
+    const j = JSON.parse(serializeLedger(Ledger.create('j2', 1_000_000, 'precise', 5)));
+    j[key] = Array(100_000).fill(null);
+    expect(() => parseLedger(JSON.stringify(j), 0)).toThrow(new RegExp(`^${key}\\.0: `));
+  });
+});
+
 describe('scheduler client watchdog', () => {
   // scheduler-event: SUBSCRIBED with heartbeat_interval_seconds 1e308 (or stout's "Infinity") decodes, and
   // 5 × 1e308 × 1000 ms is Infinity, which setTimeout runs after 1 ms: every subscription ended at once.
