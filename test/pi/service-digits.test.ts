@@ -44,10 +44,11 @@ function finishedHere(forge: (sum: bigint) => bigint = (x) => x): Ledger {
   return led;
 }
 
+let stateDir: string;
+beforeEach(() => (stateDir = mkdtempSync(join(tmpdir(), 'pi-digits-'))));
+afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+
 describe('a digits job killed between its last result and its certification', () => {
-  let stateDir: string;
-  beforeEach(() => (stateDir = mkdtempSync(join(tmpdir(), 'pi-digits-'))));
-  afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
   const open = async (ledger: Ledger, log = memoryLogger()): Promise<PiService> => {
     await saveLedger(join(stateDir, LEDGER_FILE), ledger);
@@ -93,10 +94,6 @@ describe('a digits job killed between its last result and its certification', ()
 
 describe('a digits job on the simulated cluster', () => {
   const scope = useRig();
-  let stateDir: string;
-  beforeEach(() => (stateDir = mkdtempSync(join(tmpdir(), 'pi-digits-'))));
-  afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
-
   it('certifies about a thousand decimals, every one π\'s, with the Euler numbers kept in stateDir', async () => {
     const cluster = await scope.cluster();
     const log = memoryLogger();
