@@ -10,9 +10,9 @@ import type { KernelName } from './kernel';
 import { decodeTaskResult, encodeTaskRequest, type Input } from './task-data';
 
 /** Most Euler corrections a job may ask for: E_{2K} for K = 10^5 is a number of about 10^6 decimals. */
-export const MAX_CORRECTIONS = 100_000;
+const MAX_CORRECTIONS = 100_000;
 /** Least working precision of an exact job: below it the double kernels certify as much. */
-export const MIN_EXACT_BITS = 64;
+const MIN_EXACT_BITS = 64;
 
 /** A job asked for by digits: exact chunks at `bits`, and the Euler corrections its certification adds. */
 export interface ExactSpec {

@@ -9,7 +9,7 @@ import { latestDigits } from './final-digits';
 import type { Ledger } from './ledger';
 
 /** How many of the last certified decimals a view carries: more than a 20-column LCD or a 128-pixel line shows. */
-export const LATEST_DIGITS = 24;
+const LATEST_DIGITS = 24;
 
 /** What a job asked for by digits adds to the view. */
 export interface DigitsView {
