@@ -1,8 +1,10 @@
 // Child process of bench/scale.ts: the daemon's loop (state source, renderer, a display that only records when
 // frames change) against the master in argv, with its state source polling /state, following the event stream, or
 // `idle`: reading /state once and never again, which measures what the daemon costs whatever its source.
-// It counts the bytes its HTTP bodies bring in, and on the parent's word reports its CPU time, its largest resident
-// memory, and when each frame showed how many running tasks.
+// It counts the bytes its connections to the master bring in (headers and chunk framing included), and on the
+// parent's word reports its CPU time, its largest resident memory, and when each frame showed how many running tasks.
+import { channel } from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
 import { DEFAULT_CONFIG } from '../src/config';
 import { Daemon, type StateSource } from '../src/app/daemon';
 import type { Display } from '../src/hw/display';
@@ -23,29 +25,35 @@ export interface ScaleReport {
   error?: string;
 }
 
-let bytes = 0;
+/**
+ * Counts what every TCP connection to the master brings in, whichever client opened it (fetch for /state, node:http
+ * for the stream): node:net announces each new client socket on this diagnostics channel.
+ */
+class BytesRead {
+  private readonly open = new Set<Socket>();
+  private closed = 0;
 
-/** Counts body bytes of every answer, the stream's included, as they are read. */
-function countBodies(): void {
-  const fetchOf = globalThis.fetch;
-  globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
-    const res = await fetchOf(...args);
-    if (!res.body) return res;
-    const counted = res.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, out) {
-          bytes += chunk.byteLength;
-          out.enqueue(chunk);
-        },
-      }),
-    );
-    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
-  };
+  constructor() {
+    channel('net.client.socket').subscribe((message) => {
+      const socket = (message as { socket: Socket }).socket;
+      this.open.add(socket);
+      socket.once('close', () => {
+        this.open.delete(socket);
+        this.closed += socket.bytesRead;
+      });
+    });
+  }
+
+  get total(): number {
+    let sum = this.closed;
+    for (const s of this.open) sum += s.bytesRead;
+    return sum;
+  }
 }
 
 async function main(): Promise<void> {
   const [mode, master] = process.argv.slice(2);
-  countBodies();
+  const read = new BytesRead();
   const log = createLogger({ journal: false, sink: { write: () => undefined } });
   const maxStateBytes = 512 * 1024 * 1024;
   const operator =
@@ -84,25 +92,26 @@ async function main(): Promise<void> {
     }
   }, 100);
   let cpu0 = process.cpuUsage();
+  let bytes0 = 0;
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 200);
   process.on('message', async (m) => {
     if (m === 'go') {
       frames = [];
-      bytes = 0;
+      bytes0 = read.total;
       rssMax = process.memoryUsage().rss;
       cpu0 = process.cpuUsage();
       return;
     }
     if (m !== 'stop') return;
     const used = process.cpuUsage(cpu0);
-    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, bytes, frames: frames ?? [] };
+    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, bytes: read.total - bytes0, frames: frames ?? [] };
     if (operator) {
       const c = process.cpuUsage();
-      const b = bytes;
+      const b = read.total;
       await operator.refreshNow();
       const r = process.cpuUsage(c);
-      report.refresh = { cpuMs: (r.user + r.system) / 1000, bytes: bytes - b };
+      report.refresh = { cpuMs: (r.user + r.system) / 1000, bytes: read.total - b };
     }
     clearInterval(sampler);
     await daemon?.stop();
