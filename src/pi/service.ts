@@ -101,7 +101,7 @@ export class PiService {
     if (!saved) return;
     this.ledger = saved;
     // A daemon killed between the last result and its certification certifies on the way up.
-    if (saved.isDone()) return this.certify(saved);
+    if (saved.isDone()) return void this.certify(saved);
     const t = saved.total();
     this.log.info(`resuming π job ${saved.jobId}: ${t.termsDone} of ${saved.terms} terms done, ${saved.runningCount()} tasks to reconcile`);
     this.subscribe();
@@ -358,16 +358,16 @@ export class PiService {
     const d = this.certified();
     const said = d ? `; raw ${d.raw.digits} (${d.raw.decimals} decimals certified), corrected ${d.corrected.digits} (${d.corrected.decimals} decimals certified, ${this.o.job.corrections} Euler corrections)` : '';
     this.log.info(`π job ${l.jobId} done: ${l.terms} terms in ${p.elapsedSeconds.toFixed(1)} s${l.spec.kernel === 'exact' ? '' : said}`);
-    this.certify(l);
     this.syncOffers(false);
     // After the acknowledgement of this last update is on its way (onUpdate sends it next).
     queueMicrotask(() => void this.retire());
-    this.o.onDone?.();
+    // A digits job is done once its digits are certified (or refuted): that is what the `pi` command prints.
+    void this.certify(l).then(() => this.o.onDone?.());
   }
 
   /** Certifies a finished exact job (certify-job.ts) and saves what it found. */
-  private certify(l: Ledger): void {
-    if (certifyFinishedJob(l, { stateDir: this.o.stateDir, log: this.log, now: this.now })) this.persistence?.changed();
+  private async certify(l: Ledger): Promise<void> {
+    if (await certifyFinishedJob(l, { stateDir: this.o.stateDir, log: this.log, now: this.now })) this.persistence?.changed();
   }
 
   /** SUPPRESS while no chunk waits; REVIVE when one does and offers are off, or always when `revive`. */

@@ -13,10 +13,13 @@ import { Ledger } from '../../src/pi/ledger';
 import { parseLedger, saveLedger } from '../../src/pi/ledger-store';
 import { PiService } from '../../src/pi/service';
 import type { SimCluster } from '../../src/sim';
-import { DIGITS_CHUNKS, DIGITS_JOB, done, expectedSum, until, useRig } from './pi-harness';
+import { DIGITS_CHUNKS, DIGITS_JOB, expectedSum, until, useRig } from './pi-harness';
 import { machinPi } from './reference';
 
 const REFERENCE = machinPi(1100);
+
+/** Resolves once the finished job's digits are certified or refuted (in a worker, after the last result). */
+const decided = (service: PiService) => until('the digits certified', () => (service.job?.final ?? null) !== null);
 
 /** What every finished digits job must show: the same bits as here, and only digits of π, all of them checked. */
 function expectCertified(service: PiService): string {
@@ -65,6 +68,7 @@ describe('a digits job killed between its last result and its certification', ()
       ledgerOptions: DIGITS_CHUNKS,
     });
     await service.open();
+    await decided(service);
     return service;
   };
 
@@ -99,7 +103,7 @@ describe('a digits job on the simulated cluster', () => {
     const log = memoryLogger();
     const service = await scope.service([cluster.url], { logger: log, stateDir, ledgerOptions: DIGITS_CHUNKS });
     service.startDigits(DIGITS_JOB);
-    await done(service);
+    await decided(service);
     const digits = expectCertified(service);
     expect(log.lines).toContainEqual(expect.stringMatching(/^π job \w+: 2000000 terms, exact at 3400 bits, 100 Euler corrections$/));
     expect(log.lines).toContainEqual(
@@ -128,7 +132,7 @@ describe('a digits job on the simulated cluster', () => {
     service.startDigits(DIGITS_JOB);
     await until('chunks in flight', () => (service.job?.counters.launched ?? 0) >= 4 && service.job!.runningCount() > 0);
     fault(cluster, service);
-    await done(service);
+    await decided(service);
     happened(cluster, service);
     expectCertified(service);
   });
