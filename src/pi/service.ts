@@ -11,7 +11,7 @@ import { describeWaitStatus, exitCode, type Offer, type SchedulerEvent, type Tas
 import type { PiView } from './view';
 import type { Certified } from './digits';
 import type { ExactSpec } from './chunk-result';
-import { certifyFinishedJob } from './certify-job';
+import { JobCertifier } from './certify-job';
 import { FrameworkLink } from './framework-link';
 import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
@@ -73,6 +73,7 @@ export class PiService {
   private readonly smallOffers: SmallOffers;
   private stopped = false;
   private readonly failures: FailureWatch;
+  private readonly certifier: JobCertifier;
 
   constructor(private readonly o: PiServiceOptions) {
     this.log = o.logger;
@@ -80,6 +81,7 @@ export class PiService {
     this.link = new FrameworkLink({ ...o, onEvent: (e) => this.onEvent(e) });
     this.smallOffers = new SmallOffers(o.executor, o.resources, IDLE_PROBLEM_MS);
     this.persistence = o.stateDir ? new JobPersistence(o.stateDir, () => this.ledger, o.logger) : null;
+    this.certifier = new JobCertifier({ stateDir: o.stateDir, log: o.logger, now: this.now });
     const f = o.framework;
     this.failures = new FailureWatch({
       settings: { nodePath: o.executor.nodePath, user: f.user, executorUrl: o.executor.url },
@@ -102,6 +104,7 @@ export class PiService {
     this.ledger = saved;
     // A daemon killed between the last result and its certification certifies on the way up.
     if (saved.isDone()) return void this.certify(saved);
+    this.certifier.prefetch(saved);
     const t = saved.total();
     this.log.info(`resuming π job ${saved.jobId}: ${t.termsDone} of ${saved.terms} terms done, ${saved.runningCount()} tasks to reconcile`);
     this.subscribe();
@@ -149,6 +152,7 @@ export class PiService {
     const jobId = randomBytes(6).readUIntBE(0, 6).toString(36);
     this.ledger = Ledger.create(jobId, terms, kernel, this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
     this.log.info(`π job ${jobId}: ${terms} terms, ${said}`);
+    this.certifier.prefetch(this.ledger);
     this.lastLaunchAt = this.now();
     this.persistence?.changed();
     this.subscribe();
@@ -160,6 +164,7 @@ export class PiService {
     if (!ledger) return;
     this.log.info(`π job ${ledger.jobId} reset with ${ledger.runningCount()} tasks killed`);
     this.ledger = null;
+    this.certifier.forget();
     this.failures.resume();
     this.persistence?.changed();
     void this.retire();
@@ -365,9 +370,9 @@ export class PiService {
     void this.certify(l).then(() => this.o.onDone?.());
   }
 
-  /** Certifies a finished exact job (certify-job.ts) and saves what it found. */
+  /** Certifies a finished digits job (certify-job.ts) and saves what it found. */
   private async certify(l: Ledger): Promise<void> {
-    if (await certifyFinishedJob(l, { stateDir: this.o.stateDir, log: this.log, now: this.now })) this.persistence?.changed();
+    if (await this.certifier.certify(l)) this.persistence?.changed();
   }
 
   /** SUPPRESS while no chunk waits; REVIVE when one does and offers are off, or always when `revive`. */

@@ -103,13 +103,15 @@ describe('a digits job on the simulated cluster', () => {
     const log = memoryLogger();
     const service = await scope.service([cluster.url], { logger: log, stateDir, ledgerOptions: DIGITS_CHUNKS });
     service.startDigits(DIGITS_JOB);
+    // The Euler numbers are built (and kept) while the terms run, not after the last of them.
+    await until('the Euler numbers kept', () => existsSync(join(stateDir, 'euler-numbers.txt')));
+    expect(service.job!.isDone()).toBe(false);
     await decided(service);
     const digits = expectCertified(service);
     expect(log.lines).toContainEqual(expect.stringMatching(/^π job \w+: 2000000 terms, exact at 3400 bits, 100 Euler corrections$/));
     expect(log.lines).toContainEqual(
       expect.stringMatching(new RegExp(`^π job \\w+: ${digits.length - 2} decimals certified with 100 Euler corrections at 3400 bits in [\\d.]+ s; BBP agrees at hexadecimal position \\d+ \\([0-9a-f]{8}\\); last digits ${digits.slice(-20)}$`)),
     );
-    expect(existsSync(join(stateDir, 'euler-numbers.txt'))).toBe(true);
 
     const view = service.view(Date.now());
     expect(view).toMatchObject({ state: 'done', problem: null, correctedDigits: digits });
