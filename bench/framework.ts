@@ -253,7 +253,7 @@ async function digitsRows(cores: number): Promise<BenchRow[]> {
       note: final?.kind === 'certified' ? `${spec}; BBP agrees at hexadecimal position ${final.bbp.position}` : `${spec}; ${final?.kind === 'refuted' ? final.message : 'not certified'}`,
     },
     { section: SECTION, name: 'digits job: summing', value: Number(job.summingSeconds.toFixed(1)), unit: 's', note: `${job.chunks} chunks, default chunk sizing; task data ~${Math.ceil(DIGITS.bits / 6)} base64 characters of sum per result` },
-    { section: SECTION, name: 'digits job: serial tail', value: Number((job.seconds - job.summingSeconds).toFixed(1)), unit: 's', note: `E_0..E_${2 * DIGITS.corrections}, the enclosure and the BBP check, in the daemon after the last result` },
+    { section: SECTION, name: 'digits job: serial tail', value: Number((job.seconds - job.summingSeconds).toFixed(1)), unit: 's', note: `what is left after the last result: E_0..E_${2 * DIGITS.corrections} (built in a worker from the job's start), the enclosure, the BBP check` },
     {
       section: SECTION,
       name: 'framework efficiency, digits job',
