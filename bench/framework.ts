@@ -6,6 +6,9 @@
 // of wall time the executors computed (the framework's cost) and their speed per wall and per CPU second (the
 // machine's). Plus the baseline the issue replaces: one tiny task per term pair (the smallest range the
 // executor accepts), for a fixed few seconds; and the task slots a 4-cpu Pi offers for two taskCpus values.
+// And a job asked for by digits: exact chunks at 33,400 bits for 10,000 decimals, its efficiency measured the
+// same way against the exact kernel's single-process speed, and its serial tail (Euler numbers, certification,
+// BBP check in the daemon) timed apart.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +20,8 @@ import { type KernelName, runKernel } from '../src/pi/kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../src/pi/chunk-sizing';
 import type { Launch } from '../src/pi/ledger';
 import { type TaskResources, tasksForOffer } from '../src/pi/offers';
-import { PiService, type PiServiceOptions } from '../src/pi/service';
+import { exactChunk } from '../src/pi/exact-kernel';
+import { type DigitsSpec, PiService, type PiServiceOptions } from '../src/pi/service';
 import { startSimCluster } from '../src/sim';
 import type { BenchRow } from './types';
 
@@ -65,7 +69,28 @@ function cpuSeconds(pid: number): number | null {
   }
 }
 
-async function runJob(agents: number, terms: number, ledger: LedgerOptions, taskCpus: number, o: { stopAfterMs?: number; stateDir?: string } = {}) {
+/**
+ * A 10,000-decimal job sized to run in a minute or two here: N = 4e7 terms (BENCH_DIGITS_TERMS), K = 954
+ * corrections (the least for 10,000 decimals at this N, by Stirling's estimate of |E_2K|), P = 33,400 bits
+ * (10,054 decimals, less ~5 for the bound of the chunks' floor divisions).
+ */
+const DIGITS: DigitsSpec = { terms: Number(process.env.BENCH_DIGITS_TERMS ?? 4e7), corrections: 954, bits: 33_400 };
+
+/** Median terms/s of the exact kernel at the digits job's precision on this thread, per wall second. */
+function exactSpeed(): number {
+  const size = 1e6;
+  const speeds = [0, 1, 2].map((i) => {
+    const a = 1e7 + i * size;
+    const t0 = performance.now();
+    exactChunk(a, a + size, DIGITS.bits);
+    return size / ((performance.now() - t0) / 1000);
+  });
+  return speeds.sort((x, y) => x - y)[1];
+}
+
+async function runJob(
+  agents: number, terms: number, ledger: LedgerOptions, taskCpus: number, o: { stopAfterMs?: number; stateDir?: string; digits?: DigitsSpec } = {},
+) {
   const cluster = await startSimCluster({ agents, background: false, agentResources: AGENT });
   const bundle = executorBundle();
   const files = await ExecutorServer.start({ bundle, bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' });
@@ -97,7 +122,8 @@ async function runJob(agents: number, terms: number, ledger: LedgerOptions, task
   const t0 = performance.now();
   try {
     await service.open();
-    service.start();
+    if (o.digits) service.startDigits(o.digits);
+    else service.start();
     if (o.stopAfterMs) setTimeout(finished, o.stopAfterMs).unref();
     await done;
     sample();
@@ -107,7 +133,11 @@ async function runJob(agents: number, terms: number, ledger: LedgerOptions, task
     // Time the executors spent in the kernel, from the ms each result reports.
     let busyMs = 0;
     for (const c of l.data.chunks) if (c.state.kind === 'done') busyMs += c.state.result.ms;
-    return { seconds, termsDone: l.total().termsDone, tasks: l.counters.finished, chunks: l.data.chunks.length, busySeconds: busyMs / 1000, executorCpuSeconds };
+    // The last result's time: what follows it is a digits job's serial tail in the daemon.
+    const summingSeconds = ((l.data.finishedAt ?? 0) - l.data.startedAt) / 1000;
+    return {
+      seconds, summingSeconds, final: l.final, termsDone: l.total().termsDone, tasks: l.counters.finished, chunks: l.data.chunks.length, busySeconds: busyMs / 1000, executorCpuSeconds,
+    };
   } finally {
     clearInterval(sampler);
     await service.teardown();
@@ -157,7 +187,7 @@ export async function run(): Promise<BenchRow[]> {
   // tasks per offer, run for a fixed time.
   const base = await runJob(cores, 1e6, { minChunkTerms: 2, targetTaskSeconds: 1, maxGrowth: 1, maxFailuresPerAgent: 3 }, 0.1, { stopAfterMs: BASELINE_SECONDS * 1000 });
   const note = `${cores} simulated agents with one 1-cpu task slot each, ${KERNEL} kernel, default chunk sizing`;
-  return [
+  const rows: BenchRow[] = [
     { section: SECTION, name: `single-process kernel (${KERNEL})`, value: Math.round(single / 1e6), unit: 'M terms/s', note: `median before ${(before.wall / 1e6).toFixed(0)}, after ${(after.wall / 1e6).toFixed(0)}` },
     { section: SECTION, name: `job of ${TERMS.toExponential(0)} terms`, value: Number(job.seconds.toFixed(1)), unit: 's', note: `${job.chunks} chunks; ${note}` },
     { section: SECTION, name: 'cluster throughput', value: Math.round(total / 1e6), unit: 'M terms/s', note },
@@ -195,6 +225,55 @@ export async function run(): Promise<BenchRow[]> {
       value: Number((base.termsDone / base.seconds).toFixed(1)),
       unit: 'terms/s',
       note: `${base.tasks} tasks in ${base.seconds.toFixed(1)} s, 0.1-cpu tasks, ${cores} agents`,
+    },
+  ];
+  return [...rows, ...(await digitsRows(cores))];
+}
+
+/** The digits job in daemon mode (the ledger and the Euler numbers in stateDir), against the exact kernel's speed. */
+async function digitsRows(cores: number): Promise<BenchRow[]> {
+  const before = exactSpeed();
+  const stateDir = mkdtempSync(join(tmpdir(), 'bench-digits-'));
+  let job: Awaited<ReturnType<typeof runJob>>;
+  try {
+    job = await runJob(cores, DIGITS.terms, DEFAULT_LEDGER_OPTIONS, 1, { stateDir, digits: DIGITS });
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  const single = (before + exactSpeed()) / 2;
+  const spec = `N = ${DIGITS.terms.toExponential(0)}, K = ${DIGITS.corrections}, P = ${DIGITS.bits} bits, ${cores} agents`;
+  const final = job.final;
+  return [
+    { section: SECTION, name: `single-process exact kernel at ${DIGITS.bits} bits`, value: Number((single / 1e6).toFixed(2)), unit: 'M terms/s', note: 'median of three 1e6-term chunks, before and after the job' },
+    {
+      section: SECTION,
+      name: 'digits job: decimals certified',
+      value: final?.kind === 'certified' ? final.decimals : 'NONE',
+      unit: 'decimals',
+      note: final?.kind === 'certified' ? `${spec}; BBP agrees at hexadecimal position ${final.bbp.position}` : `${spec}; ${final?.kind === 'refuted' ? final.message : 'not certified'}`,
+    },
+    { section: SECTION, name: 'digits job: summing', value: Number(job.summingSeconds.toFixed(1)), unit: 's', note: `${job.chunks} chunks, default chunk sizing; task data ~${Math.ceil(DIGITS.bits / 6)} base64 characters of sum per result` },
+    { section: SECTION, name: 'digits job: serial tail', value: Number((job.seconds - job.summingSeconds).toFixed(1)), unit: 's', note: `what is left after the last result: E_0..E_${2 * DIGITS.corrections} (built in a worker from the job's start), the enclosure, the BBP check` },
+    {
+      section: SECTION,
+      name: 'framework efficiency, digits job',
+      value: Number((job.termsDone / job.summingSeconds / (cores * single)).toFixed(3)),
+      unit: 'ratio',
+      note: `terms/s until the last result ÷ (${cores} executors × the exact kernel's single-process speed); target ≥ 0.9`,
+    },
+    {
+      section: SECTION,
+      name: 'executors busy, digits job',
+      value: Number((job.busySeconds / (cores * job.summingSeconds)).toFixed(3)),
+      unit: 'ratio',
+      note: 'kernel time in the executors ÷ (executors × summing time): the framework\'s share of the gap, the rest is the machine\'s other load',
+    },
+    {
+      section: SECTION,
+      name: 'framework efficiency, digits job with its serial tail',
+      value: Number((job.termsDone / job.seconds / (cores * single)).toFixed(3)),
+      unit: 'ratio',
+      note: 'as above over the whole job, certification included',
     },
   ];
 }

@@ -1,21 +1,26 @@
 // What a finished job must equal: the same chunks summed in this process by the same kernel, added exactly,
 // as a fault-free run would. Chunk sums are cached, since every schedule of a run cuts the same chunks.
+import type { JobSpec } from '../../src/pi/chunk-result';
 import { scaleResult } from '../../src/pi/exact';
-import { type KernelName, runKernel } from '../../src/pi/kernel';
+import { exactChunk } from '../../src/pi/exact-kernel';
+import { runKernel } from '../../src/pi/kernel';
 import type { Chunk, Ledger } from '../../src/pi/ledger';
 
 export class ReferenceSums {
   private readonly cache = new Map<string, bigint>();
 
-  /** Σ over the chunks of the exact 2^-200 count of the kernel's result. */
-  sumOf(chunks: readonly Pick<Chunk, 'start' | 'end'>[], kernel: KernelName): bigint {
+  /** Σ over the chunks of the kernel's result as the ledger counts it: 2^-200 for doubles, 2^-bits for exact. */
+  sumOf(chunks: readonly Pick<Chunk, 'start' | 'end'>[], spec: JobSpec): bigint {
     let sum = 0n;
     for (const c of chunks) {
-      const key = `${kernel}:${c.start}:${c.end}`;
+      const key = `${spec.kernel}:${spec.kernel === 'exact' ? spec.bits : ''}:${c.start}:${c.end}`;
       let v = this.cache.get(key);
       if (v === undefined) {
-        const r = runKernel(kernel, c.start, c.end);
-        v = scaleResult(r.hi, r.lo, r.errBound).value;
+        if (spec.kernel === 'exact') v = exactChunk(c.start, c.end, spec.bits).sum;
+        else {
+          const r = runKernel(spec.kernel, c.start, c.end);
+          v = scaleResult(r.hi, r.lo, r.errBound).value;
+        }
         this.cache.set(key, v);
       }
       sum += v;

@@ -298,7 +298,7 @@ class Run {
     const ledger = parseLedger(text, Date.now(), this.options.service.ledgerOptions);
     if (!ledger.isDone()) this.violations.push('the saved job is not done');
     this.violations.push(...checkCoverage(ledger, this.env.job.terms));
-    const expected = this.env.reference.sumOf(ledger.data.chunks, ledger.kernel);
+    const expected = this.env.reference.sumOf(ledger.data.chunks, ledger.spec);
     if (ledger.total().sum !== expected) this.violations.push(`sum ${ledger.total().sum} differs from the fault-free ${expected}`);
     const c = ledger.counters;
     if (c.finished !== ledger.data.chunks.length) this.violations.push(`${c.finished} results counted for ${ledger.data.chunks.length} chunks`);

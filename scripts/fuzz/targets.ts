@@ -22,6 +22,8 @@ import { Ledger } from '../../src/pi/ledger';
 import { LedgerFileError, parseLedger, serializeLedger } from '../../src/pi/ledger-store';
 import { exactChunk } from '../../src/pi/exact-kernel';
 import { decodeExactResult, encodeExactRequest, encodeExactResult, exactBound, parseExactRequest } from '../../src/pi/exact-task-data';
+import { eulerNumbers } from '../../src/pi/euler';
+import { finalDigits } from '../../src/pi/final-digits';
 import { TaskDataError, decodeTaskResult, encodeTaskRequest, encodeTaskResult, parseTaskRequest } from '../../src/pi/task-data';
 import { mutateBytes, mutateJson, type Mutation, type Rng } from './mutate';
 import { operatorTargets } from './operator-targets';
@@ -256,7 +258,7 @@ function busyLedger(): Ledger {
   for (let i = 0; i < 3; i++) {
     const l = led.nextChunk('agent-a', 2000 + i)!;
     const s = fast(l.start, l.end);
-    led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: encodeTaskResult({ ...l, ...s, terms: l.end - l.start, ms: 3000 }) }, 3000);
+    led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: encodeTaskResult({ ...l, kernel: 'fast', ...s, terms: l.end - l.start, ms: 3000 }) }, 3000);
   }
   const failing = led.nextChunk('agent-b', 4000)!;
   led.onUpdate({ taskId: failing.taskId, state: 'TASK_FAILED' }, 4100);
@@ -264,8 +266,35 @@ function busyLedger(): Ledger {
   return led;
 }
 
+const EXACT_SPEC = { kernel: 'exact', bits: 256, corrections: 8 } as const;
+
+/** An exact chunk's result as the executor sends it. */
+function exactResultFor(l: { start: number; end: number }): string {
+  const c = exactChunk(l.start, l.end, EXACT_SPEC.bits);
+  return encodeExactResult({ start: l.start, end: l.end, kernel: 'exact', bits: EXACT_SPEC.bits, sum: c.sum, bound: c.bound, terms: l.end - l.start, ms: 3000 });
+}
+
+/** An exact job in every chunk state; with `finish`, done and certified, so the file carries the digits. */
+function exactLedger(finish: boolean): Ledger {
+  const led = Ledger.create('job8', 1_000_000, EXACT_SPEC, 1000, LEDGER_OPTS);
+  for (let l = led.nextChunk('agent-a', 2000); l; l = finish ? led.nextChunk('agent-a', 2000) : null) {
+    led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: exactResultFor(l) }, 3000);
+  }
+  if (finish) {
+    const r = led.result()!;
+    led.setFinal(finalDigits(r.sum, r.eps, r.terms, EXACT_SPEC, eulerNumbers));
+  } else {
+    led.onUpdate({ taskId: led.nextChunk('agent-b', 4000)!.taskId, state: 'TASK_FAILED' }, 4100);
+    led.nextChunk('agent-c', 4200);
+  }
+  return led;
+}
+
 const ledgerTarget = (): FuzzTarget => {
-  const seeds = [serializeLedger(busyLedger()), serializeLedger(Ledger.create('j2', 1_000_000, 'precise', 5, LEDGER_OPTS))];
+  const seeds = [
+    serializeLedger(busyLedger()), serializeLedger(Ledger.create('j2', 1_000_000, 'precise', 5, LEDGER_OPTS)),
+    serializeLedger(exactLedger(false)), serializeLedger(exactLedger(true)),
+  ];
   return {
     name: 'ledger-file',
     typed: [LedgerFileError],
@@ -285,13 +314,15 @@ const ledgerTarget = (): FuzzTarget => {
  * chunks running, as the service does (data base64-decoded). Mutated are both the event and, inside it,
  * the executor's result. Nothing may throw, and after any update the ledger must still add up, save and load.
  */
-const ledgerUpdateTarget = (): FuzzTarget => {
+const ledgerUpdateTarget = (exact: boolean): FuzzTarget => {
   const fresh = () => {
-    const led = Ledger.create('job9', 4_000_000, 'fast', 1000, LEDGER_OPTS);
+    const led = Ledger.create('job9', 4_000_000, exact ? EXACT_SPEC : 'fast', 1000, LEDGER_OPTS);
     return { led, launches: [led.nextChunk('agent-a', 2000)!, led.nextChunk('agent-b', 2000)!, led.nextChunk('agent-a', 2001)!] };
   };
   const { launches } = fresh();
-  const results = launches.map((l) => encodeTaskResult({ ...l, ...fast(l.start, l.end), terms: l.end - l.start, ms: 4000 }));
+  const results = launches.map((l) =>
+    exact ? exactResultFor(l) : encodeTaskResult({ ...l, kernel: 'fast', ...fast(l.start, l.end), terms: l.end - l.start, ms: 4000 }),
+  );
   const update = (l: { taskId: string; agentId: string }, state: string, data?: string) =>
     JSON.stringify({
       type: 'UPDATE',
@@ -299,7 +330,7 @@ const ledgerUpdateTarget = (): FuzzTarget => {
     });
   const states = ['TASK_FINISHED', 'TASK_FAILED', 'TASK_LOST', 'TASK_RUNNING', 'TASK_KILLED', 'TASK_ERROR', 'TASK_GONE'];
   return {
-    name: 'ledger-update',
+    name: exact ? 'ledger-update-exact' : 'ledger-update',
     typed: [EventError],
     mutate: (r) => {
       const i = r.int(launches.length);
@@ -461,7 +492,8 @@ export function allTargets(dir: string): FuzzTarget[] {
     taskDataTarget(),
     exactTaskDataTarget(),
     ledgerTarget(),
-    ledgerUpdateTarget(),
+    ledgerUpdateTarget(false),
+    ledgerUpdateTarget(true),
     configFileTarget(dir),
     configEnvTarget(),
     credentialsTarget(dir),

@@ -6,8 +6,10 @@ import { type Certified } from '../pi/digits';
 import { scaledToDecimal, scaledToFixed } from '../pi/exact';
 import type { ExecutorBundle } from '../pi/executor-bundle';
 import { KERNEL_NAMES, type KernelName } from '../pi/kernel';
-import { MAX_JOB_TERMS, MIN_JOB_TERMS } from '../pi/ledger';
-import type { PiService } from '../pi/service';
+import type { DigitsSpec, PiService } from '../pi/service';
+import { at200 } from '../pi/view';
+import { latestDigits } from '../pi/final-digits';
+import { LedgerError, MAX_JOB_TERMS, MIN_JOB_TERMS } from '../pi/ledger';
 import { startPi, type PiHost } from '../app/pi-host';
 import type { CommandContext } from './context';
 import { intOption, masterOption } from './options';
@@ -31,6 +33,11 @@ export interface PiResult {
   seconds: number;
   terms_per_second: number;
   tasks: { launched: number; finished: number; failed: number; lost: number; retried: number };
+  /**
+   * A job asked for by digits: every certified decimal ("3.14159…", `decimals` after the point), the exact
+   * chunks' precision and the Euler corrections behind them, and where BBP digit extraction agreed with them.
+   */
+  digits?: { certified: string; decimals: number; bits: number; corrections: number; bbp: { position: number; hex: string } };
 }
 
 /** The finished job as the CLI prints it; digit counts are decimals after the point. */
@@ -39,13 +46,19 @@ export function piResult(service: PiService, corrections: number): PiResult {
   const r = l?.result();
   const d = service.certified();
   if (!l || !r || !d) throw new Error('the π job has not finished');
+  const spec = l.spec;
+  const final = l.final;
+  // A failed check is the run's error: its digits are never printed.
+  if (final?.kind === 'refuted') throw new Error(final.message);
+  if (spec.kernel === 'exact' && !final) throw new Error('the π job has finished but its digits are not certified yet');
   const seconds = ((l.data.finishedAt ?? 0) - l.data.startedAt) / 1000;
   const { launched, finished, failed, lost, retried } = l.counters;
+  const s = at200(r, l.scaleBits);
   return {
     terms: l.terms,
     chunks: l.data.chunks.length,
-    sum: scaledToFixed(r.sum, 40),
-    error_bound: scaledToDecimal(r.eps).toNumber(),
+    sum: scaledToFixed(s.sum, 40),
+    error_bound: scaledToDecimal(s.eps).toNumber(),
     raw: d.raw.digits,
     raw_decimals: d.raw.decimals,
     corrected: d.corrected.digits,
@@ -54,6 +67,8 @@ export function piResult(service: PiService, corrections: number): PiResult {
     seconds,
     terms_per_second: seconds > 0 ? l.terms / seconds : 0,
     tasks: { launched, finished, failed, lost, retried },
+    ...(spec.kernel === 'exact' &&
+      final && { digits: { certified: final.digits, decimals: final.decimals, bits: spec.bits, corrections: spec.corrections, bbp: final.bbp } }),
   };
 }
 
@@ -65,6 +80,11 @@ function human(r: PiResult, kernel: string): string {
     `${'S_N'.padEnd(10)}${r.sum}  ± ${r.error_bound.toExponential(2)}`,
     line('raw', { digits: r.raw, decimals: r.raw_decimals }, 'the partial sum S_N'),
     line('corrected', { digits: r.corrected, decimals: r.corrected_decimals }, `S_N with ${r.corrections} Euler corrections`),
+    ...(r.digits
+      ? [
+          `${'digits'.padEnd(10)}${r.digits.decimals} decimals certified (exact chunks at ${r.digits.bits} bits, ${r.digits.corrections} Euler corrections), ending …${latestDigits(r.digits.certified, 30)}; BBP agrees at hexadecimal position ${r.digits.bbp.position}; --json prints them all`,
+        ]
+      : []),
     `${r.seconds.toFixed(2)} s, ${(r.terms_per_second / 1e6).toFixed(1)} M terms/s; tasks ${t.launched} launched, ${t.finished} finished, ${t.failed} failed, ${t.lost} lost, ${t.retried} retried`,
   ].join('\n');
 }
@@ -86,6 +106,67 @@ export interface PiCommandDeps {
   stderr?: ProgressStream;
 }
 
+/** What one run of the `pi` command asks for; the flags' values, checked. */
+export interface PiRunOptions {
+  masters?: string[];
+  terms?: number;
+  kernel?: KernelName;
+  httpPort?: number;
+  connectMs: number;
+  json: boolean;
+  /** A job asked for by digits (N, K, P as a planner chose them) instead of one of terms and kernel. */
+  digits?: DigitsSpec;
+}
+
+/** Runs one job to its end on a one-shot framework and prints its result; the command's body, for callers that build the options themselves. */
+export async function runPi(ctx: CommandContext, deps: PiCommandDeps, o: PiRunOptions): Promise<void> {
+  const { masters, terms, httpPort, connectMs } = o;
+  const config = ctx.config();
+  const kernel = o.kernel ?? config.pi.kernel;
+  let finish: (err?: Error) => void = () => undefined;
+  const ended = new Promise<void>((resolve, reject) => (finish = (err) => (err ? reject(err) : resolve())));
+  const stderr = deps.stderr ?? process.stderr;
+  let host: PiHost | undefined;
+  const progress = wantsProgress(stderr) ? new ProgressLine(stderr, () => host!.service.view(Date.now())) : null;
+  const log = progress ? progress.around(ctx.log) : ctx.log;
+  host = await startPi({ config, log, masters, terms, kernel, httpPort, oneShot: true, bundle: deps.bundle?.(), onDone: () => finish() });
+  const started = Date.now();
+  const interrupted = () => finish(new Error('interrupted; the framework was torn down and its tasks killed'));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  // Until the first SUBSCRIBED, a master that never answers (or refuses us) ends the run with its reason.
+  const watch = setInterval(() => {
+    // A job paused on failures ends the run with why, and what to fix.
+    const paused = host.service.paused;
+    if (paused) finish(new Error(paused));
+    const s = host.service.connection;
+    if (s.phase !== 'subscribed' && s.frameworkId === undefined && Date.now() - started > connectMs) {
+      finish(new Error(`no master accepted the framework within ${connectMs / 1000} s: ${s.lastError ?? 'no answer'}`));
+    }
+  }, 200);
+  try {
+    if (!o.digits) host.start();
+    else {
+      try {
+        host.service.startDigits(o.digits);
+      } catch (err) {
+        throw err instanceof LedgerError ? new UsageError(`the digits job cannot run: ${err.message}`) : err;
+      }
+    }
+    progress?.start();
+    await ended;
+    progress?.stop();
+    const result = piResult(host.service, config.pi.corrections);
+    ctx.out(o.json ? JSON.stringify(result) : human(result, o.digits ? 'exact' : kernel));
+  } finally {
+    progress?.stop();
+    clearInterval(watch);
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await host.stop();
+  }
+}
+
 export function registerPi(program: Command, ctx: CommandContext, deps: PiCommandDeps = {}): void {
   program
     .command('pi')
@@ -104,42 +185,6 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
       }
       const httpPort = opts.httpPort !== undefined ? intOption('--http-port', opts.httpPort, 0, 65_535) : undefined;
       const connectMs = intOption('--connect-timeout', opts.connectTimeout, 1, 86_400) * 1000;
-      const config = ctx.config();
-      const kernel = (opts.kernel as KernelName | undefined) ?? config.pi.kernel;
-      let finish: (err?: Error) => void = () => undefined;
-      const ended = new Promise<void>((resolve, reject) => (finish = (err) => (err ? reject(err) : resolve())));
-      const stderr = deps.stderr ?? process.stderr;
-      let host: PiHost | undefined;
-      const progress = wantsProgress(stderr) ? new ProgressLine(stderr, () => host!.service.view(Date.now())) : null;
-      const log = progress ? progress.around(ctx.log) : ctx.log;
-      host = await startPi({ config, log, masters, terms, kernel, httpPort, oneShot: true, bundle: deps.bundle?.(), onDone: () => finish() });
-      const started = Date.now();
-      const interrupted = () => finish(new Error('interrupted; the framework was torn down and its tasks killed'));
-      process.once('SIGINT', interrupted);
-      process.once('SIGTERM', interrupted);
-      // Until the first SUBSCRIBED, a master that never answers (or refuses us) ends the run with its reason.
-      const watch = setInterval(() => {
-        // A job paused on failures ends the run with why, and what to fix.
-        const paused = host.service.paused;
-        if (paused) finish(new Error(paused));
-        const s = host.service.connection;
-        if (s.phase !== 'subscribed' && s.frameworkId === undefined && Date.now() - started > connectMs) {
-          finish(new Error(`no master accepted the framework within ${connectMs / 1000} s: ${s.lastError ?? 'no answer'}`));
-        }
-      }, 200);
-      host.start();
-      progress?.start();
-      try {
-        await ended;
-        progress?.stop();
-        const result = piResult(host.service, config.pi.corrections);
-        ctx.out(opts.json ? JSON.stringify(result) : human(result, kernel));
-      } finally {
-        progress?.stop();
-        clearInterval(watch);
-        process.off('SIGINT', interrupted);
-        process.off('SIGTERM', interrupted);
-        await host.stop();
-      }
+      await runPi(ctx, deps, { masters, terms, kernel: opts.kernel as KernelName | undefined, httpPort, connectMs, json: opts.json === true });
     });
 }

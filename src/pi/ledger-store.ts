@@ -2,17 +2,27 @@
 // had received. The file is written atomically (temp file in the same directory, fsync, rename, fsync the
 // directory), at most once a second while the ledger changes. On load the file is untrusted: every
 // field is checked, and a file that fails is moved aside, never dropped silently.
+//
+// Two versions: 1 for the double kernels (hi, lo, errBound per chunk, as every file before exact jobs), and 2
+// for exact jobs, which adds the working precision, the corrections, the certified digits once known, and
+// keeps each chunk's sum as lowercase hex of its count of 2^-bits (about bits/4 characters). A double job is
+// still written as version 1, so a file from an older daemon and one for it read alike.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../log';
-import { KERNEL_NAMES } from './kernel';
+import { KERNEL_NAMES, type KernelName } from './kernel';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from './chunk-sizing';
-import { Ledger, MAX_ID_LENGTH, type Chunk, type ChunkState, type LedgerData } from './ledger';
+import { exactBound } from './exact-task-data';
+import { checked as checkDigits, type FinalDigits } from './final-digits';
+import { Ledger, MAX_ID_LENGTH, type Chunk, type ChunkState, type LedgerData, type StoredResult } from './ledger';
 import { errorLine } from '../lib/error-line';
 
 export const LEDGER_FORMAT = 'mesos-panel/pi-ledger';
+/** Files of double-kernel jobs. */
 export const LEDGER_VERSION = 1;
+/** Files of exact jobs (asked for by digits). */
+export const EXACT_LEDGER_VERSION = 2;
 /** A 1e15-term job is at most a few 10^5 chunks; far below this. */
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
@@ -37,49 +47,94 @@ const speed = z.number().min(0).max(1e15);
 const sampleMs = z.number().min(0).max(1e12);
 const failures = z.array(z.tuple([id, count])).max(10_000);
 const chunkBase = { start: count, end: count, attempts: count, failures };
-const chunk = z.discriminatedUnion('state', [
-  z.strictObject({ ...chunkBase, state: z.literal('pending') }),
-  z.strictObject({ ...chunkBase, state: z.literal('launched'), taskId: id, agentId: id, launchedAt: time }),
-  z.strictObject({
-    ...chunkBase, state: z.literal('done'), hi: hex, lo: hex, errBound: hex, ms: z.number().min(0).max(1e12), agentId: z.string().max(255), taskId: id,
-  }),
-]);
-const file = z.strictObject({
+const doneBase = { ...chunkBase, state: z.literal('done'), ms: z.number().min(0).max(1e12), agentId: z.string().max(255), taskId: id };
+/** A chunk, with the result fields of its kernel family when done. */
+const chunkOf = <T extends z.ZodRawShape>(result: T) =>
+  z.discriminatedUnion('state', [
+    z.strictObject({ ...chunkBase, state: z.literal('pending') }),
+    z.strictObject({ ...chunkBase, state: z.literal('launched'), taskId: id, agentId: id, launchedAt: time }),
+    z.strictObject({ ...doneBase, ...result }),
+  ]);
+const doubleChunk = chunkOf({ hi: hex, lo: hex, errBound: hex });
+// A sum of up to MAX_BITS bits (a 1e15-term chunk is below 4, so its integer part has 2 more): canonical hex.
+const exactChunk = chunkOf({ sum: z.string().max(100_002).regex(/^[1-9a-f][0-9a-f]*$/, 'expected the sum as hex without leading zeros'), bound: count });
+const common = {
   format: z.literal(LEDGER_FORMAT),
-  version: z.literal(LEDGER_VERSION),
   jobId: z.string().max(16),
   terms: count,
-  kernel: z.enum(KERNEL_NAMES as [string, ...string[]]),
   startedAt: time,
   finishedAt: time.nullable(),
   carved: count,
   counters: z.strictObject({ launched: count, finished: count, failed: count, lost: count, retried: count, mismatches: count }),
   speeds: z.array(z.unknown()).max(100_000),
   chunks: z.array(z.unknown()).max(10_000_000),
-});
+};
 // [agent, terms/s, last chunk, sample ms]; files written before the sample time was kept have three.
 const speedEntry = z.union([z.tuple([id, speed, count, sampleMs]), z.tuple([id, speed, count])]);
-type ChunkJson = z.infer<typeof chunk>;
+const certified = z.strictObject({ digits: z.string().max(1_000_000).regex(/^3(\.\d+)?$/, 'expected certified digits such as "3.14159"') });
+const refuted = z.strictObject({ refuted: z.string().max(1000) });
+const file = z.discriminatedUnion('version', [
+  z.strictObject({ ...common, version: z.literal(LEDGER_VERSION), kernel: z.enum(KERNEL_NAMES as [string, ...string[]]) }),
+  z.strictObject({
+    ...common, version: z.literal(EXACT_LEDGER_VERSION), kernel: z.literal('exact'), bits: count, corrections: count, final: z.union([certified, refuted]).nullable(),
+  }),
+]);
+type ChunkJson = z.infer<typeof doubleChunk> | z.infer<typeof exactChunk>;
 
 export class LedgerFileError extends Error {
   override name = 'LedgerFileError';
 }
 
+function resultJson(r: StoredResult): Record<string, string | number> {
+  const where = { ms: r.ms, agentId: r.agentId, taskId: r.taskId };
+  if (r.kind === 'exact') return { sum: r.sum.toString(16), bound: r.bound, ...where };
+  return { hi: doubleToHex(r.hi), lo: doubleToHex(r.lo), errBound: doubleToHex(r.errBound), ...where };
+}
+
 export function serializeLedger(ledger: Ledger): string {
   const d = ledger.data;
-  const chunks = d.chunks.map((c): ChunkJson => {
+  const chunks = d.chunks.map((c) => {
     const base = { start: c.start, end: c.end, attempts: c.attempts, failures: [...c.failures] };
     const s = c.state;
     if (s.kind === 'pending') return { ...base, state: 'pending' };
     if (s.kind === 'launched') return { ...base, state: 'launched', taskId: s.taskId, agentId: s.agentId, launchedAt: s.launchedAt };
-    const r = s.result;
-    return { ...base, state: 'done', hi: doubleToHex(r.hi), lo: doubleToHex(r.lo), errBound: doubleToHex(r.errBound), ms: r.ms, agentId: r.agentId, taskId: r.taskId };
+    return { ...base, state: 'done', ...resultJson(s.result) };
   });
+  const spec = d.spec;
+  const kind =
+    spec.kernel === 'exact'
+      ? { version: EXACT_LEDGER_VERSION, kernel: spec.kernel, bits: spec.bits, corrections: spec.corrections, final: finalJson(d.final) }
+      : { version: LEDGER_VERSION, kernel: spec.kernel };
   return JSON.stringify({
-    format: LEDGER_FORMAT, version: LEDGER_VERSION, jobId: d.jobId, terms: d.terms, kernel: d.kernel,
+    format: LEDGER_FORMAT, ...kind, jobId: d.jobId, terms: d.terms,
     startedAt: d.startedAt, finishedAt: d.finishedAt, carved: d.carved, counters: d.counters,
     speeds: [...d.speeds].map(([agent, s]) => [agent, s.termsPerSecond, s.lastChunk, s.sampleMs]), chunks,
   });
+}
+
+const finalJson = (f: FinalDigits | null): { digits: string } | { refuted: string } | null =>
+  f === null ? null : f.kind === 'certified' ? { digits: f.digits } : { refuted: f.message };
+
+/** A certified string is checked again by BBP (milliseconds), so a file cannot bring wrong digits to the display. */
+function finalOf(f: { digits: string } | { refuted: string } | null): FinalDigits | null {
+  if (f === null) return null;
+  if ('refuted' in f) return { kind: 'refuted', message: f.refuted };
+  const final = checkDigits(f.digits);
+  if (final.kind === 'refuted') throw new LedgerFileError(`certified digits: ${final.message}`);
+  return final;
+}
+
+function resultOf(c: ChunkJson & { state: 'done' }): StoredResult {
+  const where = { ms: c.ms, agentId: c.agentId, taskId: c.taskId };
+  if ('sum' in c) {
+    if (c.bound !== exactBound(c.start, c.end)) throw new LedgerFileError(`chunk at ${c.start}: bound ${c.bound} is not the exact kernel's ${exactBound(c.start, c.end)}`);
+    return { kind: 'exact', sum: BigInt(`0x${c.sum}`), bound: c.bound, ...where };
+  }
+  const [hi, lo, errBound] = [c.hi, c.lo, c.errBound].map(hexToDouble);
+  if (![hi, lo, errBound].every(Number.isFinite) || !(hi > 0) || !(errBound >= 0)) {
+    throw new LedgerFileError(`chunk at ${c.start}: result (${hi}, ${lo}, ${errBound}) is not a valid chunk sum`);
+  }
+  return { kind: 'double', hi, lo, errBound, ...where };
 }
 
 /** The value as the schema reads it, or a LedgerFileError naming its first problem at `at` in the file. */
@@ -107,22 +162,19 @@ export function parseLedger(text: string, now: number, options: LedgerOptions = 
   // list, and a file of 10^5 bad entries would take seconds to describe when one line is all that is said.
   const f = checked(file, json, []);
   const speedList = f.speeds.map((e, i) => checked(speedEntry, e, ['speeds', i]));
-  const chunkList = f.chunks.map((c, i) => checked(chunk, c, ['chunks', i]));
+  const chunkSchema = f.version === EXACT_LEDGER_VERSION ? exactChunk : doubleChunk;
+  const chunkList: ChunkJson[] = f.chunks.map((c, i) => checked(chunkSchema, c, ['chunks', i]));
   const chunks = chunkList.map((c): Chunk => {
     let state: ChunkState;
     if (c.state === 'pending') state = { kind: 'pending' };
     else if (c.state === 'launched') state = { kind: 'launched', taskId: c.taskId, agentId: c.agentId, launchedAt: c.launchedAt };
-    else {
-      const [hi, lo, errBound] = [c.hi, c.lo, c.errBound].map(hexToDouble);
-      if (![hi, lo, errBound].every(Number.isFinite) || !(hi > 0) || !(errBound >= 0)) {
-        throw new LedgerFileError(`chunk at ${c.start}: result (${hi}, ${lo}, ${errBound}) is not a valid chunk sum`);
-      }
-      state = { kind: 'done', result: { hi, lo, errBound, ms: c.ms, agentId: c.agentId, taskId: c.taskId } };
-    }
+    else state = { kind: 'done', result: resultOf(c) };
     return { start: c.start, end: c.end, attempts: c.attempts, failures: new Map(c.failures), state };
   });
   const data: LedgerData = {
-    jobId: f.jobId, terms: f.terms, kernel: f.kernel as LedgerData['kernel'], startedAt: f.startedAt, finishedAt: f.finishedAt,
+    jobId: f.jobId, terms: f.terms, startedAt: f.startedAt, finishedAt: f.finishedAt,
+    spec: f.version === EXACT_LEDGER_VERSION ? { kernel: 'exact', bits: f.bits, corrections: f.corrections } : { kernel: f.kernel as KernelName },
+    final: f.version === EXACT_LEDGER_VERSION ? finalOf(f.final) : null,
     carved: f.carved, chunks, counters: { ...f.counters },
     speeds: new Map(speedList.map(([agent, tps, last, ms]) => [agent, { termsPerSecond: tps, lastChunk: last, sampleMs: ms ?? 0 }])),
   };

@@ -1,11 +1,18 @@
 // The job ledger: which ranges of the series are waiting, running where, or done with which result.
 // Pure: no I/O, the clock comes in as `now` arguments. Results are kept per chunk and summed as BigInt
-// counts of 2^-200 (exact.ts), so duplicates are idempotent and the total does not depend on the
-// order in which chunks finish. How long a chunk to carve for an agent is chunk-sizing.ts's question.
-import { type AgentSpeed, ChunkSizer, DEFAULT_LEDGER_OPTIONS, type LedgerOptions, type RunningChunk } from './chunk-sizing';
-import { scaleResult } from './exact';
+// counts of 2^-200 (double kernels) or 2^-bits (exact jobs, chunk-result.ts), so duplicates are idempotent
+// and the total does not depend on the order in which chunks finish. How long a chunk to carve for an agent
+// is chunk-sizing.ts's question.
+import { ChunkSizer, DEFAULT_LEDGER_OPTIONS, type LedgerOptions, type RunningChunk } from './chunk-sizing';
+import {
+  decodeChunkResult, type ExactSpec, type JobKernel, type JobSpec, requestFor, sameValue, scaleBitsOf, scaledValue, showValue, specProblem,
+} from './chunk-result';
+import type { FinalDigits } from './final-digits';
 import type { KernelName } from './kernel';
-import { checkRange, decodeTaskResult, encodeTaskRequest, TaskDataError } from './task-data';
+import type { Chunk, Counters, Launch, LedgerData, Progress, UpdateOutcome } from './ledger-data';
+import { checkRange, TaskDataError } from './task-data';
+
+export type { Chunk, ChunkState, Counters, Launch, LedgerData, Progress, StoredResult, UpdateOutcome } from './ledger-data';
 
 export const MIN_JOB_TERMS = 1e6;
 export const MAX_JOB_TERMS = 1e15;
@@ -16,83 +23,6 @@ export const MAX_ID_LENGTH = 255;
  * the master does not know) and TASK_GONE_BY_OPERATOR mean the same for us: the work is gone. */
 const LOST_STATES = new Set(['TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_UNREACHABLE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
 const FAILED_STATES = new Set(['TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR']);
-
-export interface StoredResult {
-  hi: number;
-  lo: number;
-  errBound: number;
-  ms: number;
-  agentId: string;
-  taskId: string;
-}
-
-export type ChunkState =
-  | { kind: 'pending' }
-  | { kind: 'launched'; taskId: string; agentId: string; launchedAt: number }
-  | { kind: 'done'; result: StoredResult };
-
-export interface Chunk {
-  start: number;
-  end: number;
-  /** Launches so far; the next task id carries attempts + 1. */
-  attempts: number;
-  /** Failures per agent id. */
-  failures: Map<string, number>;
-  state: ChunkState;
-}
-
-export interface Counters {
-  launched: number;
-  finished: number;
-  failed: number;
-  lost: number;
-  retried: number;
-  /** Duplicate results that were not bit-identical to the stored one. */
-  mismatches: number;
-}
-
-/** Everything the ledger is; ledger-store.ts persists exactly this. */
-export interface LedgerData {
-  jobId: string;
-  terms: number;
-  kernel: KernelName;
-  startedAt: number;
-  finishedAt: number | null;
-  /** [0, carved) is cut into chunks; [carved, terms) is not assigned yet. */
-  carved: number;
-  chunks: Chunk[];
-  counters: Counters;
-  speeds: Map<string, AgentSpeed>;
-}
-
-export interface Launch {
-  taskId: string;
-  agentId: string;
-  start: number;
-  end: number;
-  kernel: KernelName;
-  /** The TaskInfo.data payload. */
-  data: string;
-}
-
-export type UpdateOutcome =
-  | { kind: 'finished'; start: number; end: number; supersededTaskId: string | null }
-  | { kind: 'duplicate' }
-  | { kind: 'mismatch'; message: string }
-  /** `avoids`: the agent this chunk has now failed on maxFailuresPerAgent times, and will not be sent to again. */
-  | { kind: 'requeued'; reason: string; avoids?: string }
-  | { kind: 'invalid'; message: string }
-  | { kind: 'running' }
-  | { kind: 'stale' }
-  | { kind: 'unknown'; message: string };
-
-export interface Progress {
-  termsDone: number;
-  termsTotal: number;
-  termsPerSecond: number;
-  etaSeconds: number | null;
-  elapsedSeconds: number;
-}
 
 export class LedgerError extends Error {
   override name = 'LedgerError';
@@ -110,12 +40,14 @@ export function parseTaskId(taskId: string): { jobId: string; start: number; end
   return m ? { jobId: m[1], start: Number(m[2]), end: Number(m[3]), attempt: Number(m[4]) } : null;
 }
 
-export function checkJob(jobId: string, terms: number): void {
+export function checkJob(jobId: string, terms: number, spec: JobSpec): void {
   if (!/^[a-z0-9]{1,16}$/.test(jobId)) throw new LedgerError(`job id ${JSON.stringify(jobId)} must be 1-16 of a-z, 0-9`);
   if (!Number.isSafeInteger(terms) || terms < MIN_JOB_TERMS || terms > MAX_JOB_TERMS) {
     throw new LedgerError(`terms must be an integer from ${MIN_JOB_TERMS} to ${MAX_JOB_TERMS} (got ${terms})`);
   }
   if (terms % 2 !== 0) throw new LedgerError(`terms must be even, since chunks pair terms (got ${terms}; use ${terms + 1})`);
+  const problem = specProblem(spec);
+  if (problem) throw new LedgerError(problem);
 }
 
 export class Ledger {
@@ -156,16 +88,21 @@ export class Ledger {
     this.advancePrefix();
   }
 
-  static create(jobId: string, terms: number, kernel: KernelName, now: number, options = DEFAULT_LEDGER_OPTIONS): Ledger {
-    checkJob(jobId, terms);
+  /** A job of a double kernel, or an exact one at `bits` (a job asked for by digits). */
+  static create(jobId: string, terms: number, kernel: KernelName | ExactSpec, now: number, options = DEFAULT_LEDGER_OPTIONS): Ledger {
+    const spec: JobSpec = typeof kernel === 'string' ? { kernel } : kernel;
+    checkJob(jobId, terms, spec);
     const counters: Counters = { launched: 0, finished: 0, failed: 0, lost: 0, retried: 0, mismatches: 0 };
-    const data: LedgerData = { jobId, terms, kernel, startedAt: now, finishedAt: null, carved: 0, chunks: [], counters, speeds: new Map() };
+    const data: LedgerData = { jobId, terms, spec, startedAt: now, finishedAt: null, carved: 0, chunks: [], counters, speeds: new Map(), final: null };
     return new Ledger(data, options, now);
   }
 
   /** Rebuilds a ledger from persisted data, checking its invariants; throws LedgerError if broken. */
   static restore(data: LedgerData, now: number, options = DEFAULT_LEDGER_OPTIONS): Ledger {
-    checkJob(data.jobId, data.terms);
+    checkJob(data.jobId, data.terms, data.spec);
+    if (data.final && (data.spec.kernel !== 'exact' || data.finishedAt === null)) {
+      throw new LedgerError('certified digits are recorded for a job that is not a finished exact one');
+    }
     return new Ledger(data, options, now);
   }
 
@@ -179,7 +116,10 @@ export class Ledger {
       }
       this.launched.set(s.taskId, c);
     } else {
-      const { value, eps } = scaleResult(s.result.hi, s.result.lo, s.result.errBound);
+      if ((s.result.kind === 'exact') !== (this.d.spec.kernel === 'exact')) {
+        throw new LedgerError(`ledger chunk at ${c.start} holds a ${s.result.kind} result in a ${this.d.spec.kernel} job`);
+      }
+      const { value, eps } = scaledValue(s.result);
       this.sumScaled += value;
       this.epsScaled += eps;
       this.doneTerms += c.end - c.start;
@@ -188,7 +128,12 @@ export class Ledger {
 
   get jobId(): string { return this.d.jobId; }
   get terms(): number { return this.d.terms; }
-  get kernel(): KernelName { return this.d.kernel; }
+  get kernel(): JobKernel { return this.d.spec.kernel; }
+  get spec(): JobSpec { return this.d.spec; }
+  /** Fractional bits of the counts total(), prefix() and result() return. */
+  get scaleBits(): number { return scaleBitsOf(this.d.spec); }
+  /** An exact job's certified digits (or why there are none), once the service certified the finished sum. */
+  get final(): FinalDigits | null { return this.d.final; }
   get counters(): Readonly<Counters> { return this.d.counters; }
   /** The ledger's state for persistence; callers must not mutate it. */
   get data(): Readonly<LedgerData> { return this.d; }
@@ -222,8 +167,7 @@ export class Ledger {
     chunk.state = { kind: 'launched', taskId, agentId, launchedAt: now };
     this.launched.set(taskId, chunk);
     this.sizer.launched(agentId, now, this.running().filter((c) => c.agentId === agentId).length);
-    const req = { start: chunk.start, end: chunk.end, kernel: this.d.kernel };
-    return { taskId, agentId, ...req, data: encodeTaskRequest(req) };
+    return { taskId, agentId, start: chunk.start, end: chunk.end, kernel: this.d.spec.kernel, data: requestFor(this.d.spec, chunk.start, chunk.end) };
   }
 
   private carve(agentId: string, now: number): Chunk | null {
@@ -316,7 +260,7 @@ export class Ledger {
     }
     let r;
     try {
-      r = decodeTaskResult(u.data, { start: chunk.start, end: chunk.end, kernel: this.d.kernel });
+      r = decodeChunkResult(this.d.spec, u.data, chunk.start, chunk.end);
     } catch (err) {
       const message = err instanceof TaskDataError ? err.message : String(err);
       if (current) this.fail(chunk, u.taskId, current.agentId, false);
@@ -324,18 +268,18 @@ export class Ledger {
     }
     if (chunk.state.kind === 'done') {
       const s = chunk.state.result;
-      if (s.hi === r.hi && s.lo === r.lo && s.errBound === r.errBound) return { kind: 'duplicate' };
+      if (sameValue(s, r.value)) return { kind: 'duplicate' };
       this.d.counters.mismatches++;
       return {
         kind: 'mismatch',
-        message: `task ${u.taskId} returned (${r.hi}, ${r.lo}, ${r.errBound}) for [${chunk.start},${chunk.end}) but task ${s.taskId} returned (${s.hi}, ${s.lo}, ${s.errBound}); kept the first`,
+        message: `task ${u.taskId} returned ${showValue(r.value)} for [${chunk.start},${chunk.end}) but task ${s.taskId} returned ${showValue(s)}; kept the first`,
       };
     }
     const supersededTaskId = chunk.state.kind === 'launched' && !current ? chunk.state.taskId : null;
     if (chunk.state.kind === 'launched') this.launched.delete(chunk.state.taskId);
     this.pending.delete(chunk);
     const agentId = current?.agentId ?? u.agentId ?? '';
-    chunk.state = { kind: 'done', result: { hi: r.hi, lo: r.lo, errBound: r.errBound, ms: r.ms, agentId, taskId: u.taskId } };
+    chunk.state = { kind: 'done', result: { ...r.value, ms: r.ms, agentId, taskId: u.taskId } };
     this.index(chunk);
     this.d.counters.finished++;
     this.sizer.finished(agentId, chunk.end - chunk.start, r.ms, current ? current.launchedAt : null);
@@ -350,14 +294,14 @@ export class Ledger {
     while (this.prefixIndex < chunks.length) {
       const s = chunks[this.prefixIndex].state;
       if (s.kind !== 'done') break;
-      const { value, eps } = scaleResult(s.result.hi, s.result.lo, s.result.errBound);
+      const { value, eps } = scaledValue(s.result);
       this.prefixSum += value;
       this.prefixEps += eps;
       this.prefixIndex++;
     }
   }
 
-  /** Sum and error bound (counts of 2^-200) over all done chunks, whatever their order. */
+  /** Sum and error bound (counts of 2^-scaleBits) over all done chunks, whatever their order. */
   total(): { sum: bigint; eps: bigint; termsDone: number } {
     return { sum: this.sumScaled, eps: this.epsScaled, termsDone: this.doneTerms };
   }
@@ -371,6 +315,12 @@ export class Ledger {
   /** S_N and its error bound once every chunk is done, else null. */
   result(): { sum: bigint; eps: bigint; terms: number } | null {
     return this.isDone() ? { sum: this.sumScaled, eps: this.epsScaled, terms: this.d.terms } : null;
+  }
+
+  /** Records what the certification of a finished exact job found. */
+  setFinal(final: FinalDigits): void {
+    if (this.d.spec.kernel !== 'exact' || !this.isDone()) throw new LedgerError('only a finished exact job has certified digits to record');
+    this.d.final = final;
   }
 
   runningCount(): number { return this.launched.size; }

@@ -10,6 +10,8 @@ import type { ConnectionState } from '../mesos/scheduler-state';
 import { describeWaitStatus, exitCode, type Offer, type SchedulerEvent, type TaskStatus } from '../mesos/scheduler-events';
 import type { PiView } from './view';
 import type { Certified } from './digits';
+import type { ExactSpec } from './chunk-result';
+import { JobCertifier } from './certify-job';
 import { FrameworkLink } from './framework-link';
 import { JobPersistence } from './job-persistence';
 import type { KernelName } from './kernel';
@@ -49,6 +51,13 @@ export interface PiServiceOptions {
   failurePolicy?: FailurePolicyOptions;
 }
 
+/** A job asked for by digits, as a planner chose it: N terms, K Euler corrections, chunks exact at P bits. */
+export interface DigitsSpec {
+  terms: number;
+  corrections: number;
+  bits: number;
+}
+
 export class PiService {
   private readonly log: Logger;
   private readonly now: () => number;
@@ -64,6 +73,7 @@ export class PiService {
   private readonly smallOffers: SmallOffers;
   private stopped = false;
   private readonly failures: FailureWatch;
+  private readonly certifier: JobCertifier;
 
   constructor(private readonly o: PiServiceOptions) {
     this.log = o.logger;
@@ -71,6 +81,7 @@ export class PiService {
     this.link = new FrameworkLink({ ...o, onEvent: (e) => this.onEvent(e) });
     this.smallOffers = new SmallOffers(o.executor, o.resources, IDLE_PROBLEM_MS);
     this.persistence = o.stateDir ? new JobPersistence(o.stateDir, () => this.ledger, o.logger) : null;
+    this.certifier = new JobCertifier({ stateDir: o.stateDir, log: o.logger, now: this.now });
     const f = o.framework;
     this.failures = new FailureWatch({
       settings: { nodePath: o.executor.nodePath, user: f.user, executorUrl: o.executor.url },
@@ -91,7 +102,9 @@ export class PiService {
     const saved = await this.persistence?.load(this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
     if (!saved) return;
     this.ledger = saved;
-    if (saved.isDone()) return;
+    // A daemon killed between the last result and its certification certifies on the way up.
+    if (saved.isDone()) return void this.certify(saved);
+    this.certifier.prefetch(saved);
     const t = saved.total();
     this.log.info(`resuming π job ${saved.jobId}: ${t.termsDone} of ${saved.terms} terms done, ${saved.runningCount()} tasks to reconcile`);
     this.subscribe();
@@ -117,13 +130,29 @@ export class PiService {
     return this.ledger;
   }
 
+  /** Starts a job of the configured terms and kernel, or resumes a paused one. */
   start(): void {
+    const { terms, kernel } = this.o.job;
+    this.begin(terms, kernel, `kernel ${kernel}`);
+  }
+
+  /**
+   * Starts a job asked for by digits: exact chunks at `bits`, then `corrections` Euler corrections and the BBP
+   * check once the last chunk is in. As start(), a job that has not finished resumes instead. Throws
+   * LedgerError (one line) for a spec no task could run.
+   */
+  startDigits(spec: DigitsSpec): void {
+    const exact: ExactSpec = { kernel: 'exact', bits: spec.bits, corrections: spec.corrections };
+    this.begin(spec.terms, exact, `exact at ${spec.bits} bits, ${spec.corrections} Euler corrections`);
+  }
+
+  private begin(terms: number, kernel: Parameters<typeof Ledger.create>[2], said: string): void {
     // A paused job resumes where it stopped: its ledger was kept.
     if (this.ledger && !this.ledger.isDone()) return this.failures.resume();
-    const { terms, kernel } = this.o.job;
     const jobId = randomBytes(6).readUIntBE(0, 6).toString(36);
     this.ledger = Ledger.create(jobId, terms, kernel, this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
-    this.log.info(`π job ${jobId}: ${terms} terms, kernel ${kernel}`);
+    this.log.info(`π job ${jobId}: ${terms} terms, ${said}`);
+    this.certifier.prefetch(this.ledger);
     this.lastLaunchAt = this.now();
     this.persistence?.changed();
     this.subscribe();
@@ -135,6 +164,7 @@ export class PiService {
     if (!ledger) return;
     this.log.info(`π job ${ledger.jobId} reset with ${ledger.runningCount()} tasks killed`);
     this.ledger = null;
+    this.certifier.forget();
     this.failures.resume();
     this.persistence?.changed();
     void this.retire();
@@ -337,11 +367,17 @@ export class PiService {
     const p = l.progress(this.now());
     const d = this.certified();
     const said = d ? `; raw ${d.raw.digits} (${d.raw.decimals} decimals certified), corrected ${d.corrected.digits} (${d.corrected.decimals} decimals certified, ${this.o.job.corrections} Euler corrections)` : '';
-    this.log.info(`π job ${l.jobId} done: ${l.terms} terms in ${p.elapsedSeconds.toFixed(1)} s${said}`);
+    this.log.info(`π job ${l.jobId} done: ${l.terms} terms in ${p.elapsedSeconds.toFixed(1)} s${l.spec.kernel === 'exact' ? '' : said}`);
     this.syncOffers(false);
     // After the acknowledgement of this last update is on its way (onUpdate sends it next).
     queueMicrotask(() => void this.retire());
-    this.o.onDone?.();
+    // A digits job is done once its digits are certified (or refuted): that is what the `pi` command prints.
+    void this.certify(l).then(() => this.o.onDone?.());
+  }
+
+  /** Certifies a finished digits job (certify-job.ts) and saves what it found. */
+  private async certify(l: Ledger): Promise<void> {
+    if (await this.certifier.certify(l)) this.persistence?.changed();
   }
 
   /** SUPPRESS while no chunk waits; REVIVE when one does and offers are off, or always when `revive`. */

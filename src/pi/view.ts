@@ -1,8 +1,28 @@
 // The π job as the screens show it (PiView), as a pure function of the ledger.
 // Digits are certified on the longest finished prefix [0, M), whose sum is exactly S_M, so the display
-// converges while the job runs; they are recomputed only when that prefix grows.
+// converges while the job runs; they are recomputed only when that prefix grows. An exact job (asked for by
+// digits) shows the same while its chunks run, from its sum cut to 2^-200, and its whole certified string
+// once the daemon certified the finished sum (certify-job.ts).
 import { certifiedDigits, DEFAULT_CORRECTIONS, type Certified } from './digits';
+import { SCALE_BITS } from './exact';
+import { latestDigits } from './final-digits';
 import type { Ledger } from './ledger';
+
+/** How many of the last certified decimals a view carries: more than a 20-column LCD or a 128-pixel line shows. */
+const LATEST_DIGITS = 24;
+
+/** What a job asked for by digits adds to the view. */
+export interface DigitsView {
+  /** Working precision of the exact chunks, bits. */
+  bits: number;
+  corrections: number;
+  /** 'summing' while chunks run (decimals are the prefix's, as for any job), then the outcome of the certification. */
+  phase: 'summing' | 'certified' | 'refuted';
+  /** Decimals certified so far. */
+  decimals: number;
+  /** The last certified decimals (up to LATEST_DIGITS), the ones that locked in last; "" before any. */
+  latest: string;
+}
 
 /** The π job as the screens show it; display-ready. */
 export interface PiView {
@@ -20,6 +40,8 @@ export interface PiView {
   elapsedSeconds: number;
   /** null when unknown. */
   etaSeconds: number | null;
+  /** Only for a job asked for by digits. */
+  digits?: DigitsView;
 }
 
 export interface PiViewExtra {
@@ -41,9 +63,20 @@ export function prefixDigits(ledger: Ledger, corrections = DEFAULT_CORRECTIONS):
   if (p.terms === 0) return null;
   const hit = cache.get(ledger);
   if (hit && hit.terms === p.terms && hit.corrections === corrections) return hit;
-  const entry = { terms: p.terms, corrections, ...certifiedDigits(p.sum, p.eps, p.terms, corrections) };
+  const { sum, eps } = at200(p, ledger.scaleBits);
+  const entry = { terms: p.terms, corrections, ...certifiedDigits(sum, eps, p.terms, corrections) };
   cache.set(ledger, entry);
   return entry;
+}
+
+/**
+ * A sum and its error bound counted in 2^-bits as counts of 2^-200 (exact.ts's scale), the sum floored and the
+ * bound rounded up with one unit more for that floor: an exact job's 2^-bits hold thousands of decimals, the
+ * 2^-200 ~60, far more than a few corrections certify.
+ */
+export function at200(t: { sum: bigint; eps: bigint }, bits: number): { sum: bigint; eps: bigint } {
+  const cut = BigInt(bits - SCALE_BITS);
+  return cut > 0n ? { sum: t.sum >> cut, eps: (t.eps >> cut) + 2n } : t;
 }
 
 export function piView(ledger: Ledger | null, now: number, extra: PiViewExtra): PiView {
@@ -57,16 +90,30 @@ export function piView(ledger: Ledger | null, now: number, extra: PiViewExtra): 
   const p = ledger.progress(now);
   const d = prefixDigits(ledger, extra.corrections);
   const c = ledger.counters;
+  const final = ledger.final;
+  // A failed check shows its reason and no digit at all: the check exists so that wrong digits never reach a screen.
+  const refuted = final?.kind === 'refuted' ? final.message : null;
+  const corrected = final?.kind === 'certified' ? final.digits : refuted ? '' : (d?.corrected.digits ?? '');
+  const spec = ledger.spec;
   return {
-    state: ledger.isDone() ? 'done' : extra.paused ? 'idle' : problem ? 'error' : 'running',
-    problem,
+    state: refuted ? 'error' : ledger.isDone() ? 'done' : extra.paused ? 'idle' : problem ? 'error' : 'running',
+    problem: refuted ?? problem,
     termsDone: p.termsDone,
     termsTotal: p.termsTotal,
-    rawDigits: d?.raw.digits ?? '',
-    correctedDigits: d?.corrected.digits ?? '',
+    rawDigits: refuted ? '' : (d?.raw.digits ?? ''),
+    correctedDigits: corrected,
     termsPerSecond: p.termsPerSecond,
     tasks: { running: ledger.runningCount(), finished: c.finished, failed: c.failed + c.lost },
     elapsedSeconds: p.elapsedSeconds,
     etaSeconds: p.etaSeconds,
+    ...(spec.kernel === 'exact' && {
+      digits: {
+        bits: spec.bits,
+        corrections: spec.corrections,
+        phase: final?.kind ?? 'summing',
+        decimals: Math.max(0, corrected.length - 2),
+        latest: latestDigits(corrected, LATEST_DIGITS),
+      },
+    }),
   };
 }

@@ -180,7 +180,7 @@ describe('task results the ledger must be able to save', () => {
     for (const ms of [0, 0.5, 4000, 1e12]) {
       const led = Ledger.create('job9', 4_000_000, 'fast', 1000, OPTS);
       const l = led.nextChunk('agent-a', 2000)!;
-      led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', agentId: 'agent-a', data: encodeTaskResult({ ...l, ...fast(l.start, l.end), terms: l.end - l.start, ms }) }, 3000);
+      led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', agentId: 'agent-a', data: encodeTaskResult({ ...l, kernel: 'fast', ...fast(l.start, l.end), terms: l.end - l.start, ms }) }, 3000);
       expect(() => parseLedger(serializeLedger(led), 5000, OPTS)).not.toThrow();
     }
   });

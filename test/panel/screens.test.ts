@@ -18,11 +18,19 @@ const MODELS: Record<string, () => PanelModel> = {
   done: () => fullModel({ pi: { ...RUNNING_PI, state: 'done', termsDone: RUNNING_PI.termsTotal, etaSeconds: 0 } }),
   problem: () => fullModel({ pi: { ...RUNNING_PI, state: 'error', problem: 'master refused SUBSCRIBE: role "pi" is not allowed' } }),
   overlay: () => fullModel({ ui: { holdProgress: 0.5, banner: 'hold again to reset' } }),
+  digits: () => fullModel({ pi: DIGITS_PI }),
   hour: () => fullModel({ history: hourHistory() }),
   many: () => {
     const s = fixtureSnapshot('master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json');
     return fullModel({ snapshot: s });
   },
+};
+
+/** A job asked for by digits, certified: 1013 decimals, the last 24 of them (π's, at 990–1013) carried in the view. */
+const LATEST = '785771342757789609173637';
+const DIGITS_PI = {
+  ...RUNNING_PI, state: 'done' as const, termsDone: RUNNING_PI.termsTotal, etaSeconds: 0, correctedDigits: `3.${'1'.repeat(989)}${LATEST}`,
+  digits: { bits: 3400, corrections: 110, phase: 'certified' as const, decimals: 1013, latest: LATEST },
 };
 
 function chars(f: Frame): CharFrame {
@@ -182,6 +190,12 @@ describe('character screens say what the model says', () => {
     expect(text(renderScreen('pi', emptyModel(), g16))).toBe('π: off          \nnot configured  ');
   });
 
+  it('pi, a certified digits job: how many digits, then the last of them, cut from the left', () => {
+    const wide = chars(renderScreen('pi', MODELS.digits(), g20)).lines;
+    expect(wide.slice(0, 2)).toEqual(['π 1013 digits       ', `${CUT}${LATEST.slice(-19)}`]);
+    expect(chars(renderScreen('pi', MODELS.digits(), g16)).lines).toEqual(['π 1013 digits   ', `${CUT}${LATEST.slice(-15)}`]);
+  });
+
   it('boot and message', () => {
     expect(chars(renderScreen('boot', emptyModel(), g20, { version: '0.1.0' })).lines).toEqual(['mesos-panel   v0.1.0', 'no address          ', 'waiting for master  ', '?                   ']);
     expect(chars(renderScreen('message', emptyModel(), g16, { message: 'halted' })).lines).toEqual(['     halted     ', '                ']);
@@ -234,6 +248,14 @@ describe('pixel screens', () => {
     expect(findText(bitmap(renderScreen('unreachable', down(), g)), '2m 05s', small)).not.toBeNull();
     expect(findText(bitmap(renderScreen('pi', fullModel(), g)), 'ETA 11m 50s', small)).not.toBeNull();
     expect(findText(bitmap(renderScreen('pi', MODELS.idle(), g)), 'hold button', medium)).not.toBeNull();
+  });
+
+  it.each(['128x64', '128x32'] as const)('pi at %s, a certified digits job: the count large, the latest digits small', (size) => {
+    const b = bitmap(renderScreen('pi', MODELS.digits(), geometryOf(size)));
+    expect(findText(b, '1013 digits', fonts().large) ?? findText(b, '1013 digits', medium)).not.toBeNull();
+    // As many of the last digits as fit a line after "…", the very last one included.
+    const shown = [...Array(LATEST.length).keys()].map((n) => `…${LATEST.slice(n)}`).find((t) => findText(b, t, small));
+    expect(shown?.length).toBeGreaterThan(18);
   });
 
   it('the burn-in offset moves the whole image', () => {

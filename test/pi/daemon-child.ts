@@ -1,9 +1,10 @@
 // A daemon process for the SIGKILL test: the π service alone, configured by one JSON argument, reporting its
 // progress on stdout as JSON lines. The test transpiles it (pi-harness.ts) and runs it with plain node.
 import { createLogger } from '../../src/log';
-import { PiService, type PiServiceOptions } from '../../src/pi/service';
+import { type DigitsSpec, PiService, type PiServiceOptions } from '../../src/pi/service';
 
-type ChildOptions = Omit<PiServiceOptions, 'logger'> & { start: boolean };
+/** `digits`: start a job asked for by digits rather than the configured one. */
+type ChildOptions = Omit<PiServiceOptions, 'logger'> & { start: boolean; digits?: DigitsSpec };
 
 async function main(): Promise<void> {
   const o = JSON.parse(process.argv[2]) as ChildOptions;
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ finished: l?.counters.finished ?? 0, running: l?.runningCount() ?? 0, done: l?.isDone() ?? false })}\n`);
   };
   await service.open();
-  if (o.start) service.start();
+  if (o.start && o.digits) service.startDigits(o.digits);
+  else if (o.start) service.start();
   setInterval(report, 20);
 }
 

@@ -19,7 +19,7 @@ function busyLedger(): Ledger {
   for (let i = 0; i < 3; i++) {
     const l = led.nextChunk('agent-a', 2000 + i)!;
     const r = fast(l.start, l.end);
-    led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: encodeTaskResult({ ...l, ...r, terms: l.end - l.start, ms: 3000 }) }, 3000);
+    led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: encodeTaskResult({ ...l, kernel: 'fast', ...r, terms: l.end - l.start, ms: 3000 }) }, 3000);
   }
   const failing = led.nextChunk('agent-b', 4000)!;
   led.onUpdate({ taskId: failing.taskId, state: 'TASK_FAILED' }, 4100);
@@ -94,7 +94,7 @@ describe('ledger file', () => {
   };
   test.each([
     ['truncated', () => serializeLedger(busyLedger()).slice(0, 200), /not valid JSON/],
-    ['wrong version', () => mutate((j) => (j.version = 2)), /version/],
+    ['unknown version', () => mutate((j) => (j.version = 3)), /version/],
     ['__proto__ key', () => serializeLedger(busyLedger()).replace('{"format"', '{"__proto__":{"x":1},"format"'), /Unrecognized key.*__proto__/],
     ['overlapping chunks', () => mutate((j) => (j.chunks[1].start -= 2)), /should start at/],
     ['gap', () => mutate((j) => j.chunks.splice(1, 1)), /should start at/],

@@ -6,14 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/cli-errors';
-import { registerPi } from '../../src/commands/pi';
+import { registerPi, runPi } from '../../src/commands/pi';
 import type { CommandContext } from '../../src/commands/context';
 import { resolveConfig } from '../../src/config';
 import { memoryLogger } from '../../src/log';
 import type { SimCluster } from '../../src/sim';
 import type { ProgressStream } from '../../src/commands/pi-progress';
-import { NODE_PATH, PiRig, transpileTree } from './pi-harness';
-import { PI_120 } from './reference';
+import { DIGITS_JOB, NODE_PATH, PiRig, transpileTree } from './pi-harness';
+import { machinPi, PI_120 } from './reference';
 
 describe('mesos-panel pi', () => {
   let rig: PiRig;
@@ -72,6 +72,24 @@ describe('mesos-panel pi', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect([...cluster.model.frameworks.values()].filter((f) => !f.background)).toEqual([]);
     expect(p.log.filter((l) => /subscribing anew|^warn:|^error:/.test(l))).toEqual([]);
+  });
+
+  it('runs a digits job for a caller that has its spec, and --json carries every certified decimal', async () => {
+    const out: string[] = [];
+    const config = resolveConfig([{ source: 'test', values: { masters: ['http://127.0.0.1:1'], stateDir, pi: { nodePath: process.execPath, user: 'root' } } }]);
+    const ctx: CommandContext = { config: () => config, out: (t) => out.push(t), log: memoryLogger(), configFile: () => undefined };
+    await runPi(ctx, { bundle: () => rig.bundle }, { masters: [cluster.url], httpPort: 0, connectMs: 30_000, json: true, digits: DIGITS_JOB });
+    const r = JSON.parse(out[0]);
+    expect(r).toMatchObject({ terms: 2e6, digits: { bits: 3400, corrections: 100, bbp: { position: expect.any(Number), hex: expect.stringMatching(/^[0-9a-f]{8}$/) } } });
+    expect(r.digits.decimals).toBeGreaterThanOrEqual(980);
+    expect(r.digits.certified).toBe(machinPi(r.digits.decimals));
+    expect(r.sum).toMatch(/^3\.14159215\d{32}$/);
+
+    await runPi(ctx, { bundle: () => rig.bundle }, { masters: [cluster.url], httpPort: 0, connectMs: 30_000, json: false, digits: DIGITS_JOB });
+    expect(out[1]).toContain(`\ndigits    ${r.digits.decimals} decimals certified (exact chunks at 3400 bits, 100 Euler corrections), ending …${r.digits.certified.slice(-30)}; BBP agrees at hexadecimal position ${r.digits.bbp.position}; --json prints them all\n`);
+    await expect(runPi(ctx, { bundle: () => rig.bundle }, { masters: [cluster.url], httpPort: 0, connectMs: 30_000, json: true, digits: { ...DIGITS_JOB, bits: 1 } })).rejects.toThrow(
+      new UsageError('the digits job cannot run: bits must be an integer from 64 to 400000 (got 1)'),
+    );
   });
 
   it('prints a human summary with the fast kernel', async () => {

@@ -17,6 +17,11 @@ import { buildExecutorBundle } from './executor-harness';
 /** Fixed 4e6-term chunks (no growth), so every run of a job cuts the same chunks and must give the same bits. */
 export const FIXED_CHUNKS: LedgerOptions = { minChunkTerms: 4_000_000, targetTaskSeconds: 1, maxGrowth: 1, maxFailuresPerAgent: 3 };
 
+/** A digits job CI affords: N = 2e6 terms, K = 100 corrections, P = 3400 bits, about 990 certified decimals. */
+export const DIGITS_JOB = { terms: 2_000_000, corrections: 100, bits: 3400 };
+/** Its 20 fixed chunks of 1e5 terms. */
+export const DIGITS_CHUNKS: LedgerOptions = { minChunkTerms: 100_000, targetTaskSeconds: 1, maxGrowth: 1, maxFailuresPerAgent: 3 };
+
 export const FAST_CLUSTER: SimClusterOptions = {
   agents: 3, background: false, allocationIntervalMs: 50, updateRetryMs: 300, heartbeatIntervalSeconds: 1, tickMs: 50, executorRegistrationTimeoutMs: 20_000,
 };
@@ -149,5 +154,5 @@ export function done(service: PiService): Promise<void> {
 
 /** The same chunks summed in this process by the same kernel: what the cluster must reproduce bit for bit. */
 export function expectedSum(ledger: Ledger): bigint {
-  return new ReferenceSums().sumOf(ledger.data.chunks, ledger.kernel);
+  return new ReferenceSums().sumOf(ledger.data.chunks, ledger.spec);
 }

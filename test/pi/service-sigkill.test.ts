@@ -10,7 +10,8 @@ import type { ExecutorServer } from '../../src/pi/executor-server';
 import { LEDGER_FILE } from '../../src/pi/job-persistence';
 import { parseLedger } from '../../src/pi/ledger-store';
 import type { SimCluster } from '../../src/sim';
-import { FIXED_CHUNKS, NODE_PATH, PiRig, expectedSum, transpileTree, until } from './pi-harness';
+import { DIGITS_CHUNKS, DIGITS_JOB, FIXED_CHUNKS, NODE_PATH, PiRig, expectedSum, transpileTree, until } from './pi-harness';
+import { machinPi } from './reference';
 
 interface Progress {
   finished: number;
@@ -93,5 +94,39 @@ describe('a daemon killed with SIGKILL mid-job', () => {
     expect(ledger.counters.finished).toBe(25);
     expect(ledger.counters.mismatches).toBe(0);
     expect(killedAt).toBeLessThan(25);
+  });
+  it('a digits job resumes after a restart and certifies the same bits, every decimal π\'s', async () => {
+    const stateDir = join(rig.dir, 'state-digits');
+    const { logger: _l, ...options } = rig.options([cluster.url], files.url, { stateDir, logger: memoryLogger(), ledgerOptions: DIGITS_CHUNKS });
+    const first = new Daemon(script, { ...options, start: true, digits: DIGITS_JOB });
+    daemons.push(first);
+    const file = join(stateDir, LEDGER_FILE);
+    const saved = () => {
+      try {
+        return parseLedger(readFileSync(file, 'utf8'), Date.now(), DIGITS_CHUNKS);
+      } catch {
+        return null; // not written yet
+      }
+    };
+    await until('saved results and running tasks', () => (saved()?.counters.finished ?? 0) >= 3 && first.last.running >= 2);
+    first.child.kill('SIGKILL');
+    expect(await first.exit).toEqual({ code: null, signal: 'SIGKILL' });
+    const killedAt = saved()!;
+    expect(killedAt.isDone()).toBe(false);
+
+    const second = new Daemon(script, { ...options, start: false });
+    daemons.push(second);
+    expect(await second.exit).toEqual({ code: 0, signal: null });
+    // The same framework, so the tasks the first daemon launched still report to the second.
+    const framework = /subscribed to \S+ as framework (\S+)/.exec(first.stderr)![1];
+    expect(second.stderr).toContain(`re-subscribing as framework ${framework} `);
+    const ledger = saved()!;
+    expect(ledger.spec).toEqual({ kernel: 'exact', bits: DIGITS_JOB.bits, corrections: DIGITS_JOB.corrections });
+    expect(ledger.total().sum).toBe(expectedSum(ledger));
+    expect(ledger.counters).toMatchObject({ finished: 20, mismatches: 0 });
+    const final = ledger.final as { kind: string; digits: string };
+    expect(final.kind).toBe('certified');
+    expect(final.digits.length - 2).toBeGreaterThanOrEqual(980);
+    expect(machinPi(final.digits.length - 2)).toBe(final.digits);
   });
 });

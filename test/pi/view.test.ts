@@ -17,7 +17,7 @@ describe('piView', () => {
     const a = led.nextChunk('x', 0)!;
     const b = led.nextChunk('x', 0)!;
     const finish = (l: typeof a, t: number) =>
-      led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: encodeTaskResult({ ...l, ...precise(l.start, l.end), terms: 1e6, ms: 4 }) }, t);
+      led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: encodeTaskResult({ ...l, kernel: 'precise', ...precise(l.start, l.end), terms: 1e6, ms: 4 }) }, t);
     finish(b, 1000);
     let v = piView(led, 1000, { problem: null });
     expect(v).toMatchObject({ state: 'running', termsDone: 1e6, termsTotal: 2e6, rawDigits: '', tasks: { running: 1, finished: 1, failed: 0 } });

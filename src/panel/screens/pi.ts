@@ -1,16 +1,24 @@
 // pi: the Leibniz job. Certified digits (corrected large, raw small), progress, speed, tasks, elapsed and ETA;
-// how to start when idle; the reason when the framework cannot run.
+// how to start when idle; the reason when the framework cannot run. A job asked for by digits, once certified,
+// has thousands: it shows how many (large) and the last ones that locked in (small, cut from the left).
 import type { Canvas } from '../canvas';
 import type { CharGrid } from '../chargrid';
 import { fonts, type Font } from '../font';
 import { duration, fraction, percent, rate, si } from '../format';
 import type { PiView } from '../../pi/view';
+import { CUT } from '../chargrid';
 import { cell, wrap, type Screen, type ScreenContext } from './screen';
 
 interface PiText {
   state: PiView['state'] | 'none';
   problem: string | null;
-  corrected: string;
+  /** The large line: the corrected digits, or how many a digits job certified. */
+  headline: string;
+  /** The small line under it: the raw digits, or a digits job's latest digits. */
+  detail: string;
+  /** A digits job's latest certified decimals, which a narrow line shows from the right; null for other jobs. */
+  latest: string | null;
+  /** The raw sum's certified digits. */
   raw: string;
   progress: number | null;
   terms: string;
@@ -27,10 +35,13 @@ function digits(d: string | undefined): string {
 
 export function textOf(p: PiView | null | undefined): PiText {
   const t = p?.tasks;
+  const certified = p?.digits?.phase === 'certified' ? p.digits : null;
   return {
     state: p?.state ?? 'none',
     problem: p?.problem ?? null,
-    corrected: digits(p?.correctedDigits),
+    headline: certified ? `${certified.decimals} digits` : digits(p?.correctedDigits),
+    detail: certified ? `${CUT}${certified.latest}` : `raw ${digits(p?.rawDigits)}`,
+    latest: certified?.latest ?? null,
     raw: digits(p?.rawDigits),
     progress: fraction(p?.termsDone, p?.termsTotal),
     terms: `${si(p?.termsDone)}/${si(p?.termsTotal)}`,
@@ -46,6 +57,13 @@ export function fitChars(text: string, width: number, font: Font): number {
   let n = text.length;
   while (n > 0 && font.width(text.slice(0, n)) > width) n--;
   return n;
+}
+
+/** The last digits that fit `width` pixels after "…": the ones that locked in last are the ones worth showing. */
+export function tailFit(latest: string, width: number, font: Font): string {
+  let n = latest.length;
+  while (n > 0 && font.width(`${CUT}${latest.slice(-n)}`) > width) n--;
+  return `${CUT}${latest.slice(latest.length - n)}`;
 }
 
 /** The largest font in which the digits fit the width; the small one cuts them with "…". */
@@ -78,17 +96,19 @@ function pixels(c: Canvas, { model }: ScreenContext): void {
     return;
   }
   const tall = c.height >= 48;
-  const big = digitFont(p.corrected, c.width, tall ? [large, medium, small] : [medium, small]);
+  const head = p.headline;
+  const big = digitFont(head, c.width, tall ? [large, medium, small] : [medium, small]);
+  const detail = p.latest === null ? p.detail : tailFit(p.latest, c.width, small);
   // Every certified digit is worth showing: on a tall display, digits too long for one line of the small font
   // take two lines, and the rows below close up to make room.
-  const split = tall && big.width(p.corrected) > c.width ? fitChars(p.corrected, c.width, small) : p.corrected.length;
-  c.text(0, 0, p.corrected.slice(0, split), big, { maxWidth: c.width });
-  if (split < p.corrected.length) c.text(0, small.lineHeight + 1, p.corrected.slice(split), small, { maxWidth: c.width });
+  const split = tall && big.width(head) > c.width ? fitChars(head, c.width, small) : head.length;
+  c.text(0, 0, head.slice(0, split), big, { maxWidth: c.width });
+  if (split < head.length) c.text(0, small.lineHeight + 1, head.slice(split), small, { maxWidth: c.width });
   if (tall) {
-    const twoLines = split < p.corrected.length;
+    const twoLines = split < head.length;
     const y = twoLines ? 2 * (small.lineHeight + 1) : big.lineHeight + 1;
     const row = twoLines ? small.lineHeight + 1 : 9;
-    c.text(0, y, `raw ${p.raw}`, small, { maxWidth: c.width });
+    c.text(0, y, detail, small, { maxWidth: c.width });
     c.bar(0, y + row + 1, c.width, twoLines ? 5 : 7, p.progress);
     const y2 = y + row + (twoLines ? 7 : 10);
     c.text(0, y2, p.terms, small);
@@ -98,6 +118,11 @@ function pixels(c: Canvas, { model }: ScreenContext): void {
     c.text(0, y2 + row, `run ${t.running}  done ${t.finished}  fail ${t.failed}`, small, { maxWidth: c.width });
     c.text(0, y2 + 2 * row, p.elapsed, small);
     c.text(c.width, y2 + 2 * row, p.state === 'done' ? 'finished' : `ETA ${p.eta}`, small, { align: 'right' });
+  } else if (p.latest !== null) {
+    // A finished digits job: its latest digits where the bar was, the time it took below.
+    c.text(0, 14, detail, small, { maxWidth: c.width });
+    c.text(0, 22, p.elapsed, small);
+    c.text(c.width, 22, `${p.tasks.running}r ${p.tasks.finished}ok ${p.tasks.failed}f`, small, { align: 'right' });
   } else {
     const barW = Math.floor(c.width * 0.45);
     c.bar(0, 15, barW, 6, p.progress);
@@ -124,11 +149,17 @@ function chars(g: CharGrid, { model }: ScreenContext): void {
     } else g.put(0, 1, 'to start');
     return;
   }
-  g.put(0, 0, cell(`π${p.corrected}`, g.cols));
+  g.put(0, 0, cell(p.latest === null ? `π${p.headline}` : `π ${p.headline}`, g.cols));
   const pct = p.state === 'done' ? 'done' : percent(p.progress);
   const eta = p.state === 'done' ? p.elapsed.replace(' ', '') : p.eta.replace(' ', '');
+  // A digits job's latest digits, as many as the row holds after "…".
+  const detail = p.latest === null ? cell(p.detail, g.cols) : `${CUT}${p.latest.slice(-(g.cols - 1))}`;
+  if (!wide && p.latest !== null) {
+    g.put(0, 1, detail);
+    return;
+  }
   if (wide) {
-    g.put(0, 1, cell(`raw ${p.raw}`, g.cols));
+    g.put(0, 1, detail);
     const right = ` ${cell(pct, 4, 'right')} ${p.rate.replace(' ', '')}`;
     g.bar(0, 2, g.cols - right.length, p.progress);
     g.putRight(2, right);

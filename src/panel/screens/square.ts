@@ -79,8 +79,15 @@ function pi(c: Canvas, { model }: ScreenContext): void {
     c.text(Math.floor(c.width / 2), 100, 'short press: next screen', small, { align: 'center' });
     return;
   }
-  let rest = p.corrected;
-  for (let line = 0; line < 4 && rest; line++) {
+  let rest = p.headline;
+  let first = 0;
+  if (p.latest !== null) {
+    // A certified digits job: how many on the first line, then its latest digits on the three below.
+    c.text(0, 0, p.headline, large, { maxWidth: c.width });
+    rest = p.latest.slice(-3 * Math.max(1, fitChars(p.latest, c.width, large)));
+    first = 1;
+  }
+  for (let line = first; line < 4 && rest; line++) {
     const n = line === 3 ? rest.length : fitChars(rest, c.width, large);
     c.text(0, line * large.lineHeight, rest.slice(0, n), large, { maxWidth: c.width });
     rest = rest.slice(n);
