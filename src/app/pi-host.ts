@@ -10,6 +10,8 @@ import { ExecutorServer } from '../pi/executor-server';
 import type { KernelName } from '../pi/kernel';
 import { PiService, type PiServiceOptions } from '../pi/service';
 import type { HttpHost } from '../lib/http-host';
+import { errorLine } from '../lib/error-line';
+import { planOnCluster } from './digits-job';
 
 export interface StartPiOptions {
   config: Config;
@@ -32,6 +34,22 @@ export interface StartPiOptions {
 export interface PiHost extends PiController {
   readonly service: PiService;
   readonly files: ExecutorServer;
+}
+
+/**
+ * The long press with pi.digits set: an unfinished job resumes at once; otherwise the plan for the cluster as the
+ * master describes it now, said in the log, and the job. A plan that cannot be made is a warning, nothing starts.
+ */
+function startDigits(service: PiService, config: Config, masters: string[], log: Logger): void {
+  const digits = config.pi.digits!;
+  if (service.job && !service.job.isDone()) return service.start();
+  planOnCluster(config, masters, digits).then(
+    (plan) => {
+      log.info(`π digits job: ${plan.why}`);
+      service.startDigits({ terms: plan.terms, corrections: plan.corrections, bits: plan.bits });
+    },
+    (err: unknown) => log.warn(`π digits job not started: ${errorLine(err)}`),
+  );
 }
 
 // Long enough to ride out a network blip, short enough that Mesos cleans up after a killed CLI run.
@@ -79,12 +97,13 @@ export async function startPi(o: StartPiOptions): Promise<PiHost> {
     throw err;
   }
   await service.open();
-  if (c.autoStart && !o.oneShot) service.start();
+  const start = (): void => (c.digits === null || o.oneShot ? service.start() : startDigits(service, config, options.masters, log));
+  if (c.autoStart && !o.oneShot) start();
   return {
     service,
     files,
     view: (now: number): PiView => service.view(now),
-    start: () => service.start(),
+    start,
     reset: () => service.reset(),
     counters: () => service.job?.counters ?? null,
     stop: async () => {

@@ -13,6 +13,7 @@ import { LedgerError, MAX_JOB_TERMS, MIN_JOB_TERMS } from '../pi/ledger';
 import { startPi, type PiHost } from '../app/pi-host';
 import type { CommandContext } from './context';
 import { intOption, masterOption } from './options';
+import { digitsOption, planForCluster } from './pi-digits';
 import { ProgressLine, type ProgressStream, wantsProgress } from './pi-progress';
 
 /**
@@ -172,19 +173,27 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
     .command('pi')
     .description('compute π on the cluster as a one-shot Mesos framework, and print the result when done')
     .option('--master <url>', 'a master URL, e.g. http://10.0.0.2:5050 (default: the configured masters)')
-    .option('--terms <n>', 'terms of the Leibniz series, from 1e6 to 1e15 (default: pi.terms)')
+    .option('--terms <n>', 'terms of the Leibniz series, from 1e6 to 1e15 (default: pi.terms; with --digits, fixes N)')
+    .option('--digits <d>', 'certify this many decimals: N, K and the precision are planned for the cluster (default: pi.digits)')
     .option('--kernel <name>', `chunk kernel: ${KERNEL_NAMES.join(' or ')} (default: pi.kernel)`)
     .option('--http-port <p>', 'port that serves the executor to the agents (default: any free one, so that pi runs beside the daemon)')
     .option('--connect-timeout <s>', 'give up when no master accepts the framework for this long', '30')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { master?: string; terms?: string; kernel?: string; httpPort?: string; connectTimeout: string; json?: boolean }) => {
+    .action(async (opts: { master?: string; terms?: string; digits?: string; kernel?: string; httpPort?: string; connectTimeout: string; json?: boolean }) => {
       const masters = opts.master !== undefined ? [masterOption('--master', opts.master)] : undefined;
       const terms = opts.terms !== undefined ? termsOption(opts.terms) : undefined;
+      // --digits, or pi.digits when no flag asks for a job by terms.
+      const config = ctx.config();
+      const wanted = opts.digits !== undefined ? opts.digits : terms === undefined && opts.kernel === undefined ? config.pi.digits : null;
+      const digits = wanted !== null ? digitsOption(wanted) : undefined;
+      if (digits !== undefined && opts.kernel !== undefined) throw new UsageError('--kernel does not go with --digits: a digits job sums exactly; drop one of them');
       if (opts.kernel !== undefined && !(KERNEL_NAMES as readonly string[]).includes(opts.kernel)) {
         throw new UsageError(`--kernel is "${opts.kernel}"; use ${KERNEL_NAMES.join(' or ')}`);
       }
       const httpPort = opts.httpPort !== undefined ? intOption('--http-port', opts.httpPort, 0, 65_535) : undefined;
       const connectMs = intOption('--connect-timeout', opts.connectTimeout, 1, 86_400) * 1000;
-      await runPi(ctx, deps, { masters, terms, kernel: opts.kernel as KernelName | undefined, httpPort, connectMs, json: opts.json === true });
+      const plan = digits !== undefined ? await planForCluster(config, masters ?? config.masters, digits, terms, ctx.log) : undefined;
+      const spec = plan && { terms: plan.terms, corrections: plan.corrections, bits: plan.bits };
+      await runPi(ctx, deps, { masters, terms, kernel: opts.kernel as KernelName | undefined, httpPort, connectMs, json: opts.json === true, digits: spec });
     });
 }

@@ -19,6 +19,7 @@ import { eulerBounds } from './euler';
 import { workerPeakMb } from './euler-worker';
 import { MAX_BITS } from './exact-kernel';
 import { MAX_JOB_TERMS, MIN_JOB_TERMS } from './ledger';
+import type { ClusterSnapshot } from '../mesos/snapshot';
 
 /** Decimals beyond D that the enclosure must also resolve; see above. */
 export const GUARD_DECIMALS = 10;
@@ -60,6 +61,15 @@ export interface ClusterShape {
   masterSpeed?: number;
   /** Euler numbers E_0, E_2, … the state directory already holds (euler.ts), which cost nothing. */
   cachedEuler?: number;
+}
+
+/**
+ * The cluster as a digits job sees it from the master's /state: one task slot per `taskCpus` of each agent that
+ * takes tasks (active, not deactivated, not draining), as the framework's offers will carry them.
+ */
+export function clusterShapeOf(snapshot: ClusterSnapshot, taskCpus: number): ClusterShape {
+  const working = snapshot.agentList.filter((a) => a.active && !a.deactivated && !a.draining);
+  return { cores: working.reduce((n, a) => n + Math.floor(a.cpus.total / taskCpus + 1e-9), 0), agents: working.length };
 }
 
 export interface DigitsPlan {

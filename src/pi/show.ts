@@ -2,7 +2,6 @@
 // how the error bound shrank as the finished prefix grew, and the raw sum's own decimals. Pure functions of the
 // ledger; what they keep between calls is bounded and recomputed only when the ledger moved.
 import { eulerNumbers } from './euler';
-import { SCALE_BITS } from './exact';
 import type { Ledger } from './ledger';
 
 export interface AgentShare {
@@ -44,7 +43,10 @@ export function agentShares(ledger: Ledger): AgentShare[] {
   return shares;
 }
 
-/** π lies within `raw` of S_M by itself, and within `corrected` of it with the Euler corrections (arithmetic ε included). */
+/**
+ * π lies within 10^raw of S_M by itself, and within 10^corrected of it with the Euler corrections (arithmetic ε
+ * included). Kept as log10: a digits job's bounds (10^-10000) are far below what a double holds.
+ */
 export interface ConvergencePoint {
   terms: number;
   raw: number;
@@ -53,31 +55,62 @@ export interface ConvergencePoint {
 
 interface ConvergenceTrack {
   corrections: number;
-  /** Chunks of the finished prefix already walked, and the sum of their error bounds. */
+  /** Chunks of the finished prefix already walked, and log10 of the sum of their error bounds. */
   walked: number;
-  eps: number;
+  logEps: number;
   points: ConvergencePoint[];
 }
 
 const trackCache = new WeakMap<Ledger, ConvergenceTrack>();
+const LOG10_2 = Math.log10(2);
+
+/** log10(10^a + 10^b), without leaving log space. */
+function logAdd(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  const [hi, lo] = a > b ? [a, b] : [b, a];
+  return hi + Math.log10(1 + 10 ** (lo - hi));
+}
+
+/** log10 of a positive BigInt, from its leading digits and its length. */
+function log10Big(x: bigint): number {
+  const s = x.toString();
+  return Math.log10(Number(s.slice(0, 15))) + (s.length - Math.min(15, s.length));
+}
 
 /**
- * The error bound of the finished prefix at each chunk end it passed, at most `maxPoints` of them (thinned
- * evenly as the job goes on, the first and latest always kept). The width of the certified interval: 1/M for
- * the raw sum (π lies between S_M and S_M+1) and |E_2K|/(4^K·M^(2K+1)) with K corrections, plus 2ε either way.
+ * log10 |E_2K|: exact for the few corrections a double job makes; for a digits job's hundreds, the leading term
+ * of the asymptotic |E_2n| ~ 8·√(n/π)·(4n/(πe))^(2n), whose relative error (O(1/n)) no log-scale chart can show.
+ */
+export function log10Euler(k: number): number {
+  if (k <= 40) {
+    const e = eulerNumbers(k + 1)[k];
+    return log10Big(e < 0n ? -e : e);
+  }
+  return Math.log10(8) + 0.5 * Math.log10(k / Math.PI) + 2 * k * Math.log10((4 * k) / (Math.PI * Math.E));
+}
+
+/**
+ * log10 of the error bound of the finished prefix at each chunk end it passed, at most `maxPoints` of them (thinned
+ * evenly as the job goes on, the first and latest always kept). The width of the certified interval: 1/M for the
+ * raw sum (π lies between S_M and S_M+1) and |E_2K|/(4^K·M^(2K+1)) with K corrections, plus 2ε either way.
  */
 export function convergence(ledger: Ledger, corrections: number, maxPoints: number): ConvergencePoint[] {
   let t = trackCache.get(ledger);
-  if (!t || t.corrections !== corrections) trackCache.set(ledger, (t = { corrections, walked: 0, eps: 0, points: [] }));
-  const e = Math.abs(Number(eulerNumbers(corrections + 1)[corrections]));
+  if (!t || t.corrections !== corrections) trackCache.set(ledger, (t = { corrections, walked: 0, logEps: -Infinity, points: [] }));
+  const logE = log10Euler(corrections);
   const chunks = ledger.data.chunks;
   while (t.walked < chunks.length) {
     const chunk = chunks[t.walked];
     if (chunk.state.kind !== 'done') break;
-    t.eps += chunk.state.result.errBound;
+    const r = chunk.state.result;
+    const logChunkEps = r.kind === 'exact' ? Math.log10(Math.max(r.bound, 1)) - ledger.scaleBits * LOG10_2 : r.errBound > 0 ? Math.log10(r.errBound) : -Infinity;
+    t.logEps = logAdd(t.logEps, logChunkEps);
     t.walked++;
     const m = chunk.end;
-    t.points.push({ terms: m, raw: 1 / m + 2 * t.eps, corrected: e / (4 ** corrections * m ** (2 * corrections + 1)) + 2 * t.eps });
+    const twoEps = t.logEps + LOG10_2;
+    const logM = Math.log10(m);
+    t.points.push({ terms: m, raw: logAdd(-logM, twoEps), corrected: logAdd(logE - corrections * Math.log10(4) - (2 * corrections + 1) * logM, twoEps) });
     if (t.points.length > 2 * Math.max(2, maxPoints)) t.points = t.points.filter((_, i, all) => i % 2 === 0 || i === all.length - 1);
   }
   const n = t.points.length;
@@ -94,6 +127,6 @@ export function rawSumDigits(ledger: Ledger, decimals: number): string {
   const p = ledger.prefix();
   if (p.terms === 0 || p.sum < 0n) return '';
   const places = Math.max(0, Math.min(60, Math.floor(decimals)));
-  const v = ((p.sum * 10n ** BigInt(places)) >> BigInt(SCALE_BITS)).toString().padStart(places + 1, '0');
+  const v = ((p.sum * 10n ** BigInt(places)) >> BigInt(ledger.scaleBits)).toString().padStart(places + 1, '0');
   return places === 0 ? v : `${v.slice(0, -places)}.${v.slice(-places)}`;
 }

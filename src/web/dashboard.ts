@@ -71,8 +71,8 @@ const MAX_AGENT_ROWS = 24;
 const CONVERGENCE_POINTS = 60;
 
 const use = (r: UseSample): Use => [r.used, r.offered, r.total];
-/** Three significant digits: all a chart draws, at a third of the bytes. */
-const sig3 = (x: number): number => Number(x.toPrecision(3));
+/** Three decimals of a log10: a thousandth of a decade, finer than any chart draws. */
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** The dashboard's view; `hosts` keeps the names of agents that have left /state (the caller bounds it). */
 export function dashView(model: PanelModel, job: DashJob, hosts: Map<string, string>): DashView {
@@ -92,6 +92,8 @@ export function dashView(model: PanelModel, job: DashJob, hosts: Map<string, str
 function piShow(model: PanelModel, job: DashJob, hosts: Map<string, string>): PiShow {
   const v = model.pi!;
   const d = job.ledger ? prefixDigits(job.ledger, job.corrections) : null;
+  // A finished digits job shows every decimal it certified; the raw sum beside them is written to its first 60.
+  const final = job.ledger?.final?.kind === 'certified' ? job.ledger.final : null;
   const rows = agentRows(model, job, hosts);
   return {
     state: v.state,
@@ -100,8 +102,8 @@ function piShow(model: PanelModel, job: DashJob, hosts: Map<string, string>): Pi
     total: v.termsTotal,
     tps: Math.round(v.termsPerSecond),
     eta: v.etaSeconds === null ? null : Math.round(v.etaSeconds),
-    digits: d?.corrected.digits ?? '',
-    raw: d && job.ledger ? rawSumDigits(job.ledger, d.corrected.decimals) : '',
+    digits: final?.digits ?? d?.corrected.digits ?? '',
+    raw: d && job.ledger ? rawSumDigits(job.ledger, final?.decimals ?? d.corrected.decimals) : '',
     rawOk: d?.raw.digits ?? '',
     prefix: d?.terms ?? 0,
     tasks: v.tasks,
@@ -135,10 +137,12 @@ function agentRows(model: PanelModel, { ledger, gone }: DashJob, hosts: Map<stri
   return rows.sort((p, q) => (p.host < q.host ? -1 : p.host > q.host ? 1 : 0));
 }
 
-/** The convergence chart's points as [terms, raw bound, corrected bound]. */
+/** The convergence chart's points as [terms, log10 of the raw bound, log10 of the corrected bound]. */
 export function convergenceRows(job: DashJob): [number, number, number][] {
   if (!job.ledger) return [];
-  return convergence(job.ledger, job.corrections, CONVERGENCE_POINTS).map((p) => [p.terms, sig3(p.raw), sig3(p.corrected)]);
+  // A digits job's chart shows the corrections it certifies with, not the few the running estimate uses.
+  const spec = job.ledger.data.spec;
+  return convergence(job.ledger, spec.kernel === 'exact' ? spec.corrections : job.corrections, CONVERGENCE_POINTS).map((p) => [p.terms, round3(p.raw), round3(p.corrected)]);
 }
 
 /**

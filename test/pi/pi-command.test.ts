@@ -92,6 +92,37 @@ describe('mesos-panel pi', () => {
     );
   });
 
+  it('--digits D plans N, K and P for the cluster, says why on stderr, and certifies at least D decimals, every one right', async () => {
+    const p = program();
+    await p.run('--master', cluster.url, '--digits', '300', '--json', '--http-port', '0');
+    const r = JSON.parse(p.out[0]);
+    expect(r.digits.decimals).toBeGreaterThanOrEqual(300);
+    expect(r.digits.certified).toBe(machinPi(r.digits.decimals));
+    const why = p.log.filter((l) => l.startsWith('π digits job: N = '));
+    expect(why).toHaveLength(1);
+    expect(why[0]).toContain(`${r.digits.corrections}`);
+    // --terms with --digits fixes N and takes the K it needs.
+    const q = program();
+    await q.run('--master', cluster.url, '--digits', '100', '--terms', '2e6', '--json', '--http-port', '0');
+    expect(JSON.parse(q.out[0])).toMatchObject({ terms: 2e6 });
+    expect(JSON.parse(q.out[0]).digits.certified).toBe(machinPi(JSON.parse(q.out[0]).digits.decimals));
+  });
+
+  it.each([
+    [['--digits', '0'], /^--digits is 0; give a whole number of decimals from 1 to \d+, e\.g\. 10000$/],
+    [['--digits', '-5'], /^--digits is "-5"; give a whole number/],
+    [['--digits', 'lots'], /^--digits is "lots"; give a whole number/],
+    [['--digits', '1.5'], /^--digits is 1\.5, not a whole number/],
+    [['--digits', '999999'], /^--digits 999999 is beyond what this daemon can certify \(at most \d+\); ask for fewer$/],
+    [['--digits', '100', '--kernel', 'fast'], /^--kernel does not go with --digits/],
+  ])('pi %p is refused in one line', async (args, line) => {
+    const p = program();
+    const err = await p.run('--master', cluster.url, ...args).then(() => null, (e: Error) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err!.message).toMatch(line);
+    expect(p.out).toEqual([]);
+  });
+
   it('prints a human summary with the fast kernel', async () => {
     const p = program();
     await p.run('--master', cluster.url, '--terms', '20000000', '--kernel', 'fast', '--http-port', '0');

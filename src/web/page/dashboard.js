@@ -59,7 +59,8 @@
   var SUP = { '-': '\u207b', 0: '\u2070', 1: '\u00b9', 2: '\u00b2', 3: '\u00b3', 4: '\u2074', 5: '\u2075', 6: '\u2076', 7: '\u2077', 8: '\u2078', 9: '\u2079' };
   function power(v) { return '10' + String(Math.round(v)).split('').map(function (c) { return SUP[c]; }).join(''); }
   function showConv(rows) {
-    var data = [0, 1, 2].map(function (i) { return rows.map(function (r) { return Math.log10(r[i]); }); });
+    // The bounds come as log10 already; the terms are plain.
+    var data = [rows.map(function (r) { return Math.log10(r[0]); }), rows.map(function (r) { return r[1]; }), rows.map(function (r) { return r[2]; })];
     if (!charts.conv) {
       charts.conv = makeChart($('conv'), {
         scales: { x: { time: false, auto: false } },
