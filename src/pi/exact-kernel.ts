@@ -8,12 +8,12 @@
 // Why groups rather than a division per pair: V8 divides a P-bit BigInt by a small number a limb at a
 // time with a hardware division on the critical path, while a group's divisor of GROUP_PAIRS·~56 bits
 // puts the work into V8's multi-limb division and multiplication: measured at P = 40,000 bits in CPU
-// time, 3.6× faster per pair (bench/digits.ts). Groups of 128 to 1024 pairs measure within 10% of each
-// other, 2048 at 0.7 and the whole chunk as one fraction at 0.4 (its products grow past P bits); 512 is
-// also GMP's best, so the C comparison runs this algorithm. It reaches a third of GMP's speed, which is
-// the ratio of V8's product and division to GMP's at these sizes (about 0.27 each), and a WebAssembly
-// product has no 64×64→128-bit multiply to do better with (bench/wasm-limbs.ts). No dependencies: the
-// executor bundles this file as it is.
+// time, 3.6× faster per pair (bench/digits.ts). Larger groups trade divisions for longer products: 1024
+// pairs measure 0.9 of 512, 2048 0.7 and the whole chunk as one fraction 0.4; 256 pairs measure 1.06–1.1
+// (in GMP 1.01–1.03), not worth doubling the bound and changing every result. The kernel reaches a third of
+// GMP's speed at GMP's best group size, which is the ratio of V8's product and division to GMP's at these
+// sizes (0.25–0.28), and WebAssembly, without a 64×64→128-bit multiply, does a product slower still
+// (bench/wasm-limbs.ts). No dependencies: the executor bundles this file as it is.
 
 /** Pairs per exact fraction; the divisor's size, and so the kind of division V8 uses, follows from it. */
 export const GROUP_PAIRS = 512;
