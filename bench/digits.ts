@@ -19,6 +19,7 @@ import { planDigits, RATES } from '../src/pi/digits-plan';
 import { cachedEulerNumbers } from '../src/pi/euler';
 import { exactChunk, GROUP_PAIRS, sumInGroups } from '../src/pi/exact-kernel';
 import { compileC } from './compile-c';
+import { newtonDivide } from './newton-division';
 import { wasmSchoolbook } from './wasm-limbs';
 import type { BenchRow } from './types';
 
@@ -91,6 +92,20 @@ function wasmRow(): BenchRow {
   return {
     section: SECTION, name: 'product in WebAssembly, schoolbook on 32-bit limbs / V8 BigInt', value: v8 / wasm, unit: 'ratio',
     note: `speed, ${OPS[0].x} bits a side: ${(wasm * 1e6).toFixed(0)} vs ${(v8 * 1e6).toFixed(0)} µs; Karatsuba, four levels at best 3/4 each, would leave ${(wasm * 0.75 ** 4 * 1e6).toFixed(0)} µs`,
+  };
+}
+
+/** The division of OPS by a Newton reciprocal (bench/newton-division.ts) against V8's division. */
+function newtonRow(): BenchRow {
+  const { x, y } = OPS[1];
+  const a = powerOf(3n, x);
+  const b = powerOf(7n, y);
+  if (newtonDivide(a, b) !== a / b) throw new Error('the Newton division disagrees with V8\'s');
+  const newton = bestSeconds(50, () => newtonDivide(a, b));
+  const v8 = bestSeconds(50, () => a / b);
+  return {
+    section: SECTION, name: 'division by a Newton reciprocal / V8 BigInt division', value: v8 / newton, unit: 'ratio',
+    note: `speed, ${x} by ${y} bits: ${(newton * 1e6).toFixed(0)} vs ${(v8 * 1e6).toFixed(0)} µs`,
   };
 }
 
@@ -256,7 +271,7 @@ export async function run(): Promise<BenchRow[]> {
   } finally {
     cleanup();
   }
-  rows.push(...opRows(), wasmRow());
+  rows.push(...opRows(), newtonRow(), wasmRow());
   rows.push(...kernelModelRows(), ...eulerRows(), ...tenThousandDigits());
   // What the README estimates for four Raspberry Pi 4s: 16 task slots at a sixth of an idle core here.
   const pis = planDigits(10_000, { cores: 16, agents: 4, coreSpeed: 0.16 });

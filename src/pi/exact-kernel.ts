@@ -12,8 +12,8 @@
 // pairs measure 0.9 of 512, 2048 0.7 and the whole chunk as one fraction 0.4; 256 pairs measure 1.06–1.1
 // (in GMP 1.01–1.03), not worth doubling the bound and changing every result. The kernel reaches a third of
 // GMP's speed at GMP's best group size, which is the ratio of V8's product and division to GMP's at these
-// sizes (0.25–0.28), and WebAssembly, without a 64×64→128-bit multiply, does a product slower still
-// (bench/wasm-limbs.ts). No dependencies: the executor bundles this file as it is.
+// sizes (0.25–0.28); a Newton reciprocal divides slower than V8 (bench/newton-division.ts), and
+// WebAssembly, without a 64×64→128-bit multiply, multiplies slower (bench/wasm-limbs.ts). No dependencies: the executor bundles this file as it is.
 
 /** Pairs per exact fraction; the divisor's size, and so the kind of division V8 uses, follows from it. */
 export const GROUP_PAIRS = 512;
