@@ -1,14 +1,14 @@
-// Thousands of digits: the exact chunk kernel (src/pi/exact-kernel.ts) against the same algorithm in C
-// with GMP (bench/c/exact.c; skipped with a note where cc or libgmp-dev is missing), side by side in one
-// run at P = 40,000 bits in CPU time (the speed per core, whatever else the machine runs), at the same
-// group size and at GMP's best, with other group sizes and the obvious alternative (one BigInt division
-// per pair) for the choice, V8's and GMP's multiplication and division at the kernel's sizes for why the
-// ratio is what it is (bench/c/mpz-ops.c), and at a small P beside the planner's model of it
-// (src/pi/digits-plan.ts); the serial work of the daemon, the
-// Euler numbers to E_2000, in fresh processes with the systemd unit's memory settings, in the daemon's
-// thread and in a worker (src/pi/euler-worker.ts), for time and memory; and 10,000 digits end to end as the
-// planner plans them for one core (the terms, the Euler numbers, the certification in a fresh process for
-// its memory, and the BBP check), each beside the planner's estimate.
+// Thousands of digits: the exact chunk kernel (src/pi/exact-kernel.ts) against the same algorithm in C with
+// GMP (bench/c/exact.c; skipped with a note where cc or libgmp-dev is missing), side by side in one run at
+// P = 40,000 bits in CPU time (the speed per core, whatever else the machine runs), at the same group size and
+// at GMP's best, with other group sizes and the obvious alternative (one BigInt division per pair) for the
+// choice, V8's and GMP's product and division at the kernel's sizes for why the ratio is what it is
+// (bench/c/mpz-ops.c, with a Newton division and a WebAssembly product beside V8's), and at a small P beside
+// the planner's model of it (src/pi/digits-plan.ts); the serial work of the daemon, the Euler numbers
+// to E_2000, in fresh processes with the systemd unit's memory settings, in the daemon's thread, in a worker
+// thread and in a child process (src/pi/euler-worker.ts), for time and memory; and 10,000 digits end to end
+// as the planner plans them for one core (the terms, the Euler numbers, the certification in a fresh process
+// for its memory, and the BBP check), each beside the planner's estimate.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { checkHexDigits } from '../src/pi/bbp';
 import { certifyEnclosure, enclosePi } from '../src/pi/certify-bits';
 import { planDigits, RATES } from '../src/pi/digits-plan';
-import { cachedEulerNumbers } from '../src/pi/euler';
+import { storedEulerNumbers } from '../src/pi/euler';
 import { exactChunk, GROUP_PAIRS, sumInGroups } from '../src/pi/exact-kernel';
 import { compileC } from './compile-c';
 import { newtonDivide } from './newton-division';
@@ -132,12 +132,15 @@ const UNIT = { env: { ...process.env, MALLOC_ARENA_MAX: '2' }, args: ['--max-sem
 
 /**
  * Runs `body` in a fresh Node with the unit's settings; `body` awaits its work and sets `out`. Returns the
- * seconds the work took, the peak resident memory it added, and what it still added 1 s later, MB.
+ * seconds the work took, the peak resident memory it added, and what it still added 1 s later, MB, with the
+ * modules loaded before, as the daemon loads them when it starts.
  */
 function inFreshNode(body: string): { seconds: number; peakMb: number; afterMb: number; out: string } {
   const pi = path.join(__dirname, '..', 'src', 'pi');
   const script = `
     const pi = (m) => require(${JSON.stringify(pi)} + '/' + m);
+    pi.dir = ${JSON.stringify(pi)};
+    pi('euler-worker.js'), pi('certify-bits.js'), require('node:worker_threads');
     const rss0 = process.memoryUsage().rss, peak0 = process.resourceUsage().maxRSS * 1024;
     const t0 = process.hrtime.bigint();
     let out = '';
@@ -152,19 +155,51 @@ function inFreshNode(body: string): { seconds: number; peakMb: number; afterMb: 
 
 const mb = (v: number): string => `${v.toFixed(0)} MB`;
 
+/** A worker thread doing what the child does, as src/pi/euler-worker.ts did before it forked a child instead. */
+const IN_WORKER = `
+  const { Worker } = require('node:worker_threads');
+  const heap = pi('euler-worker.js').workerHeapMb(pi('euler.js').eulerMb(COUNT));
+  const code = "const w = require('node:worker_threads'); w.parentPort.postMessage(require(w.workerData.euler).cachedEulerNumbers(w.workerData.dir, w.workerData.count));";
+  await new Promise((resolve, reject) => {
+    const w = new Worker(code, { eval: true, workerData: { euler: pi.dir + '/euler.js', dir: DIR, count: COUNT }, resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: 4 } });
+    w.once('message', resolve);
+    w.once('error', reject);
+  });`;
+
+/** The child as the daemon starts it; `out` is the child's own peak resident memory, read from /proc while it runs. */
+const IN_CHILD = `
+  const fs = require('node:fs');
+  let childPeak = 0, child = 0;
+  const watch = setInterval(() => {
+    if (!child) {
+      for (const e of fs.readdirSync('/proc')) {
+        try { if (fs.readFileSync('/proc/' + e + '/stat', 'utf8').split(') ')[1].split(' ')[1] == process.pid) child = Number(e); } catch {}
+      }
+    }
+    try { childPeak = Math.max(childPeak, Number(/VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/' + child + '/status', 'utf8'))[1])); } catch {}
+  }, 10);
+  await pi('euler-worker.js').eulerNumbersInWorker(DIR, COUNT);
+  clearInterval(watch);
+  out = String(childPeak / 1024);`;
+
 function eulerRows(): BenchRow[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-euler-'));
+  const count = 1001;
+  const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'bench-euler-')));
+  const body = (code: string, dir: string): string => code.replace(/COUNT/g, String(count)).replace(/DIR/g, JSON.stringify(dir));
   try {
-    const thread = inFreshNode(`pi('euler.js').eulerNumbers(1001);`);
-    const worker = inFreshNode(`await pi('euler-worker.js').eulerNumbersInWorker(${JSON.stringify(dir)}, 1001);`);
+    const thread = inFreshNode(`pi('euler.js').eulerNumbers(${count});`);
+    const worker = inFreshNode(body(IN_WORKER, dirs[0]));
+    const child = inFreshNode(body(IN_CHILD, dirs[1]));
     const model = RATES.eulerSecondsPerK3Log2K * 1000 ** 3 * Math.log2(1000);
+    const daemon = (r: { peakMb: number; afterMb: number }): string => `peak +${mb(r.peakMb)}, +${mb(r.afterMb)} 1 s later`;
     return [
-      { section: SECTION, name: 'Euler numbers E_0..E_2000, in the daemon thread', value: thread.seconds, unit: 's', note: `peak +${mb(thread.peakMb)}, +${mb(thread.afterMb)} 1 s later; the planner assumes ${model.toFixed(1)} s` },
-      { section: SECTION, name: 'Euler numbers E_0..E_2000, in a worker', value: worker.seconds, unit: 's', note: `peak +${mb(worker.peakMb)}, +${mb(worker.afterMb)} 1 s later` },
-      { section: SECTION, name: 'Euler numbers E_0..E_2000: memory left after, worker / thread', value: worker.afterMb / thread.afterMb, unit: 'ratio', note: 'fresh Node with the unit\'s settings' },
+      { section: SECTION, name: 'Euler numbers E_0..E_2000, in the daemon thread', value: thread.seconds, unit: 's', note: `${daemon(thread)}; the planner assumes ${model.toFixed(1)} s` },
+      { section: SECTION, name: 'Euler numbers E_0..E_2000, in a worker thread', value: worker.seconds, unit: 's', note: daemon(worker) },
+      { section: SECTION, name: 'Euler numbers E_0..E_2000, in a child process', value: child.seconds, unit: 's', note: `the daemon's ${daemon(child)}; the child's own peak ${mb(Number(child.out))}` },
+      { section: SECTION, name: 'Euler numbers E_0..E_2000: daemon peak, child / worker', value: child.peakMb / worker.peakMb, unit: 'ratio', note: `fresh Node with the unit's settings; 1 s later ${(child.afterMb / worker.afterMb).toFixed(2)}` },
     ];
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -185,9 +220,10 @@ function tenThousandDigits(): BenchRow[] {
   const termSeconds = seconds(t0);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-digits-'));
   try {
-    t0 = process.hrtime.bigint();
-    const euler = cachedEulerNumbers(dir, corrections + 1);
-    const eulerSeconds = seconds(t0);
+    // As the daemon builds them, in a fresh process for the memory it adds: in a child, into the state directory.
+    const built = inFreshNode(`await pi('euler-worker.js').eulerNumbersInWorker(${JSON.stringify(dir)}, ${corrections + 1});`);
+    const euler = storedEulerNumbers(dir, corrections + 1);
+    if (!euler) throw new Error(`the Euler numbers' child left no intact file in ${dir}`);
     t0 = process.hrtime.bigint();
     const certified = certifyEnclosure(enclosePi(sum, eps, terms, corrections, euler, bits));
     const certifySeconds = seconds(t0);
@@ -203,7 +239,7 @@ function tenThousandDigits(): BenchRow[] {
     return [
       { section: SECTION, name: '10,000 digits: decimals certified', value: certified.decimals, unit: 'decimals', note: plan.why },
       { section: SECTION, name: '10,000 digits: the terms', value: termSeconds, unit: 's', note: `exact kernel, one core; planned ${terms1.toFixed(1)} s at ${RATES.frameworkEfficiency} framework efficiency` },
-      { section: SECTION, name: `10,000 digits: E_0..E_${2 * corrections}`, value: eulerSeconds, unit: 's', note: `serial, in the daemon; planned ${plan.eulerSeconds.toFixed(1)} s` },
+      { section: SECTION, name: `10,000 digits: E_0..E_${2 * corrections}`, value: built.seconds, unit: 's', note: `serial, in a child of the daemon, whose RSS peaks at +${mb(built.peakMb)}; planned ${plan.eulerSeconds.toFixed(1)} s` },
       { section: SECTION, name: '10,000 digits: certification', value: certifySeconds, unit: 's', note: `enclosure and common prefix; in a fresh process, with reading the stored Euler numbers: ${fresh.seconds.toFixed(2)} s, peak +${mb(fresh.peakMb)} (${fresh.out} decimals)` },
       { section: SECTION, name: '10,000 digits: BBP check', value: checkSeconds, unit: 's', note: check.ok ? `hex ${check.bbp} at ${check.position} agrees` : `MISMATCH: BBP ${check.bbp}, certified ${check.certified}` },
     ];

@@ -1,12 +1,13 @@
-// The README's pictures of the mirror, taken by the tests' browser (Debian's Chromium through puppeteer-core):
-// the real panel host against a simulated cluster, a π job running on the 128x64 OLED's π screen, and the
-// overview on a 20x4 LCD. Run `npm run screenshots` (it builds first); the pictures are committed.
+// The README's pictures of the web face, taken by the tests' browser (Debian's Chromium through puppeteer-core):
+// the real panel host against a simulated cluster, a π job running on the 128x64 OLED's π screen, the overview
+// on a 20x4 LCD, and the projector dashboard of a π job with one agent's plug pulled. Run `npm run screenshots`
+// (it builds first); the pictures are committed.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { startPanel } from '../src/app/panel-host';
-import { startPi } from '../src/app/pi-host';
+import { startPi, type PiHost } from '../src/app/pi-host';
 import { CYCLED_SCREENS, DEFAULT_CONFIG, resolveConfig } from '../src/config';
 import { NoneBackend } from '../src/hw/button/backend';
 import { NullDisplay } from '../src/hw/null-display';
@@ -15,9 +16,21 @@ import { geometryOf, type SizeName } from '../src/panel/frame';
 import { startSimCluster } from '../src/sim';
 
 const OUT = path.resolve(__dirname, '../../docs/web');
-const SHOTS: { file: string; size: SizeName; screen: (typeof CYCLED_SCREENS)[number]; pi: boolean }[] = [
+interface Shot {
+  file: string;
+  size: SizeName;
+  screen: (typeof CYCLED_SCREENS)[number];
+  pi: boolean;
+  route?: string;
+  viewport?: { width: number; height: number };
+  /** Pulls the plug of an agent that runs a chunk this long before the picture. */
+  loseAgentMs?: number;
+}
+
+const SHOTS: Shot[] = [
   { file: 'mirror-pi-128x64.png', size: '128x64', screen: 'pi', pi: true },
   { file: 'mirror-overview-20x4.png', size: '20x4', screen: 'overview', pi: false },
+  { file: 'dashboard.png', size: '128x64', screen: 'pi', pi: true, route: '/dashboard', viewport: { width: 1600, height: 900 }, loseAgentMs: 6000 },
 ];
 
 async function main(): Promise<void> {
@@ -41,18 +54,25 @@ async function main(): Promise<void> {
           },
         },
       ]);
+      let pi: PiHost | undefined;
       const host = await startPanel({
         config,
         log,
         display: new NullDisplay(geometryOf(shot.size)),
         button: new NoneBackend(),
-        pi: shot.pi ? (http) => startPi({ config, log, http }) : undefined,
+        pi: shot.pi ? async (http) => (pi = await startPi({ config, log, http })) : undefined,
       });
       try {
         const page = await browser.newPage();
-        await page.setViewport({ width: 900, height: 560 });
-        await page.goto(`http://127.0.0.1:${host.http.port}/`);
-        await new Promise((r) => setTimeout(r, shot.pi ? 25_000 : 4000));
+        await page.setViewport(shot.viewport ?? { width: 900, height: 560 });
+        await page.goto(`http://127.0.0.1:${host.http.port}${shot.route ?? '/'}`);
+        const waitMs = shot.pi ? 25_000 : 4000;
+        await new Promise((r) => setTimeout(r, waitMs - (shot.loseAgentMs ?? 0)));
+        if (shot.loseAgentMs) {
+          const running = pi?.service.job?.launchedTasks()[0];
+          if (running) await cluster.faults.loseAgent(running.agentId);
+          await new Promise((r) => setTimeout(r, shot.loseAgentMs));
+        }
         await page.screenshot({ path: path.join(OUT, shot.file) });
         await page.close();
         process.stderr.write(`screenshots: ${path.join('docs/web', shot.file)}\n`);

@@ -44,6 +44,8 @@ export interface PanelHost {
   stop(leave?: 'blank' | 'halted'): Promise<void>;
 }
 
+const NO_AGENTS: ReadonlySet<string> = new Set();
+
 export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const { config, log } = o;
   // Read before anything listens: a secret file anyone can read stops the start with one line.
@@ -100,13 +102,16 @@ async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi
     displayFaults: () => ('faults' in display ? (display as BusDisplay).faults : null),
   });
   web.controls(http, { secret, press: (action) => daemon.control(action) });
+  // The dashboard reads the job's ledger where the running framework has one (startPi's PiHost).
+  const service = pi && 'service' in pi ? pi.service : null;
+  web.dashboard(http, { model: () => daemon.model(), ledger: () => service?.job ?? null, gone: () => service?.goneAgents ?? NO_AGENTS, corrections: config.pi.corrections });
   daemon.start();
   if (pi && 'files' in pi) {
     const staleMs = staleAfterMs(config);
     pi.files.setHealth(() => panelHealth(daemon.model(), daemon.displayHealth(), staleMs));
   }
   log.info(`panel: ${display.name} ${display.geometry.kind === 'pixels' ? `${display.geometry.width}x${display.geometry.height}` : `${display.geometry.cols}x${display.geometry.rows}`}, masters ${config.masters.join(', ')}`);
-  log.info(`panel in the browser: ${http.url('/', config.http.advertiseHost)}`);
+  log.info(`panel in the browser: ${http.url('/', config.http.advertiseHost)} (dashboard: ${http.url('/dashboard', config.http.advertiseHost)})`);
   if (secret) log.info(`web: controls on (next, start, reset), signed with the secret in ${config.web.secretFile}`);
   return {
     daemon,

@@ -118,6 +118,7 @@ export function registerDemo(program: Command, _ctx: CommandContext, deps: DemoD
         pi: (http) => {
           // Before the terminal takes the screen, so the line stays readable above it and after it.
           process.stderr.write(`the panel in a browser: ${http.url('/', '127.0.0.1')}\n`);
+          process.stderr.write(`the dashboard for a projector: ${http.url('/dashboard', '127.0.0.1')}\n`);
           return startPi({ config, log, http, bundle: deps.bundle?.() });
         },
         display: new TerminalDisplay(geometryOf(size), { footer: (room) => (tty ? footerLines(room, note, recent) : []) }),

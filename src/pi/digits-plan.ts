@@ -9,11 +9,11 @@
 // after the D-th begin with G zeros or G nines. G = GUARD_DECIMALS = 10 costs about 33 bits and at most one
 // correction.
 //
-// The time. The terms run on every core the agents offer; the Euler numbers are serial on the master and
-// run in a worker while the terms do (euler-worker.ts); the certification is two big divisions at the end.
-// More terms buy fewer corrections, and the Euler numbers cost about K³·log K, so the cheapest N is where
-// the two meet. Rates are those measured on the reference machine (bench/digits.ts prints them beside a
-// fresh measurement), scaled by each side's relative speed.
+// The time. The terms run on every core the agents offer; the Euler numbers are serial on the master and run
+// in a child process while the terms do (euler-worker.ts); the certification is two big divisions at the end.
+// More terms buy fewer corrections, and the Euler numbers cost about K³·log K, so the cheapest N is where the
+// two meet. Rates are those measured on the reference machine (bench/digits.ts prints them beside a fresh
+// measurement), scaled by each side's relative speed.
 import { DEFAULT_LEDGER_OPTIONS } from './chunk-sizing';
 import { eulerBounds } from './euler';
 import { workerPeakMb } from './euler-worker';
@@ -41,11 +41,10 @@ export const RATES = {
 } as const;
 
 /**
- * What a digits job may add to the daemon's resident memory at its peak, MB: the Euler worker
- * (workerPeakMb) and the chunk results the ledger holds (P bits each, at worst one per smallest chunk). The
- * daemon idles at about 67 MB against an 80 MB target, and the Euler numbers to E_2000 alone peak ~25–29 MB
- * above that in any thread (bench/digits.ts), so a digits job overshoots the target while they are built
- * (seconds to a minute); 48 MB bounds that overshoot, and the worker's heap limit enforces it.
+ * What a digits job may take on the master Pi at its peak, MB: the Euler numbers' child process beyond a bare
+ * Node (workerPeakMb) and the chunk results the ledger holds (P bits each, at worst one per smallest chunk).
+ * The child's heap limit enforces the first; its memory is its own, so the daemon (67 MB idle against an
+ * 80 MB target) adds only reading the numbers: +9 MB for E_0 … E_2000 and for E_0 … E_2624 (bench/digits.ts).
  */
 export const DIGITS_MEMORY_MB = 48;
 
@@ -73,7 +72,7 @@ export interface DigitsPlan {
   eulerSeconds: number;
   certifySeconds: number;
   wallSeconds: number;
-  /** Peak memory the job adds to the daemon, MB. */
+  /** Peak memory the job takes on the master Pi (DIGITS_MEMORY_MB), MB. */
   memoryMb: number;
   /** One line: what was picked, and the estimate behind it. */
   why: string;
@@ -87,7 +86,7 @@ export class DigitsPlanError extends Error {
 }
 
 /**
- * For k = 0, 1, … up to the largest K whose worker fits DIGITS_MEMORY_MB with nothing beside it (no plan
+ * For k = 0, 1, … up to the largest K whose Euler child fits DIGITS_MEMORY_MB with nothing beside it (no plan
  * needs more): ln of the bound on |E_2k|, and the size of E_0 … E_2k in MB.
  */
 const EULER_TABLE = ((): { lnE: number[]; mb: number[] } => {

@@ -24,6 +24,9 @@ const READ_TIMEOUT_MS = 3000;
 // A relaunch of the same executor id makes a new, empty sandbox at once: look back at a few runs for the one that says why.
 const RUNS_LOOKED_AT = 3;
 
+/** Gone agents remembered at most. */
+const MAX_GONE = 1024;
+
 /**
  * The last meaningful line of an executor's stderr on its agent, from its newest sandbox that has one, bounded in
  * size and time; null when the agent has no sandbox for it or none says anything.
@@ -39,6 +42,7 @@ export class FailureWatch {
   private readonly agents = new Map<string, { name: string; url: string | null }>();
   private readonly reads = new Map<string, Promise<string | null>>();
   private readonly said = new Set<string>();
+  private readonly goneSet = new Set<string>();
 
   constructor(private readonly o: FailureWatchOptions) {
     this.policy = new FailurePolicy(o.policy);
@@ -48,12 +52,21 @@ export class FailureWatch {
     return this.policy.paused;
   }
 
+  /** Agents the master said are gone (a FAILURE with no executor) that have not offered since. */
+  get gone(): ReadonlySet<string> {
+    return this.goneSet;
+  }
+
   offer(offer: Offer): void {
+    this.goneSet.delete(offer.agent_id.value);
     this.agents.set(offer.agent_id.value, { name: offer.hostname || offer.agent_id.value, url: offer.url ? agentBaseUrl(offer.url) : null });
     this.policy.offered(offer.agent_id.value);
   }
 
   agentGone(agentId: string): void {
+    // Bounded like any cluster's agents; the oldest loss is the least likely to matter still.
+    if (this.goneSet.size >= MAX_GONE) this.goneSet.delete(this.goneSet.values().next().value as string);
+    this.goneSet.add(agentId);
     this.policy.agentGone(agentId);
   }
 

@@ -168,6 +168,11 @@ export class PiService {
     return this.failures.paused?.line ?? null;
   }
 
+  /** Agents the master said are gone and that have not offered since: the dashboard shows them lost at once. */
+  get goneAgents(): ReadonlySet<string> {
+    return this.failures.gone;
+  }
+
   /** Certified digits of the longest finished prefix (the whole S_N once the job is done). */
   certified(): { terms: number; raw: Certified; corrected: Certified } | null {
     return this.ledger ? prefixDigits(this.ledger, this.o.job.corrections) : null;

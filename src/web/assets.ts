@@ -20,12 +20,19 @@ function pageDir(): string {
   return candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? candidates[0];
 }
 
-/** The route of each file, e.g. /mirror.js; index.html is served at /. */
+/** The dashboard's chart library, from its package (a dependency, so it ships with the daemon): route to file. */
+const LIBRARY: Record<string, string> = {
+  '/uplot.js': 'uplot/dist/uPlot.iife.min.js',
+  '/uplot.css': 'uplot/dist/uPlot.min.css',
+};
+
+/** The route of each file, e.g. /mirror.js; index.html is served at /, dashboard.html at /dashboard. */
 export function loadAssets(): Map<string, Asset> {
   const dir = pageDir();
   const files = fs
     .readdirSync(dir)
     .filter((f) => TYPES[path.extname(f)])
     .map((f) => [f === 'index.html' ? '/' : `/${f.replace(/\.html$/, '')}`, path.join(dir, f)] as const);
-  return new Map(files.map(([route, file]) => [route, { body: fs.readFileSync(file), type: TYPES[path.extname(file)] }]));
+  const library = Object.entries(LIBRARY).map(([route, id]) => [route, require.resolve(id)] as const);
+  return new Map([...files, ...library].map(([route, file]) => [route, { body: fs.readFileSync(file), type: TYPES[path.extname(file)] }]));
 }

@@ -2,7 +2,8 @@
 // unsent bytes pass `maxBufferBytes` (a client that stopped reading must not make the daemon buffer without
 // bound), and nothing kept for a stream once its socket closes. SSE rather than WebSocket: the browser's
 // EventSource reconnects by itself, the stream is one plain HTTP answer on the server we already run (no
-// upgrade handshake, no framing or masking code, no library), and the mirror only ever talks one way.
+// upgrade handshake, no framing or masking code, no library), and the mirror only ever talks one way. The mirror
+// and the dashboard share one hub, each stream on its channel, so web.maxClients bounds them together.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log';
 import { plain } from '../lib/http-host';
@@ -19,7 +20,8 @@ export interface SseOptions {
 }
 
 export class SseHub {
-  private readonly streams = new Set<ServerResponse>();
+  /** Each live stream and its channel. */
+  private readonly streams = new Map<ServerResponse, string>();
   private readonly heartbeat: NodeJS.Timeout;
   /** Streams dropped for reading too slowly, since start. */
   dropped = 0;
@@ -33,8 +35,18 @@ export class SseHub {
     return this.streams.size;
   }
 
-  /** Answers a GET with an event stream that starts with `first` (the current state), or refuses when full. */
-  open(req: IncomingMessage, res: ServerResponse, first: string): void {
+  /** Live streams on this channel. */
+  count(channel: string): number {
+    let n = 0;
+    for (const c of this.streams.values()) if (c === channel) n++;
+    return n;
+  }
+
+  /**
+   * Answers a GET with an event stream on `channel` that starts with `first()` (the current state, made only
+   * for a stream that is taken), or refuses when full.
+   */
+  open(req: IncomingMessage, res: ServerResponse, channel: string, first: () => string): void {
     if (this.streams.size >= this.o.max) {
       plain(res, 503, `busy: ${this.o.max} browsers are already connected (web.maxClients); close one and reload`, false, { 'Retry-After': '10' });
       return;
@@ -48,19 +60,21 @@ export class SseHub {
       res.end();
       return;
     }
-    this.streams.add(res);
+    // Made before the stream joins, so the source sees the streams that were there before it.
+    const text = `retry: ${this.o.retryMs}\n${first()}`;
+    this.streams.set(res, channel);
     res.on('close', () => this.streams.delete(res));
-    this.write(res, `retry: ${this.o.retryMs}\n${first}`);
+    this.write(res, text);
   }
 
-  /** One event to every stream, already framed (`event: ...\ndata: ...\n\n`). */
-  send(event: string): void {
-    for (const res of this.streams) this.write(res, event);
+  /** One event, already framed (`event: ...\ndata: ...\n\n`), to every stream on `channel`, or to all. */
+  send(event: string, channel?: string): void {
+    for (const [res, c] of this.streams) if (channel === undefined || c === channel) this.write(res, event);
   }
 
   close(): void {
     clearInterval(this.heartbeat);
-    for (const res of this.streams) res.destroy();
+    for (const res of this.streams.keys()) res.destroy();
     this.streams.clear();
   }
 

@@ -1,9 +1,12 @@
-// The daemon's web face on its HTTP server: the mirror (/, its script and style, the /events stream), /metrics
-// and the controls, mounted as fixed routes. Fed by the frames the display gets, never by a poll of its own.
+// The daemon's web face on its HTTP server: the mirror (/, its script and style, the /events stream), the
+// projector dashboard (/dashboard, its script, style and chart library, the /dashboard/events stream), /metrics
+// and the controls, mounted as fixed routes. Fed by the frames the display gets and the daemon's model, never by
+// a poll of its own.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Display } from '../hw/display';
 import type { Logger } from '../log';
 import { loadAssets, type Asset } from './assets';
+import { DASH_CHANNEL, DashboardFeed, type DashboardSources } from './dashboard-feed';
 import { plain, type HttpHost } from '../lib/http-host';
 import { mountControls, type ControlOptions } from './controls';
 import { PanelMetrics, type MetricsSources } from './metrics';
@@ -12,6 +15,8 @@ import { SseHub, sseEvent } from './sse';
 
 export const EVENTS_PATH = '/events';
 export const METRICS_PATH = '/metrics';
+export const DASHBOARD_EVENTS_PATH = '/dashboard/events';
+const MIRROR_CHANNEL = 'mirror';
 
 export interface WebOptions {
   /** Live event streams at most. */
@@ -42,7 +47,18 @@ export class WebFace {
 
   /** The display as the daemon should drive it: `inner`, with every frame and level also sent to the mirrors. */
   display(inner: Display): Display {
-    return mirrored(inner, this.mirror, (m) => this.streams.send(frameEvent(m)));
+    return mirrored(inner, this.mirror, (m) => this.streams.send(frameEvent(m), MIRROR_CHANNEL));
+  }
+
+  /** Feeds /dashboard from the daemon's model and the π job's ledger. */
+  dashboard(http: HttpHost, sources: DashboardSources): DashboardFeed {
+    const feed = new DashboardFeed(sources, (event) => this.streams.send(event, DASH_CHANNEL), () => this.streams.count(DASH_CHANNEL));
+    const unmount = http.mount(DASHBOARD_EVENTS_PATH, { methods: ['GET'], handle: (req, res) => this.streams.open(req, res, DASH_CHANNEL, () => feed.full()) });
+    this.unmount.push(() => {
+      unmount();
+      feed.close();
+    });
+    return feed;
   }
 
   /** Serves /metrics from the daemon's model and counters; returns the metrics so polls can be recorded. */
@@ -75,8 +91,10 @@ export class WebFace {
   }
 
   private openStream(req: IncomingMessage, res: ServerResponse): void {
-    const full = this.mirror.full();
-    this.streams.open(req, res, full ? frameEvent(full) : '');
+    this.streams.open(req, res, MIRROR_CHANNEL, () => {
+      const full = this.mirror.full();
+      return full ? frameEvent(full) : '';
+    });
   }
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cachedEulerNumbers, eulerNumbers } from '../../src/pi/euler';
+import { cachedEulerNumbers, eulerNumbers, secantNumbers } from '../../src/pi/euler';
 
 /** E_{2n} by Σ_{k≤n} C(2n,2k)·E_{2k} = 0, an independent recurrence. */
 function byBinomials(count: number): bigint[] {
@@ -30,6 +30,15 @@ describe('Euler numbers by the secant-number algorithm', () => {
     expect(eulerNumbers(0)).toEqual([]);
     expect(() => eulerNumbers(-1)).toThrow(/non-negative integer/);
     expect(() => eulerNumbers(1.5)).toThrow(/non-negative integer/);
+  });
+
+  test('a pass at a time: a pause after each of the count − 1 passes, then the same numbers', () => {
+    const passes = secantNumbers(40);
+    let pauses = 0;
+    let pass = passes.next();
+    for (; !pass.done; pass = passes.next()) pauses++;
+    expect(pauses).toBe(39);
+    expect(pass.value).toEqual(byBinomials(40));
   });
 });
 

@@ -211,7 +211,8 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
   let panel: PanelHost;
   let files: ExecutorServer;
   const WEB_NOT_FOUND = 'not found: this server serves the panel at / and the executor at /executor.js\n';
-  const ROUTES = ['/', '/mirror.js', '/controls.js', '/panel.css', '/events', '/metrics', '/control', '/executor.js', '/health'];
+  const ROUTES = ['/', '/mirror.js', '/live.js', '/controls.js', '/panel.css', '/events', '/metrics', '/control', '/executor.js', '/health', '/dashboard', '/dashboard.js', '/dashboard.css', '/uplot.js', '/uplot.css', '/dashboard/events'];
+  const STREAMS = ['/events', '/dashboard/events'];
   beforeAll(async () => {
     const config = resolveConfig([{ source: 'test', values: { masters: ['http://127.0.0.1:9'], http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' } } }]);
     panel = await startPanel({ config, log: memoryLogger(), display: new NullDisplay(geometryOf('128x64')), button: new NoneBackend() });
@@ -223,7 +224,7 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
   });
   const at = (target: string, method = 'GET', extra = '') => rawExchange(`${method} ${target} HTTP/1.1\r\nHost: pi\r\nConnection: close\r\n${extra}\r\n`, '127.0.0.1', panel.http.port);
 
-  test.each(ROUTES.filter((r) => r !== '/events'))('%s answers GET', async (route) => {
+  test.each(ROUTES.filter((r) => !STREAMS.includes(r)))('%s answers GET', async (route) => {
     expect((await at(route)).status).toBe(200);
   });
 
@@ -246,6 +247,18 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
     '/mirror.js/../../package.json',
     '/..%2f..%2fpackage.json',
     '/mirror.js#x',
+    '/dashboard/',
+    '/dashboard.html',
+    '/dashboard?x',
+    '/dashboard/events/',
+    '/dashboard/events?since=0',
+    '/dashboard/../package.json',
+    '/uplot.js/..',
+    '/uPlot.iife.min.js',
+    '/uplot.min.css',
+    '/node_modules/uplot/dist/uPlot.iife.min.js',
+    '/uplot/dist/uPlot.iife.min.js',
+    '/%75plot.js',
     '/control/',
     '/control/next/',
     '/control/NEXT',
@@ -269,7 +282,7 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
   });
 
   test('the pages may run only their own scripts, cannot be framed, and name no server', async () => {
-    for (const route of ['/', '/mirror.js', '/controls.js', '/panel.css']) {
+    for (const route of ['/', '/mirror.js', '/live.js', '/controls.js', '/panel.css', '/dashboard', '/dashboard.js', '/dashboard.css', '/uplot.js', '/uplot.css']) {
       const r = await at(route);
       expect(r.head).toMatch(/\r\nContent-Security-Policy: default-src 'none'; script-src 'self';.*frame-ancestors 'none'/i);
       expect(r.head).toMatch(/\r\nX-Content-Type-Options: nosniff/i);
@@ -277,8 +290,8 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
     }
   });
 
-  test('a 64 KiB header to /events is refused with 431, and the routes go on', async () => {
-    expect((await at('/events', 'GET', `X-Big: ${'a'.repeat(64 * 1024)}\r\n`)).status).toBe(431);
+  test.each(STREAMS)('a 64 KiB header to %s is refused with 431, and the routes go on', async (stream) => {
+    expect((await at(stream, 'GET', `X-Big: ${'a'.repeat(64 * 1024)}\r\n`)).status).toBe(431);
     expect((await at('/metrics')).status).toBe(200);
   });
 });

@@ -21,7 +21,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
-test('demo prints the URL of the mirror on stderr, and the page and its stream answer there', async () => {
+test('demo prints the URLs of the mirror and the dashboard on stderr, and the pages and the stream answer there', async () => {
   let err = '';
   const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
   // The terminal drawing goes to stdout; it is not what this test looks at.
@@ -40,6 +40,10 @@ test('demo prints the URL of the mirror on stderr, and the page and its stream a
     const stream = await readEvents(`${url}events`);
     await waitFor('a frame', () => stream.events.length > 0);
     stream.close();
+    expect(err).toContain(`the dashboard for a projector: ${url}dashboard\n`);
+    const dashboard = await fetch(`${url}dashboard`);
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain('<script src="/dashboard.js">');
     await running;
     // The demo's own line, once; the log's lines (on stderr too when no terminal shows them) say other things.
     expect(err.split('\n').filter((l) => l.startsWith('the panel in a browser:'))).toEqual([`the panel in a browser: ${url}`]);

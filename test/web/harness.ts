@@ -1,15 +1,24 @@
-// What the web tests share: a web face on a real loopback server fed by a recording display, an SSE reader,
-// and the real headless Chromium from Debian's package.
+// What the web tests share: a web face on a real loopback server fed by a recording display, a running panel
+// with a real π job on the simulated cluster, an SSE reader, and the real headless Chromium from Debian's package.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { get, type IncomingMessage } from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'puppeteer-core';
+import { startPanel, type PanelHost } from '../../src/app/panel-host';
+import { startPi, type PiHost } from '../../src/app/pi-host';
+import { DEFAULT_CONFIG, resolveConfig } from '../../src/config';
+import { NoneBackend } from '../../src/hw/button/backend';
 import type { Display } from '../../src/hw/display';
-import { memoryLogger } from '../../src/log';
 import { frameToPng } from '../../src/hw/png';
-import type { Frame, Geometry } from '../../src/panel/frame';
+import { memoryLogger } from '../../src/log';
+import { geometryOf, type Frame, type Geometry } from '../../src/panel/frame';
 import { HttpHost } from '../../src/lib/http-host';
+import type { SimCluster } from '../../src/sim';
 import { WebFace, type WebOptions } from '../../src/web/web-face';
+import { buildExecutorBundle } from '../pi/executor-harness';
 import { RecordingDisplay } from '../recording-display';
 export { RecordingDisplay };
 
@@ -40,15 +49,65 @@ export async function startWebRig(geometry: Geometry, o: Partial<WebOptions> = {
   };
 }
 
+export interface PiPanel {
+  host: PanelHost;
+  /** The π framework, once the panel has started it. */
+  pi(): PiHost;
+  /** Stops the panel (again: nothing) and removes its folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A panel on `cluster` as `run` starts it, a 128x64 recording display and a π job of `terms` started at once,
+ * its executor built from the sources; `values` add to or override the config.
+ */
+export async function startPiPanel(cluster: SimCluster, terms: number, values: Record<string, unknown> = {}): Promise<PiPanel> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesos-panel-web-pi-'));
+  const bytes = fs.readFileSync(buildExecutorBundle(path.join(dir, 'build')));
+  const bundle = { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const config = resolveConfig([
+    {
+      source: 'test',
+      values: {
+        masters: [cluster.url],
+        pollIntervalMs: 500,
+        stateDir: path.join(dir, 'state'),
+        http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' },
+        pi: { ...DEFAULT_CONFIG.pi, terms, autoStart: true, taskCpus: 1, nodePath: process.execPath, user: os.userInfo().username },
+        ...values,
+      },
+    },
+  ]);
+  fs.mkdirSync(config.stateDir);
+  const log = memoryLogger();
+  let pi: PiHost | undefined;
+  let stopped: Promise<void> | undefined;
+  const host = await startPanel({
+    config,
+    log,
+    display: new RecordingDisplay(geometryOf('128x64')),
+    button: new NoneBackend(),
+    pi: async (http) => (pi = await startPi({ config, log, http, bundle })),
+  }).catch((err: unknown) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
+  return {
+    host,
+    pi: () => pi!,
+    stop: () => (stopped ??= host.stop().finally(() => fs.rmSync(dir, { recursive: true, force: true }))),
+  };
+}
+
 export interface SseReader {
   res: IncomingMessage;
-  /** The data of every `frame` event so far, parsed. */
+  /** The data of every event of the name read (`frame` unless told) so far, parsed. */
   events: Record<string, unknown>[];
   bytes: number;
   close(): void;
 }
 
-export function readEvents(url: string): Promise<SseReader> {
+export function readEvents(url: string, name = 'frame'): Promise<SseReader> {
   return new Promise((resolve, reject) => {
     const req = get(url, (res) => {
       const reader: SseReader = { res, events: [], bytes: 0, close: () => req.destroy() };
@@ -62,7 +121,7 @@ export function readEvents(url: string): Promise<SseReader> {
           const block = text.slice(0, end);
           text = text.slice(end + 2);
           const data = /^data: (.*)$/m.exec(block);
-          if (/^event: frame$/m.test(block) && data) reader.events.push(JSON.parse(data[1]));
+          if (block.split('\n').includes(`event: ${name}`) && data) reader.events.push(JSON.parse(data[1]));
         }
       });
       res.on('error', () => undefined);

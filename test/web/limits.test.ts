@@ -1,10 +1,11 @@
-// The mirror's bounds: at most web.maxClients live streams (the next is told to come back later), a browser
-// that stops reading is dropped once its unsent bytes pass the bound while the others go on, and a client
-// that connects and disconnects in a loop leaves no stream, socket or listener behind.
+// The web face's bounds: at most web.maxClients live streams, the mirror's and the dashboard's together (the next
+// is told to come back later), a browser that stops reading is dropped once its unsent bytes pass the bound while
+// the others go on, and a client that connects and disconnects in a loop leaves no stream, socket or listener behind.
 import { connect, type Socket } from 'node:net';
 import { geometryOf } from '../../src/panel/frame';
 import { renderScreen } from '../../src/panel/render';
 import { fullModel } from '../panel/fixture-model';
+import { DASHBOARD_EVENTS_PATH } from '../../src/web/web-face';
 import { readEvents, startWebRig, waitFor, type SseReader, type WebRig } from './harness';
 
 const geometry = geometryOf('128x64');
@@ -37,6 +38,24 @@ test('at most maxClients streams; the next gets a 503 saying so, and a freed pla
   await waitFor('its first frame', () => again.events.length === 1);
 });
 
+test('the dashboard and the mirror share the bound: a full server refuses either', async () => {
+  rig = await startWebRig(geometry, { maxClients: 3 });
+  rig.web.dashboard(rig.http, { model: () => fullModel(), ledger: () => null, gone: () => new Set(), corrections: 2 });
+  rig.display.show(frames[0]);
+  readers.push(await readEvents(`${rig.url}/events`), await readEvents(`${rig.url}/events`), await readEvents(`${rig.url}${DASHBOARD_EVENTS_PATH}`, 'dash'));
+  await waitFor('three streams', () => rig.web.streams.size === 3);
+  for (const path of ['/events', DASHBOARD_EVENTS_PATH]) {
+    const refused = await fetch(`${rig.url}${path}`);
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toContain('(web.maxClients)');
+  }
+  readers.shift()!.close();
+  await waitFor('a free place', () => rig.web.streams.size === 2);
+  const dash = await readEvents(`${rig.url}${DASHBOARD_EVENTS_PATH}`, 'dash');
+  readers.push(dash);
+  await waitFor('its first event', () => dash.events.length === 1);
+});
+
 test('a browser that stops reading is dropped at the bound; one that reads goes on getting every frame', async () => {
   rig = await startWebRig(geometry, { maxBufferBytes: 64 * 1024 });
   rig.display.show(frames[0]);
@@ -59,13 +78,15 @@ test('a browser that stops reading is dropped at the bound; one that reads goes 
   stalled.destroy();
 });
 
-test('a thousand connects and disconnects leave no stream, socket or listener', async () => {
+test('a thousand connects and disconnects, to the mirror and the dashboard, leave no stream, socket or listener', async () => {
   rig = await startWebRig(geometry);
+  rig.web.dashboard(rig.http, { model: () => fullModel(), ledger: () => null, gone: () => new Set(), corrections: 2 });
   rig.display.show(frames[0]);
   const before = sockets();
   for (let i = 0; i < 1000; i++) {
-    const r = await readEvents(`${rig.url}/events`);
-    if (i % 2) await waitFor('a frame', () => r.events.length === 1);
+    const dash = i % 4 >= 2;
+    const r = dash ? await readEvents(`${rig.url}${DASHBOARD_EVENTS_PATH}`, 'dash') : await readEvents(`${rig.url}/events`);
+    if (i % 2) await waitFor('a first event', () => r.events.length === 1);
     r.close();
   }
   await waitFor('every stream to close', () => rig.web.streams.size === 0);

@@ -1,63 +1,34 @@
 // /metrics from a running panel against the simulated cluster with a real π job: the exposition parses
 // strictly, and its figures are those of `status --json` and of the job's own ledger.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { startPanel, type PanelHost } from '../../src/app/panel-host';
-import { startPi, type PiHost } from '../../src/app/pi-host';
-import { DEFAULT_CONFIG, resolveConfig } from '../../src/config';
+import { resolveConfig } from '../../src/config';
 import { NoneBackend } from '../../src/hw/button/backend';
 import { openDisplay } from '../../src/hw/i2c/open';
 import { memoryLogger } from '../../src/log';
-import { geometryOf } from '../../src/panel/frame';
 import { startSimCluster, type SimCluster } from '../../src/sim';
 import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
 import { Ssd1306Model } from '../../src/sim/i2c/ssd1306';
-import { buildExecutorBundle } from '../pi/executor-harness';
-import { RecordingDisplay, waitFor } from './harness';
+import { startPiPanel, waitFor, type PiPanel } from './harness';
 import { parseExposition, sample, type Exposition } from './prom-text';
 
 let cluster: SimCluster;
 let host: PanelHost;
-let piHost: PiHost | undefined;
-let dir: string;
+let piPanel: PiPanel;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesos-panel-metrics-'));
-  const bytes = fs.readFileSync(buildExecutorBundle(path.join(dir, 'build')));
-  const bundle = { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   cluster = await startSimCluster({ agents: 2, seed: 5, background: false });
-  const config = resolveConfig([
-    {
-      source: 'test',
-      values: {
-        masters: [cluster.url],
-        // The poll figures are what this test reads, so the panel polls rather than follows the event stream.
-        stateSource: 'poll',
-        pollIntervalMs: 500,
-        stateDir: path.join(dir, 'state'),
-        http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' },
-        pi: { ...DEFAULT_CONFIG.pi, terms: 4e7, autoStart: true, taskCpus: 1, nodePath: process.execPath, user: os.userInfo().username },
-      },
-    },
-  ]);
-  fs.mkdirSync(config.stateDir);
-  const log = memoryLogger();
-  host = await startPanel({
-    config,
-    log,
-    display: new RecordingDisplay(geometryOf('128x64')),
-    button: new NoneBackend(),
-    pi: async (http) => (piHost = await startPi({ config, log, http, bundle })),
-  });
+  // The poll figures are what this test reads, so the panel polls rather than follows the event stream.
+  piPanel = await startPiPanel(cluster, 4e7, { stateSource: 'poll' });
+  host = piPanel.host;
 }, 60_000);
 
 afterAll(async () => {
-  await host?.stop();
+  await piPanel?.stop();
   await cluster?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function scrape(): Promise<Exposition> {
@@ -99,7 +70,7 @@ test('the π job in /metrics is the ledger: terms, task outcomes, certified digi
   await waitFor('the π job to finish', () => host.daemon.model().pi?.state === 'done', 60_000);
   const e = await scrape();
   const view = host.daemon.model().pi!;
-  const counters = piHost!.service.job!.counters;
+  const counters = piPanel.pi().service.job!.counters;
   expect(sample(e, 'mesos_panel_pi_job_state', { state: 'done' })).toBe(1);
   expect(sample(e, 'mesos_panel_pi_terms_done')).toBe(4e7);
   expect(sample(e, 'mesos_panel_pi_terms_planned')).toBe(4e7);
@@ -141,8 +112,12 @@ test('a display on I2C reports its bytes, errors and re-inits: an unplug counts,
   bus.attach(0x3c, new Ssd1306Model('128x64'));
   const log = memoryLogger();
   const display = openDisplay({ kind: 'ssd1306', size: '128x64', logger: log, i2c: bus.promisified(), backoff: { initialMs: 1, maxMs: 4 } });
-  const config = resolveConfig([{ source: 'test', values: { masters: [cluster.url], stateSource: 'poll', stateDir: path.join(dir, 'state-i2c'), http: { bind: '127.0.0.1', port: 0 } } }]);
-  const panel = await startPanel({ config, log, display, button: new NoneBackend() });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesos-panel-metrics-i2c-'));
+  const config = resolveConfig([{ source: 'test', values: { masters: [cluster.url], stateSource: 'poll', stateDir: dir, http: { bind: '127.0.0.1', port: 0 } } }]);
+  const panel = await startPanel({ config, log, display, button: new NoneBackend() }).catch((err: unknown) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   try {
     const scrapeIt = async () => parseExposition(await (await fetch(`http://127.0.0.1:${panel.http.port}/metrics`)).text());
     await display.idle();
@@ -168,5 +143,6 @@ test('a display on I2C reports its bytes, errors and re-inits: an unplug counts,
     expect(sample(e, 'mesos_panel_display_reinits')).toBe(1);
   } finally {
     await panel.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -4,7 +4,6 @@
 (function () {
   var canvas = document.getElementById('glass');
   var ctx = canvas.getContext('2d');
-  var status = document.getElementById('status');
   var w = 0, h = 0, bpp = 1, pal = null, values = null, img = null;
 
   function fit() {
@@ -57,27 +56,8 @@
     document.body.dataset.seq = String(m.seq);
   }
 
-  function up() {
-    document.body.classList.remove('disconnected');
-    status.className = '';
-    status.textContent = document.body.dataset.level === 'off' ? 'the display is blanked (burn-in protection)' : document.body.dataset.level === 'dim' ? 'the display is dimmed (burn-in protection)' : '';
-  }
-  function down(text) {
-    document.body.classList.add('disconnected');
-    status.className = 'down';
-    status.textContent = text;
-  }
-
-  // EventSource retries a dropped stream by itself; one that was refused (a full server, a daemon that
-  // answered with an error) it closes, so that case is retried here.
-  var source = null;
-  function open() {
-    source = new EventSource('/events');
-    source.addEventListener('frame', function (e) { apply(JSON.parse(e.data)); up(); });
-    source.onerror = function () {
-      down('disconnected from the daemon: retrying…');
-      if (source.readyState === EventSource.CLOSED) { source.close(); setTimeout(open, 3000); }
-    };
-  }
-  open();
+  followDaemon('/events', 'frame', apply, function () {
+    var level = document.body.dataset.level;
+    return level === 'off' ? 'the display is blanked (burn-in protection)' : level === 'dim' ? 'the display is dimmed (burn-in protection)' : '';
+  });
 })();
