@@ -1,7 +1,10 @@
 // Thousands of digits: the exact chunk kernel (src/pi/exact-kernel.ts) against the same algorithm in C with
 // GMP (bench/c/exact.c; skipped with a note where cc or libgmp-dev is missing), side by side in one run at
-// P = 40,000 bits, with the obvious alternative (one BigInt division per pair) for scale, and at a small P
-// beside the planner's model of it (src/pi/digits-plan.ts); the serial work of the daemon, the Euler numbers
+// P = 40,000 bits in CPU time (the speed per core, whatever else the machine runs), at the same group size and
+// at GMP's best, with other group sizes and the obvious alternative (one BigInt division per pair) for the
+// choice, V8's and GMP's product and division at the kernel's sizes for why the ratio is what it is
+// (bench/c/mpz-ops.c, with a Newton division and a WebAssembly product beside V8's), and at a small P beside
+// the planner's model of it (src/pi/digits-plan.ts); the serial work of the daemon, the Euler numbers
 // to E_2000, in fresh processes with the systemd unit's memory settings, in the daemon's thread, in a worker
 // thread and in a child process (src/pi/euler-worker.ts), for time and memory; and 10,000 digits end to end
 // as the planner plans them for one core (the terms, the Euler numbers, the certification in a fresh process
@@ -14,8 +17,10 @@ import { checkHexDigits } from '../src/pi/bbp';
 import { certifyEnclosure, enclosePi } from '../src/pi/certify-bits';
 import { planDigits, RATES } from '../src/pi/digits-plan';
 import { storedEulerNumbers } from '../src/pi/euler';
-import { exactChunk, GROUP_PAIRS } from '../src/pi/exact-kernel';
+import { exactChunk, GROUP_PAIRS, sumInGroups } from '../src/pi/exact-kernel';
 import { compileC } from './compile-c';
+import { newtonDivide } from './newton-division';
+import { wasmSchoolbook } from './wasm-limbs';
 import type { BenchRow } from './types';
 
 const SECTION = 'pi digits';
@@ -26,21 +31,100 @@ const TERMS = 40_000;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function timeJs(): { seconds: number; sum: bigint } {
-  const t0 = process.hrtime.bigint();
-  const { sum } = exactChunk(START, START + TERMS, BITS);
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, sum };
+/** Group sizes measured beside GROUP_PAIRS, in C for GMP's best and in JS for the choice; the last is the whole chunk. */
+const GROUPS = [128, 256, 1024, 2048, TERMS / 2];
+
+/** Process CPU seconds of `body` (Node's threads, its garbage collector's included). */
+function cpuSeconds(body: () => void): number {
+  const t0 = process.cpuUsage();
+  body();
+  const used = process.cpuUsage(t0);
+  return (used.user + used.system) / 1e6;
+}
+
+function timeJs(groupPairs: number): { seconds: number; sum: bigint } {
+  let sum = 0n;
+  const seconds = cpuSeconds(() => {
+    sum = sumInGroups(START, TERMS / 2, BITS, groupPairs);
+  });
+  return { seconds, sum };
 }
 
 /** What grouping replaces: floor(8·2^P / (d(d+2))) for every pair, V8's division by one small number. */
 function perPairKterms(): number {
   const one = 8n << BigInt(BITS);
   const terms = 4000;
-  const t0 = process.hrtime.bigint();
   let s = 0n;
-  for (let d = 2 * START + 1; d < 2 * (START + terms); d += 4) s += one / (BigInt(d) * BigInt(d + 2));
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const seconds = cpuSeconds(() => {
+    for (let d = 2 * START + 1; d < 2 * (START + terms); d += 4) s += one / (BigInt(d) * BigInt(d + 2));
+  });
   return s > 0n ? terms / seconds / 1e3 : 0;
+}
+
+/**
+ * The kernel's two operations at its sizes, V8 beside GMP (bench/c/mpz-ops.c, the same operands): the top
+ * product of a group's splitting (256 pairs a side, ~14,300 bits) and its division, floor(p·2^P / q).
+ */
+const OPS: { op: 'mul' | 'div'; x: number; y: number; what: string }[] = [
+  { op: 'mul', x: 14_336, y: 14_336, what: 'two 14336-bit numbers (a group\'s top merge)' },
+  { op: 'div', x: BITS + 28_672, y: 28_672, what: `${BITS + 28_672} by 28672 bits (a group's floor(p·2^P / q))` },
+];
+
+/** base^ceil(bits / log2 base), as bench/c/mpz-ops.c builds it. */
+const powerOf = (base: bigint, bits: number): bigint => base ** BigInt(Math.ceil(bits / Math.log2(Number(base))));
+
+/** Best of five rounds of `reps` calls of `body`, CPU seconds a call. */
+function bestSeconds(reps: number, body: () => void): number {
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    best = Math.min(best, cpuSeconds(() => {
+      for (let i = 0; i < reps; i++) body();
+    }) / reps);
+  }
+  return best;
+}
+
+/** The product of the first row of OPS by schoolbook in WebAssembly (bench/wasm-limbs.ts) against V8's. */
+function wasmRow(): BenchRow {
+  const { x, y, multiply } = wasmSchoolbook(OPS[0].x / 32);
+  const wasm = bestSeconds(200, multiply);
+  const v8 = bestSeconds(200, () => x * y);
+  return {
+    section: SECTION, name: 'product in WebAssembly, schoolbook on 32-bit limbs / V8 BigInt', value: v8 / wasm, unit: 'ratio',
+    note: `speed, ${OPS[0].x} bits a side: ${(wasm * 1e6).toFixed(0)} vs ${(v8 * 1e6).toFixed(0)} µs; Karatsuba, four levels at best 3/4 each, would leave ${(wasm * 0.75 ** 4 * 1e6).toFixed(0)} µs`,
+  };
+}
+
+/** The division of OPS by a Newton reciprocal (bench/newton-division.ts) against V8's division. */
+function newtonRow(): BenchRow {
+  const { x, y } = OPS[1];
+  const a = powerOf(3n, x);
+  const b = powerOf(7n, y);
+  if (newtonDivide(a, b) !== a / b) throw new Error('the Newton division disagrees with V8\'s');
+  const newton = bestSeconds(50, () => newtonDivide(a, b));
+  const v8 = bestSeconds(50, () => a / b);
+  return {
+    section: SECTION, name: 'division by a Newton reciprocal / V8 BigInt division', value: v8 / newton, unit: 'ratio',
+    note: `speed, ${x} by ${y} bits: ${(newton * 1e6).toFixed(0)} vs ${(v8 * 1e6).toFixed(0)} µs`,
+  };
+}
+
+function opRows(): BenchRow[] {
+  const { exe, note, cleanup } = compileC('mpz-ops.c', [], ['-lgmp', '-lm']);
+  try {
+    return OPS.map(({ op, x, y, what }) => {
+      const a = powerOf(3n, x);
+      const b = powerOf(7n, y);
+      const reps = 200;
+      const js = bestSeconds(reps, op === 'mul' ? () => a * b : () => a / b);
+      const name = `${op === 'mul' ? 'product' : 'division'} at the kernel's sizes, V8 / GMP speed`;
+      if (!exe) return { section: SECTION, name, value: '-', unit: '', note };
+      const c = Number(execFileSync(exe, [op, String(x), String(y), String(reps)], { encoding: 'utf8' }));
+      return { section: SECTION, name, value: c / js, unit: 'ratio', note: `${what}: ${(js * 1e6).toFixed(0)} vs ${(c * 1e6).toFixed(0)} µs` };
+    });
+  } finally {
+    cleanup();
+  }
 }
 
 /** How the systemd unit runs the daemon (systemd/mesos-panel.service; bench/daemon.ts does the same). */
@@ -180,26 +264,42 @@ export async function run(): Promise<BenchRow[]> {
   const { exe, note, cleanup } = compileC('exact.c', [], ['-lgmp']);
   try {
     exactChunk(START, START + 4000, BITS); // warm-up
-    const js: number[] = [];
-    const c: number[] = [];
+    const sizes = [GROUP_PAIRS, ...GROUPS];
+    const js = new Map<number, number[]>(sizes.map((g) => [g, []]));
+    const c = new Map<number, number[]>(sizes.map((g) => [g, []]));
     let jsSum = 0n;
     let cSum: bigint | null = null;
     for (let r = 0; r < ROUNDS; r++) {
-      const j = timeJs();
-      js.push(TERMS / j.seconds / 1e3);
-      jsSum = j.sum;
+      for (const g of sizes) {
+        const j = timeJs(g);
+        js.get(g)?.push(TERMS / j.seconds / 1e3);
+        if (g === GROUP_PAIRS) jsSum = j.sum;
+      }
       if (exe) {
-        const out = execFileSync(exe, [String(START), String(START + TERMS), String(BITS), String(GROUP_PAIRS)], { encoding: 'utf8' }).trim().split(' ');
-        c.push(TERMS / Number(out[0]) / 1e3);
-        cSum = BigInt(`0x${out[2]}`);
+        const lines = execFileSync(exe, [String(START), String(START + TERMS), String(BITS), ...sizes.map(String)], { encoding: 'utf8' }).trim().split('\n');
+        for (const line of lines) {
+          const [g, secs, , hex] = line.split(' ');
+          c.get(Number(g))?.push(TERMS / Number(secs) / 1e3);
+          if (Number(g) === GROUP_PAIRS) cSum = BigInt(`0x${hex}`);
+        }
       }
     }
-    const where = `chunk [1e8, 1e8+${TERMS}) at ${BITS} bits, ${GROUP_PAIRS} pairs a group, median of ${ROUNDS} interleaved rounds`;
-    rows.push({ section: SECTION, name: 'exact kernel, JS', value: median(js), unit: 'kterms/s', note: where });
+    const jsRate = median(js.get(GROUP_PAIRS) ?? []);
+    const where = `chunk [1e8, 1e8+${TERMS}) at ${BITS} bits, ${GROUP_PAIRS} pairs a group, CPU time, median of ${ROUNDS} interleaved rounds`;
+    rows.push({ section: SECTION, name: 'exact kernel, JS', value: jsRate, unit: 'kterms/s', note: where });
+    for (const g of GROUPS) {
+      const what = g === TERMS / 2 ? 'the whole chunk as one fraction, one division' : `${g} pairs a group`;
+      rows.push({ section: SECTION, name: `exact kernel, JS, ${what} / ${GROUP_PAIRS}`, value: median(js.get(g) ?? []) / jsRate, unit: 'ratio', note: 'speed; the bound is the group count' });
+    }
     rows.push({ section: SECTION, name: 'one division per pair, JS', value: perPairKterms(), unit: 'kterms/s', note: 'the obvious kernel, for scale' });
     if (exe && cSum !== null) {
-      rows.push({ section: SECTION, name: 'exact kernel, C + GMP', value: median(c), unit: 'kterms/s', note });
-      rows.push({ section: SECTION, name: 'exact kernel, JS / GMP', value: median(js.map((v, i) => v / c[i])), unit: 'ratio', note: 'per core, same algorithm; target >= 0.5' });
+      const cRates = sizes.map((g) => ({ g, rate: median(c.get(g) ?? []) }));
+      const best = cRates.reduce((x, y) => (y.rate > x.rate ? y : x));
+      const cRate = median(c.get(GROUP_PAIRS) ?? []);
+      rows.push({ section: SECTION, name: 'exact kernel, C + GMP', value: cRate, unit: 'kterms/s', note: `${note}; the same ${GROUP_PAIRS} pairs a group` });
+      rows.push({ section: SECTION, name: 'exact kernel, C + GMP at its best group size', value: best.rate, unit: 'kterms/s', note: `${best.g} pairs a group; measured ${cRates.map((x) => `${x.g}: ${x.rate.toFixed(0)}`).join(', ')}` });
+      rows.push({ section: SECTION, name: 'exact kernel, JS / GMP', value: jsRate / cRate, unit: 'ratio', note: 'per core, same algorithm and grouping' });
+      rows.push({ section: SECTION, name: 'exact kernel, JS / GMP at its best', value: jsRate / best.rate, unit: 'ratio', note: 'per core; target >= 0.5' });
       rows.push({ section: SECTION, name: 'exact kernel, JS and GMP bit-identical', value: cSum === jsSum ? 'yes' : 'NO', unit: '', note: `${BITS}-bit sum` });
     } else {
       rows.push({ section: SECTION, name: 'exact kernel, C + GMP', value: '-', unit: '', note });
@@ -207,6 +307,7 @@ export async function run(): Promise<BenchRow[]> {
   } finally {
     cleanup();
   }
+  rows.push(...opRows(), newtonRow(), wasmRow());
   rows.push(...kernelModelRows(), ...eulerRows(), ...tenThousandDigits());
   // What the README estimates for four Raspberry Pi 4s: 16 task slots at a sixth of an idle core here.
   const pis = planDigits(10_000, { cores: 16, agents: 4, coreSpeed: 0.16 });

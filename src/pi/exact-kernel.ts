@@ -5,11 +5,16 @@
 // floor(p·2^P / q). So a group loses less than one unit of 2^-P and the chunk less than `groups` units:
 // the true value lies in [sum, sum + groups), whatever machine runs it.
 //
-// Why groups rather than a division per pair: V8 divides a P-bit BigInt by a small number a limb at a
-// time with a hardware division on the critical path, while a group's divisor of GROUP_PAIRS·~56 bits
-// puts the work into V8's multi-limb division and multiplication; measured, that is 1.6–2× faster per
-// pair (bench/digits.ts, beside the same grouping in C with GMP). Group sizes from 64 to 1024 pairs
-// measured alike; 512 keeps the bound small. No dependencies: the executor bundles this file as it is.
+// Why groups rather than a division per pair: V8 divides a P-bit BigInt by a small number a limb at a time
+// with a hardware division on the critical path, while a group's divisor of GROUP_PAIRS·~56 bits puts the
+// work into V8's multi-limb division and multiplication: measured at P = 40,000 bits in CPU time, 3.6–4.5×
+// faster per pair (bench/digits.ts). Larger groups trade divisions for longer products: 1024 pairs measure
+// 0.9 of 512, 2048 0.7 and the whole chunk as one fraction 0.3–0.4; 256 pairs measure 1.04–1.1 (in GMP
+// 1.01–1.03), not worth doubling the bound and changing every result. The kernel reaches a third of GMP's
+// speed at GMP's best group size, which is the ratio of V8's product and division to GMP's at these sizes
+// (0.25–0.28); a Newton reciprocal divides slower than V8 (bench/newton-division.ts), and WebAssembly,
+// without a 64×64→128-bit multiply, multiplies slower (bench/wasm-limbs.ts). No dependencies: the executor
+// bundles this file as it is.
 
 /** Pairs per exact fraction; the divisor's size, and so the kind of division V8 uses, follows from it. */
 export const GROUP_PAIRS = 512;
@@ -47,13 +52,19 @@ export function exactChunk(a: number, b: number, bits: number): ExactChunk {
     throw new RangeError(`bits must be an integer from 1 to ${MAX_BITS} (got ${bits})`);
   }
   const pairs = (b - a) / 2;
+  return { sum: sumInGroups(a, pairs, bits, GROUP_PAIRS), bound: Math.ceil(pairs / GROUP_PAIRS) };
+}
+
+/**
+ * The kernel's sum with `groupPairs` pairs a group, for `pairs` pairs from term `a`: exactChunk's with
+ * GROUP_PAIRS, other sizes for bench/digits.ts to measure the choice (the bound is then the group count).
+ */
+export function sumInGroups(a: number, pairs: number, bits: number, groupPairs: number): bigint {
   const shift = BigInt(bits);
   let sum = 0n;
-  let groups = 0;
-  for (let done = 0; done < pairs; done += GROUP_PAIRS) {
-    const { p, q } = split(2 * a + 1 + 4 * done, Math.min(GROUP_PAIRS, pairs - done));
+  for (let done = 0; done < pairs; done += groupPairs) {
+    const { p, q } = split(2 * a + 1 + 4 * done, Math.min(groupPairs, pairs - done));
     sum += (p << shift) / q;
-    groups++;
   }
-  return { sum, bound: groups };
+  return sum;
 }

@@ -1,7 +1,7 @@
 import { certifyEnclosure, enclosePi } from '../../src/pi/certify-bits';
 import { checkHexDigits } from '../../src/pi/bbp';
 import { eulerNumbers } from '../../src/pi/euler';
-import { exactChunk, GROUP_PAIRS } from '../../src/pi/exact-kernel';
+import { exactChunk, GROUP_PAIRS, MAX_BITS, MAX_EXACT_TERMS, sumInGroups } from '../../src/pi/exact-kernel';
 import { machinPi, rng } from './reference';
 
 const GUARD = 40n;
@@ -24,6 +24,11 @@ describe('exact chunk kernel', () => {
     [10_000, 12_000, 3000],
     [1e9, 1e9 + 3000, 1000],
     [1e12, 1e12 + 2 * GROUP_PAIRS + 2, 500],
+    [0, 2, 1],
+    [0, 4, MAX_BITS],
+    [MAX_EXACT_TERMS - 2, MAX_EXACT_TERMS, 200],
+    [MAX_EXACT_TERMS - 4, MAX_EXACT_TERMS, MAX_BITS],
+    [MAX_EXACT_TERMS - 6 * GROUP_PAIRS - 2, MAX_EXACT_TERMS, 300],
   ])('chunk [%i, %i) at %i bits lies in [sum, sum + bound)', (a, b, bits) => {
     const { sum, bound } = exactChunk(a, b, bits);
     const s = atGuardBits(a, b, bits);
@@ -32,6 +37,16 @@ describe('exact chunk kernel', () => {
     expect(sum << GUARD).toBeLessThan(s + n);
     expect(s - n).toBeLessThan((sum + BigInt(bound)) << GUARD);
     expect(bound).toBe(Math.ceil((b - a) / 2 / GROUP_PAIRS));
+  });
+
+  test.each([1, 3, 7, GROUP_PAIRS + 1, 1500])('%i pairs a group: within the group count of the sum, and GROUP_PAIRS is the kernel\'s', (groupPairs) => {
+    const [a, pairs, bits] = [5e8, 1500, 700];
+    const sum = sumInGroups(a, pairs, bits, groupPairs);
+    const s = atGuardBits(a, a + 2 * pairs, bits);
+    const n = BigInt(2 * pairs);
+    expect(sum << GUARD).toBeLessThan(s + n);
+    expect(s - n).toBeLessThan((sum + BigInt(Math.ceil(pairs / groupPairs))) << GUARD);
+    expect(sumInGroups(a, pairs, bits, GROUP_PAIRS)).toBe(exactChunk(a, a + 2 * pairs, bits).sum);
   });
 
   test('1000 certified decimals from chunks summed in any order, each one π (Machin) and BBP agrees', () => {
