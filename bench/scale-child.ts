@@ -2,7 +2,9 @@
 // frames change) against the master in argv, with its state source polling /state, following the event stream, or
 // `idle`: reading /state once and never again, which measures what the daemon costs whatever its source.
 // It counts the bytes its HTTP bodies bring in, and on the parent's word reports its CPU time, its largest resident
-// memory, and when each frame showed how many running tasks.
+// memory (in the window, and since it started), and when each frame showed how many running tasks.
+// With SCALE_PROFILE=<dir>, it also writes a V8 CPU profile of the window there (open it in Chrome's DevTools); the
+// profiler's own cost then inflates the CPU figures.
 import { DEFAULT_CONFIG } from '../src/config';
 import { Daemon, type StateSource } from '../src/app/daemon';
 import type { Display } from '../src/hw/display';
@@ -11,10 +13,16 @@ import { OperatorSource } from '../src/mesos/operator-source';
 import { StateClient } from '../src/mesos/state-client';
 import { StatePoller } from '../src/mesos/state-poller';
 import { geometryOf } from '../src/panel/frame';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import * as path from 'node:path';
 
 export interface ScaleReport {
   cpuMs: number;
+  /** Largest resident memory sampled in the window. */
   rssMaxBytes: number;
+  /** The kernel's high-water mark of resident memory since the child started, start-up reads included. */
+  rssPeakBytes: number;
   bytes: number;
   /** (ms since epoch, running tasks shown) for each frame drawn in the window. */
   frames: [number, number][];
@@ -24,6 +32,8 @@ export interface ScaleReport {
 }
 
 let bytes = 0;
+
+const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 /** Counts body bytes of every answer, the stream's included, as they are read. */
 function countBodies(): void {
@@ -74,20 +84,29 @@ async function main(): Promise<void> {
     version: 'bench',
   });
   daemon.start();
-  // Ready once the source serves (subscribed, for the stream) and its start-up reads have settled: the window
-  // measures the steady state, not SUBSCRIBED's whole cluster or the first /state.
+  // Ready once the source serves (subscribed, for the stream) and its start-up reads have settled and their garbage
+  // is collected (the parent runs the child with --expose-gc): the window measures the steady state, not SUBSCRIBED's
+  // whole cluster or the first /state, nor the one-off collection of what they left.
   const ready = setInterval(() => {
     const m = daemon?.model();
     if (m?.snapshot && m.source.ok) {
       clearInterval(ready);
-      setTimeout(() => process.send?.('ready'), 3000);
+      setTimeout(() => {
+        collect();
+        process.send?.('ready');
+      }, 3000);
     }
   }, 100);
   let cpu0 = process.cpuUsage();
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 200);
+  const profileDir = process.env.SCALE_PROFILE;
+  const profiler = profileDir ? new Session() : null;
+  profiler?.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler?.post(method, (err: Error | null, r?: object) => (err ? reject(err) : resolve(r))));
   process.on('message', async (m) => {
     if (m === 'go') {
+      if (profiler) await post('Profiler.enable').then(() => post('Profiler.start'));
       frames = [];
       bytes = 0;
       rssMax = process.memoryUsage().rss;
@@ -96,11 +115,17 @@ async function main(): Promise<void> {
     }
     if (m !== 'stop') return;
     const used = process.cpuUsage(cpu0);
-    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, bytes, frames: frames ?? [] };
+    if (profiler && profileDir) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(path.join(profileDir, `${mode}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    }
+    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, rssPeakBytes: process.resourceUsage().maxRSS * 1024, bytes, frames: frames ?? [] };
     if (operator) {
       const c = process.cpuUsage();
       const b = bytes;
       await operator.refreshNow();
+      // The collection of the document it read, which polling pays in its window.
+      collect();
       const r = process.cpuUsage(c);
       report.refresh = { cpuMs: (r.user + r.system) / 1000, bytes: bytes - b };
     }
