@@ -253,9 +253,15 @@ export class OperatorState {
       if (m.has(key)) continue;
       m.set(key, t);
       this.countMap[t.state] = (this.countMap[t.state] ?? 0) + 1;
-      byAgent.set(t.agentId, plus(byAgent.get(t.agentId) ?? zero(), t.resources, 1));
-      const f = byFramework.get(t.frameworkId) ?? { used: zero(), n: 0 };
-      byFramework.set(t.frameworkId, { used: plus(f.used, t.resources, 1), n: f.n + 1 });
+      let a = byAgent.get(t.agentId);
+      if (!a) byAgent.set(t.agentId, (a = zero()));
+      let f = byFramework.get(t.frameworkId);
+      if (!f) byFramework.set(t.frameworkId, (f = { used: zero(), n: 0 }));
+      f.n++;
+      for (const r of RESOURCES) {
+        a[r] += t.resources[r];
+        f.used[r] += t.resources[r];
+      }
     }
     for (const a of cluster.agents) this.setAgent(agentEntry(a, byAgent.get(a.id) ?? zero()));
     for (const f of cluster.frameworks) {
