@@ -1,7 +1,8 @@
 // Child process of bench/scale.ts: the daemon's loop (state source, renderer, a display that only records when
 // frames change) against the master in argv, with its state source polling /state, following the event stream, or
-// `idle`: reading /state once and never again, which measures what the daemon costs whatever its source.
-// It counts the bytes its HTTP bodies bring in, and on the parent's word reports its CPU time, its largest resident
+// `idle`: reading /state once and never again, which measures what the daemon costs whatever its source; `reader`
+// is idle plus the operator stream read and its records dropped, which measures the stream's reader alone.
+// On the parent's word it reports its CPU time, its largest resident
 // memory (in the window, and since it started), and when each frame showed how many running tasks.
 // With SCALE_PROFILE=<dir>, it also writes a V8 CPU profile of the window there (open it in Chrome's DevTools); the
 // profiler's own cost then inflates the CPU figures.
@@ -12,6 +13,7 @@ import { createLogger } from '../src/log';
 import { OperatorSource } from '../src/mesos/operator-source';
 import { StateClient } from '../src/mesos/state-client';
 import { StatePoller } from '../src/mesos/state-poller';
+import { StreamClient } from '../src/mesos/stream-client';
 import { geometryOf } from '../src/panel/frame';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -23,46 +25,38 @@ export interface ScaleReport {
   rssMaxBytes: number;
   /** The kernel's high-water mark of resident memory since the child started, start-up reads included. */
   rssPeakBytes: number;
-  bytes: number;
   /** (ms since epoch, running tasks shown) for each frame drawn in the window. */
   frames: [number, number][];
   /** One /state refresh of the stream source, measured alone (stream mode only). */
-  refresh?: { cpuMs: number; bytes: number };
+  refresh?: { cpuMs: number };
   error?: string;
 }
 
-let bytes = 0;
-
 const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
-
-/** Counts body bytes of every answer, the stream's included, as they are read. */
-function countBodies(): void {
-  const fetchOf = globalThis.fetch;
-  globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
-    const res = await fetchOf(...args);
-    if (!res.body) return res;
-    const counted = res.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, out) {
-          bytes += chunk.byteLength;
-          out.enqueue(chunk);
-        },
-      }),
-    );
-    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
-  };
-}
 
 async function main(): Promise<void> {
   const [mode, master] = process.argv.slice(2);
-  countBodies();
   const log = createLogger({ journal: false, sink: { write: () => undefined } });
   const maxStateBytes = 512 * 1024 * 1024;
   const operator =
     mode === 'stream'
       ? new OperatorSource({ masters: [master], mode: 'stream', timeoutMs: 60_000, maxStateBytes, refreshMs: DEFAULT_CONFIG.stateRefreshSeconds * 1000, pollIntervalMs: DEFAULT_CONFIG.pollIntervalMs, logger: log })
       : null;
-  const intervalMs = mode === 'idle' ? 24 * 3600_000 : DEFAULT_CONFIG.pollIntervalMs;
+  const intervalMs = mode === 'poll' ? DEFAULT_CONFIG.pollIntervalMs : 24 * 3600_000;
+  let records = 0;
+  if (mode === 'reader') {
+    // The same request and caps as OperatorSource's, every record dropped as it comes.
+    const reader = new StreamClient({
+      name: 'operator stream',
+      endpoints: () => [new URL('/api/v1', master).toString()],
+      request: { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ type: 'SUBSCRIBE' }) },
+      logger: log,
+      onRecord: () => void records++,
+      maxRecordBytes: 1024 * 1024,
+      maxFirstRecordBytes: maxStateBytes,
+    });
+    reader.start();
+  }
   const source: StateSource =
     operator ?? new StatePoller({ source: new StateClient({ masters: [master], timeoutMs: 60_000, maxBodyBytes: maxStateBytes }), logger: log }, { intervalMs });
   let frames: [number, number][] | null = null;
@@ -89,7 +83,7 @@ async function main(): Promise<void> {
   // whole cluster or the first /state, nor the one-off collection of what they left.
   const ready = setInterval(() => {
     const m = daemon?.model();
-    if (m?.snapshot && m.source.ok) {
+    if (m?.snapshot && m.source.ok && (mode !== 'reader' || records > 0)) {
       clearInterval(ready);
       setTimeout(() => {
         collect();
@@ -108,7 +102,6 @@ async function main(): Promise<void> {
     if (m === 'go') {
       if (profiler) await post('Profiler.enable').then(() => post('Profiler.start'));
       frames = [];
-      bytes = 0;
       rssMax = process.memoryUsage().rss;
       cpu0 = process.cpuUsage();
       return;
@@ -119,15 +112,14 @@ async function main(): Promise<void> {
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };
       writeFileSync(path.join(profileDir, `${mode}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
     }
-    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, rssPeakBytes: process.resourceUsage().maxRSS * 1024, bytes, frames: frames ?? [] };
+    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, rssPeakBytes: process.resourceUsage().maxRSS * 1024, frames: frames ?? [] };
     if (operator) {
       const c = process.cpuUsage();
-      const b = bytes;
       await operator.refreshNow();
       // The collection of the document it read, which polling pays in its window.
       collect();
       const r = process.cpuUsage(c);
-      report.refresh = { cpuMs: (r.user + r.system) / 1000, bytes: bytes - b };
+      report.refresh = { cpuMs: (r.user + r.system) / 1000 };
     }
     clearInterval(sampler);
     await daemon?.stop();

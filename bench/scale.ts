@@ -8,9 +8,11 @@
 // The child runs with the service's environment (systemd/mesos-panel.service). The stream's figures include its
 // /state refresh, measured once and counted at its rate (once a minute). A third run, `idle`, reads /state once and
 // then draws the same frames from it: the daemon's own cost (drawing four frames a second, timers, the runtime),
-// which both sources pay; the sources' costs are compared above it as well.
+// which both sources pay; the sources' costs are compared above it as well. A fourth, `reader`, is idle plus the
+// event stream read and its records dropped: what reading the events costs, apart from using them.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { ClusterModel } from '../src/sim/cluster-model';
 import { type SimFramework } from '../src/sim/cluster-entities';
@@ -70,10 +72,59 @@ function pct(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-type Mode = 'idle' | 'poll' | 'stream';
+type Mode = 'idle' | 'reader' | 'poll' | 'stream';
 
-async function measure(c: Cluster, mode: Mode): Promise<ScaleReport & { latencies: number[] }> {
-  const child = fork(path.join(__dirname, 'scale-child.js'), [mode, c.master.url], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: serviceEnv(), execArgv: ['--expose-gc'] });
+interface Relay {
+  url: string;
+  /** Bytes the master has sent through the relay so far. */
+  bytes(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP relay between the child and the master that counts what the master sends (HTTP framing included): counted
+ * here, the counting costs the child nothing, where wrapping its fetch added a web stream to every body.
+ */
+async function relay(target: string): Promise<Relay> {
+  const { hostname, port } = new URL(target);
+  let bytes = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(port), hostname);
+    upstream.on('data', (d: Buffer) => void (bytes += d.length));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(s);
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    bytes: () => bytes,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+interface Measured extends ScaleReport {
+  latencies: number[];
+  /** Bytes from the master in the window, and in the stream's one refresh after it. */
+  bytes: number;
+  refreshBytes: number;
+}
+
+async function measure(c: Cluster, mode: Mode): Promise<Measured> {
+  const via = await relay(c.master.url);
+  const child = fork(path.join(__dirname, 'scale-child.js'), [mode, via.url], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: serviceEnv(), execArgv: ['--expose-gc'] });
   try {
     const message = (want: (m: unknown) => boolean) =>
       new Promise<unknown>((resolve, reject) => {
@@ -92,6 +143,7 @@ async function measure(c: Cluster, mode: Mode): Promise<ScaleReport & { latencie
     const steps: [number, number][] = [];
     const running = () => [...c.fw.tasks.values()].filter((t) => t.state === 'TASK_RUNNING').length;
     child.send('go');
+    const bytesAtGo = via.bytes();
     const churn = setInterval(() => {
       const [first] = c.fw.tasks.values();
       c.model.setTaskState(first, 'TASK_FINISHED');
@@ -106,16 +158,19 @@ async function measure(c: Cluster, mode: Mode): Promise<ScaleReport & { latencie
     clearInterval(churn);
     clearInterval(step);
     const done = message((m) => typeof m === 'object' && m !== null && 'cpuMs' in m);
+    const bytesAtStop = via.bytes();
     child.send('stop');
     const report = (await done) as ScaleReport;
+    const refreshBytes = via.bytes() - bytesAtStop;
     const latencies = steps
       .map(([at, want]) => report.frames.find(([t, shown]) => t >= at && shown >= want))
       .map((f, i) => (f ? f[0] - steps[i][0] : NaN))
       .filter((x) => Number.isFinite(x))
       .sort((a, b) => a - b);
-    return { ...report, latencies };
+    return { ...report, latencies, bytes: bytesAtStop - bytesAtGo, refreshBytes };
   } finally {
     child.kill();
+    await via.close();
   }
 }
 
@@ -127,17 +182,18 @@ export async function run(): Promise<BenchRow[]> {
   for (const size of SIZES) {
     const c = await cluster(size);
     try {
-      const results: Record<string, ScaleReport & { latencies: number[] }> = {};
-      for (const mode of ['idle', 'poll', 'stream'] as const) results[mode] = await measure(c, mode);
+      const results: Partial<Record<Mode, Measured>> = {};
+      for (const mode of ['idle', 'reader', 'poll', 'stream'] as const) results[mode] = await measure(c, mode);
+      const { idle, reader, poll, stream } = results as Record<Mode, Measured>;
       const cpu = (r: ScaleReport) => perMinute(r.cpuMs / 1000) + (r.refresh ? (r.refresh.cpuMs / 1000) * refreshesPerMinute : 0);
-      const bytes = (r: ScaleReport) => perMinute(r.bytes) + (r.refresh ? r.refresh.bytes * refreshesPerMinute : 0);
+      const bytes = (r: Measured) => perMinute(r.bytes) + (r.refresh ? r.refreshBytes * refreshesPerMinute : 0);
       const section = `scale ${size} agents`;
       rows.push(
-        { section, name: 'idle: daemon CPU', value: cpu(results.idle), unit: 's/min', note: '/state read once, the same frames drawn' },
-        { section, name: 'idle: resident memory, window; peak', value: rss(results.idle), unit: 'MB', note: 'largest in the window; since start' },
+        { section, name: 'idle: daemon CPU', value: cpu(idle), unit: 's/min', note: '/state read once, the same frames drawn' },
+        { section, name: 'idle: resident memory, window; peak', value: rss(idle), unit: 'MB', note: 'largest in the window; since start' },
+        { section, name: 'reader: daemon CPU', value: cpu(reader), unit: 's/min', note: 'idle + the event stream read, records dropped' },
       );
-      for (const mode of ['poll', 'stream'] as const) {
-        const r = results[mode];
+      for (const [mode, r] of [['poll', poll], ['stream', stream]] as const) {
         rows.push(
           { section, name: `${mode}: daemon CPU`, value: cpu(r), unit: 's/min' },
           { section, name: `${mode}: resident memory, window; peak`, value: rss(r), unit: 'MB' },
@@ -145,10 +201,12 @@ export async function run(): Promise<BenchRow[]> {
           { section, name: `${mode}: read from the master`, value: bytes(r) / (1024 * 1024), unit: 'MB/min' },
         );
       }
-      const aboveIdle = (r: ScaleReport) => Math.max(0, cpu(r) - cpu(results.idle));
+      rows.push({ section, name: 'stream: of which the /state refresh', value: ((stream.refresh?.cpuMs ?? 0) / 1000) * refreshesPerMinute, unit: 's/min', note: `once every ${DEFAULT_CONFIG.stateRefreshSeconds} s` });
+      const aboveIdle = (r: ScaleReport) => Math.max(0, cpu(r) - cpu(idle));
       rows.push(
-        { section, name: 'stream CPU ÷ poll CPU', value: cpu(results.stream) / cpu(results.poll), unit: '', note: 'target ≤ 0.1 at 1,000 agents' },
-        { section, name: 'the same above idle', value: aboveIdle(results.stream) / aboveIdle(results.poll), unit: '', note: 'what each source adds to the daemon' },
+        { section, name: 'stream CPU ÷ poll CPU', value: cpu(stream) / cpu(poll), unit: '', note: 'target ≤ 0.1 at 1,000 agents' },
+        { section, name: 'the same above idle', value: aboveIdle(stream) / aboveIdle(poll), unit: '', note: 'what each source adds to the daemon' },
+        { section, name: "the stream's reader ÷ the stream, above idle", value: aboveIdle(reader) / aboveIdle(stream), unit: '', note: 'the share of reading the events' },
       );
     } finally {
       c.operator.close();
