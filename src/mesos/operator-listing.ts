@@ -1,6 +1,7 @@
 // What the operator state keeps beside its entries so that a snapshot costs what changed since the last one, not
 // the size of the cluster: the cluster's totals as running sums, and the agent and framework lists with only the
 // summaries of the entries an event touched rebuilt.
+import type { OpAgent, OpFramework } from './operator-events';
 import { type AgentSummary, type FrameworkSummary, RESOURCES, type ResourceName } from './snapshot';
 import { type Amounts, round3, use, zero } from './state-parse';
 
@@ -12,22 +13,9 @@ export interface UsedSplit {
   otherUsed: Amounts;
 }
 
-export interface AgentFigures extends UsedSplit {
-  id: string;
-  hostname: string;
-  active: boolean;
-  deactivated: boolean;
-  draining: boolean;
-  total: Amounts;
-  offered: Amounts;
-}
+export type AgentEntry = Omit<OpAgent, 'used'> & UsedSplit;
 
-export interface FrameworkFigures extends UsedSplit {
-  id: string;
-  name: string;
-  active: boolean;
-  tasks: number;
-}
+export type FrameworkEntry = Omit<OpFramework, 'used'> & UsedSplit & { tasks: number };
 
 export const usedOf = (e: UsedSplit, r: ResourceName): number => e.taskUsed[r] + e.otherUsed[r];
 
@@ -46,7 +34,7 @@ export class Totals {
   activeAgents = 0;
 
   /** Counts an agent entry in (+1) or out (−1). */
-  agent(a: AgentFigures, sign: 1 | -1): void {
+  agent(a: AgentEntry, sign: 1 | -1): void {
     for (const r of RESOURCES) {
       this.total[r] += sign * milli(a.total[r]);
       this.used[r] += sign * milli(usedOf(a, r));
@@ -69,7 +57,7 @@ export class Totals {
   }
 }
 
-export function agentSummary(a: AgentFigures): AgentSummary {
+export function agentSummary(a: AgentEntry): AgentSummary {
   return {
     id: a.id,
     hostname: a.hostname,
@@ -81,45 +69,53 @@ export function agentSummary(a: AgentFigures): AgentSummary {
   };
 }
 
-export function frameworkSummary(f: FrameworkFigures): FrameworkSummary {
+export function frameworkSummary(f: FrameworkEntry): FrameworkSummary {
   return { id: f.id, name: f.name, active: f.active, tasks: f.tasks, cpusUsed: round3(usedOf(f, 'cpus')), memUsed: round3(usedOf(f, 'mem')) };
 }
 
 /**
- * The summaries of a map's entries, in the map's order, as the last snapshot listed them. A snapshot's list is
- * never changed once handed out (a screen or the attention watch may still hold the previous one): the next list
- * is a copy with the summaries of the entries changed since rebuilt, and only an entry added or removed makes it
- * list them all again.
+ * Entries by id, and their summaries in the map's order as the last snapshot listed them. Entries are replaced, never
+ * changed. A snapshot's list is never changed once handed out (a screen or the attention watch may still hold the
+ * previous one): the next list is a copy with the summaries of the entries replaced since rebuilt, and only an entry
+ * added or removed makes it list them all again.
  */
-export class Listing<E, S> {
+export class Entries<E extends { id: string }, S> {
+  private entries = new Map<string, E>();
   private list: S[] = [];
   private index = new Map<string, number>();
-  private readonly dirty: Set<string>;
+  private dirty = new Set<string>();
   private reordered = true;
 
-  constructor(
-    private readonly summarize: (e: E) => S,
-    dirty: Iterable<string> = [],
-  ) {
-    this.dirty = new Set(dirty);
+  constructor(private readonly summarize: (e: E) => S) {}
+
+  get map(): ReadonlyMap<string, E> {
+    return this.entries;
   }
 
-  /** The entry `id` changed in place (its position in the map did not). */
-  changed(id: string): void {
-    if (!this.reordered) this.dirty.add(id);
+  /** Adds or replaces an entry; returns the one it replaced. */
+  set(e: E): E | undefined {
+    const old = this.entries.get(e.id);
+    this.entries.set(e.id, e);
+    if (!old) this.reorder();
+    else if (!this.reordered) this.dirty.add(e.id);
+    return old;
   }
 
-  /** An entry was added or removed: the next list is made from scratch. */
-  reorder(): void {
-    this.reordered = true;
-    this.dirty.clear();
+  /** Removes an entry; returns it. */
+  drop(id: string): E | undefined {
+    const old = this.entries.get(id);
+    if (old) {
+      this.entries.delete(id);
+      this.reorder();
+    }
+    return old;
   }
 
-  current(entries: ReadonlyMap<string, E>): S[] {
+  summaries(): S[] {
     if (this.reordered) {
       this.list = [];
       this.index = new Map();
-      for (const [id, e] of entries) {
+      for (const [id, e] of this.entries) {
         this.index.set(id, this.list.length);
         this.list.push(this.summarize(e));
       }
@@ -128,7 +124,7 @@ export class Listing<E, S> {
       this.list = this.list.slice();
       for (const id of this.dirty) {
         const at = this.index.get(id);
-        const e = entries.get(id);
+        const e = this.entries.get(id);
         if (at !== undefined && e !== undefined) this.list[at] = this.summarize(e);
       }
     }
@@ -136,12 +132,19 @@ export class Listing<E, S> {
     return this.list;
   }
 
-  /** An independent listing that starts where this one is (lists and the index are shared: neither is ever changed). */
-  copy(): Listing<E, S> {
-    const out = new Listing(this.summarize, this.dirty);
+  /** An independent copy (entries, lists and the index are shared: none is ever changed). */
+  copy(): Entries<E, S> {
+    const out = new Entries(this.summarize);
+    out.entries = new Map(this.entries);
     out.list = this.list;
     out.index = this.index;
+    out.dirty = new Set(this.dirty);
     out.reordered = this.reordered;
     return out;
+  }
+
+  private reorder(): void {
+    this.reordered = true;
+    this.dirty.clear();
   }
 }

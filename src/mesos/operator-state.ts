@@ -20,14 +20,12 @@
 // the last one (operator-listing.ts). Agent and framework entries are replaced, never changed, so a snapshot or a
 // copy may share them. `reduce` is the same step on a copy, for tests and fuzzing: O(tasks) a call.
 import type { OpAgent, OpCluster, OpFramework, OpTask, OperatorEvent } from './operator-events';
-import { type AgentFigures, type FrameworkFigures, Listing, Totals, type UsedSplit, agentSummary, frameworkSummary } from './operator-listing';
+import { type AgentEntry, Entries, type FrameworkEntry, Totals, agentSummary, frameworkSummary } from './operator-listing';
 import type { AgentSummary, ClusterSnapshot, FrameworkSummary } from './snapshot';
 import { RESOURCES } from './snapshot';
 import { type Amounts, round3, zero } from './state-parse';
 
-export type AgentEntry = Omit<OpAgent, 'used'> & UsedSplit;
-
-export type FrameworkEntry = Omit<OpFramework, 'used'> & UsedSplit & { tasks: number };
+export type { AgentEntry, FrameworkEntry };
 
 /** What only /state says: the stream has no master information at all. */
 export interface MasterFacts {
@@ -98,26 +96,24 @@ function shown(id: string): string {
 }
 
 export class OperatorState {
-  private agentMap = new Map<string, AgentEntry>();
-  private frameworkMap = new Map<string, FrameworkEntry>();
+  private agentEntries = new Entries<AgentEntry, AgentSummary>(agentSummary);
+  private frameworkEntries = new Entries<FrameworkEntry, FrameworkSummary>(frameworkSummary);
   /** Live (non-terminal) tasks: agent id → task key → task. */
   private taskMap = new Map<string, Map<string, OpTask>>();
   private countMap: Record<string, number> = {};
   private totals = new Totals();
   private frameworksActive = 0;
-  private agentList = new Listing<AgentFigures, AgentSummary>(agentSummary);
-  private frameworkList = new Listing<FrameworkFigures, FrameworkSummary>(frameworkSummary);
   private version = 0;
   private snap: ClusterSnapshot | null = null;
 
   constructor(readonly master: MasterFacts = NO_MASTER) {}
 
   get agents(): ReadonlyMap<string, AgentEntry> {
-    return this.agentMap;
+    return this.agentEntries.map;
   }
 
   get frameworks(): ReadonlyMap<string, FrameworkEntry> {
-    return this.frameworkMap;
+    return this.frameworkEntries.map;
   }
 
   /** Live tasks by state. */
@@ -128,14 +124,12 @@ export class OperatorState {
   /** An independent state equal to this one: task maps copied, entries (never changed in place) shared. */
   copy(): OperatorState {
     const out = new OperatorState(this.master);
-    out.agentMap = new Map(this.agentMap);
-    out.frameworkMap = new Map(this.frameworkMap);
+    out.agentEntries = this.agentEntries.copy();
+    out.frameworkEntries = this.frameworkEntries.copy();
     for (const [agentId, m] of this.taskMap) out.taskMap.set(agentId, new Map(m));
     out.countMap = { ...this.countMap };
     out.totals = this.totals.copy();
     out.frameworksActive = this.frameworksActive;
-    out.agentList = this.agentList.copy();
-    out.frameworkList = this.frameworkList.copy();
     out.version = this.version;
     out.snap = this.snap;
     return out;
@@ -144,18 +138,18 @@ export class OperatorState {
   /** The ClusterSnapshot /state would give for the same cluster (see the note on terminal tasks above). */
   snapshot(): ClusterSnapshot {
     if (this.snap) return this.snap;
-    const agentList = this.agentList.current(this.agentMap);
-    const frameworkList = this.frameworkList.current(this.frameworkMap);
+    const agentList = this.agentEntries.summaries();
+    const frameworkList = this.frameworkEntries.summaries();
     const active = this.totals.activeAgents;
     this.snap = {
       leader: this.master.leader,
       version: this.master.version,
-      agents: { active, inactive: this.agentMap.size - active, unreachable: this.master.unreachable },
+      agents: { active, inactive: this.agents.size - active, unreachable: this.master.unreachable },
       cpus: this.totals.use('cpus'),
       mem: this.totals.use('mem'),
       disk: this.totals.use('disk'),
       gpus: this.totals.use('gpus'),
-      frameworks: { active: this.frameworksActive, registered: this.frameworkMap.size },
+      frameworks: { active: this.frameworksActive, registered: this.frameworks.size },
       tasks: Object.fromEntries(Object.entries(this.countMap).sort(([a], [b]) => (a < b ? -1 : 1))),
       agentList,
       frameworkList,
@@ -189,7 +183,7 @@ export class OperatorState {
         const old = this.find(t.frameworkId, t.id, t.agentId);
         if (old) this.account(old, -1);
         if (!TERMINAL.has(t.state)) this.account(t, 1);
-        const unknown = [...(this.agentMap.has(t.agentId) ? [] : [`agent ${shown(t.agentId)}`]), ...(this.frameworkMap.has(t.frameworkId) ? [] : [`framework ${shown(t.frameworkId)}`])];
+        const unknown = [...(this.agents.has(t.agentId) ? [] : [`agent ${shown(t.agentId)}`]), ...(this.frameworks.has(t.frameworkId) ? [] : [`framework ${shown(t.frameworkId)}`])];
         return unknown.length ? `TASK_ADDED for task ${shown(t.id)} names ${unknown.join(' and ')}, not announced on the stream; counted in the task totals only` : null;
       }
       case 'TASK_UPDATED': {
@@ -209,24 +203,24 @@ export class OperatorState {
         return null;
       }
       case 'AGENT_REMOVED': {
-        if (!this.agentMap.has(e.agentId)) return `AGENT_REMOVED for agent ${shown(e.agentId)}, which the stream has not announced; ignored`;
+        if (!this.agents.has(e.agentId)) return `AGENT_REMOVED for agent ${shown(e.agentId)}, which the stream has not announced; ignored`;
         for (const t of [...(this.taskMap.get(e.agentId)?.values() ?? [])]) this.account(t, -1);
-        this.dropAgent(e.agentId);
+        this.setAgent(e.agentId);
         this.taskMap.delete(e.agentId);
         return null;
       }
       case 'FRAMEWORK_ADDED':
       case 'FRAMEWORK_UPDATED': {
         // A known framework's task figures are kept up by every task event; only one not seen before is counted.
-        const old = this.frameworkMap.get(e.framework.id);
+        const old = this.frameworks.get(e.framework.id);
         const own = old ? { n: old.tasks, used: old.taskUsed } : sumTasks(this.allTasks(), (t) => t.frameworkId === e.framework.id);
         this.setFramework(frameworkEntry(e.framework, own.n, own.used));
         return null;
       }
       case 'FRAMEWORK_REMOVED': {
-        if (!this.frameworkMap.has(e.frameworkId)) return `FRAMEWORK_REMOVED for framework ${shown(e.frameworkId)}, which the stream has not announced; ignored`;
+        if (!this.frameworks.has(e.frameworkId)) return `FRAMEWORK_REMOVED for framework ${shown(e.frameworkId)}, which the stream has not announced; ignored`;
         for (const t of [...this.allTasks()]) if (t.frameworkId === e.frameworkId) this.account(t, -1);
-        this.dropFramework(e.frameworkId);
+        this.setFramework(e.frameworkId);
         return null;
       }
     }
@@ -235,14 +229,12 @@ export class OperatorState {
   /** Replaces everything with the cluster a SUBSCRIBED (or a refresh) describes. */
   private load(cluster: OpCluster): void {
     this.changed();
-    this.agentMap = new Map();
-    this.frameworkMap = new Map();
+    this.agentEntries = new Entries<AgentEntry, AgentSummary>(agentSummary);
+    this.frameworkEntries = new Entries<FrameworkEntry, FrameworkSummary>(frameworkSummary);
     this.taskMap = new Map();
     this.countMap = {};
     this.totals = new Totals();
     this.frameworksActive = 0;
-    this.agentList.reorder();
-    this.frameworkList.reorder();
     const byAgent = new Map<string, Amounts>();
     const byFramework = new Map<string, { used: Amounts; n: number }>();
     for (const t of cluster.tasks) {
@@ -275,42 +267,20 @@ export class OperatorState {
     this.snap = null;
   }
 
-  private setAgent(a: AgentEntry): void {
+  /** Puts in (an entry) or takes out (an id) an agent, its figures with it. */
+  private setAgent(a: AgentEntry | string): void {
     this.changed();
-    const old = this.agentMap.get(a.id);
+    const old = typeof a === 'string' ? this.agentEntries.drop(a) : this.agentEntries.set(a);
     if (old) this.totals.agent(old, -1);
-    else this.agentList.reorder();
-    this.totals.agent(a, 1);
-    this.agentMap.set(a.id, a);
-    this.agentList.changed(a.id);
+    if (typeof a !== 'string') this.totals.agent(a, 1);
   }
 
-  private dropAgent(id: string): void {
-    const old = this.agentMap.get(id);
-    if (!old) return;
+  /** Puts in (an entry) or takes out (an id) a framework. */
+  private setFramework(f: FrameworkEntry | string): void {
     this.changed();
-    this.totals.agent(old, -1);
-    this.agentMap.delete(id);
-    this.agentList.reorder();
-  }
-
-  private setFramework(f: FrameworkEntry): void {
-    this.changed();
-    const old = this.frameworkMap.get(f.id);
+    const old = typeof f === 'string' ? this.frameworkEntries.drop(f) : this.frameworkEntries.set(f);
     if (old?.active) this.frameworksActive--;
-    if (!old) this.frameworkList.reorder();
-    if (f.active) this.frameworksActive++;
-    this.frameworkMap.set(f.id, f);
-    this.frameworkList.changed(f.id);
-  }
-
-  private dropFramework(id: string): void {
-    const old = this.frameworkMap.get(id);
-    if (!old) return;
-    this.changed();
-    if (old.active) this.frameworksActive--;
-    this.frameworkMap.delete(id);
-    this.frameworkList.reorder();
+    if (typeof f !== 'string' && f.active) this.frameworksActive++;
   }
 
   private find(frameworkId: string, taskId: string, agentId: string | null): OpTask | undefined {
@@ -332,9 +302,9 @@ export class OperatorState {
       if (!mine) this.taskMap.set(t.agentId, (mine = new Map()));
       mine.set(key, t);
     } else mine?.delete(key);
-    const a = this.agentMap.get(t.agentId);
+    const a = this.agents.get(t.agentId);
     if (a) this.setAgent({ ...a, taskUsed: plus(a.taskUsed, t.resources, sign) });
-    const f = this.frameworkMap.get(t.frameworkId);
+    const f = this.frameworks.get(t.frameworkId);
     if (f) this.setFramework({ ...f, tasks: f.tasks + sign, taskUsed: plus(f.taskUsed, t.resources, sign) });
     this.countMap[t.state] = (this.countMap[t.state] ?? 0) + sign;
     if (this.countMap[t.state] <= 0) delete this.countMap[t.state];
