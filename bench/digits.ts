@@ -1,14 +1,19 @@
 // Thousands of digits: the exact chunk kernel (src/pi/exact-kernel.ts) against the same algorithm in C
 // with GMP (bench/c/exact.c; skipped with a note where cc or libgmp-dev is missing), side by side in one
-// run at P = 40,000 bits, with the obvious alternative (one BigInt division per pair) for scale; and the
-// serial work of the daemon, the Euler numbers to E_2000, in a fresh process for its time and memory; and
-// 10,000 digits end to end in this process (N = 10^6 terms, K = 1450 corrections, P = 33,300 bits: the
-// terms, the Euler numbers, the certification and the BBP check, each timed).
+// run at P = 40,000 bits, with the obvious alternative (one BigInt division per pair) for scale, and at a
+// small P beside the planner's model of it (src/pi/digits-plan.ts); the serial work of the daemon, the
+// Euler numbers to E_2000, in fresh processes with the systemd unit's memory settings, in the daemon's
+// thread and in a worker (src/pi/euler-worker.ts), for time and memory; and 10,000 digits end to end as the
+// planner plans them for one core (the terms, the Euler numbers, the certification in a fresh process for
+// its memory, and the BBP check), each beside the planner's estimate.
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkHexDigits } from '../src/pi/bbp';
 import { certifyEnclosure, enclosePi } from '../src/pi/certify-bits';
-import { eulerNumbers } from '../src/pi/euler';
+import { planDigits, RATES } from '../src/pi/digits-plan';
+import { cachedEulerNumbers } from '../src/pi/euler';
 import { exactChunk, GROUP_PAIRS } from '../src/pi/exact-kernel';
 import { compileC } from './compile-c';
 import type { BenchRow } from './types';
@@ -38,23 +43,53 @@ function perPairKterms(): number {
   return s > 0n ? terms / seconds / 1e3 : 0;
 }
 
-/** E_0 … E_2000 in a fresh process: seconds and the peak resident memory it added to an idle Node. */
-function eulerCost(): { seconds: number; extraMb: number } {
-  const euler = path.join(__dirname, '..', 'src', 'pi', 'euler.js');
+/** How the systemd unit runs the daemon (systemd/mesos-panel.service; bench/daemon.ts does the same). */
+const UNIT = { env: { ...process.env, MALLOC_ARENA_MAX: '2' }, args: ['--max-semi-space-size=2'] };
+
+/**
+ * Runs `body` in a fresh Node with the unit's settings; `body` awaits its work and sets `out`. Returns the
+ * seconds the work took, the peak resident memory it added, and what it still added 1 s later, MB.
+ */
+function inFreshNode(body: string): { seconds: number; peakMb: number; afterMb: number; out: string } {
+  const pi = path.join(__dirname, '..', 'src', 'pi');
   const script = `
-    const before = process.resourceUsage().maxRSS;
+    const pi = (m) => require(${JSON.stringify(pi)} + '/' + m);
+    const rss0 = process.memoryUsage().rss, peak0 = process.resourceUsage().maxRSS * 1024;
     const t0 = process.hrtime.bigint();
-    require(${JSON.stringify(euler)}).eulerNumbers(1001);
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    console.log(s, (process.resourceUsage().maxRSS - before) / 1024);`;
-  const [seconds, extraMb] = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim().split(' ').map(Number);
-  return { seconds, extraMb };
+    let out = '';
+    (async () => {
+      ${body}
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const peak = process.resourceUsage().maxRSS * 1024 - peak0;
+      setTimeout(() => console.log(JSON.stringify({ seconds, peakMb: peak / 2 ** 20, afterMb: (process.memoryUsage().rss - rss0) / 2 ** 20, out })), 1000);
+    })();`;
+  return JSON.parse(execFileSync(process.execPath, [...UNIT.args, '-e', script], { encoding: 'utf8', env: UNIT.env }));
+}
+
+const mb = (v: number): string => `${v.toFixed(0)} MB`;
+
+function eulerRows(): BenchRow[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-euler-'));
+  try {
+    const thread = inFreshNode(`pi('euler.js').eulerNumbers(1001);`);
+    const worker = inFreshNode(`await pi('euler-worker.js').eulerNumbersInWorker(${JSON.stringify(dir)}, 1001);`);
+    const model = RATES.eulerSecondsPerK3Log2K * 1000 ** 3 * Math.log2(1000);
+    return [
+      { section: SECTION, name: 'Euler numbers E_0..E_2000, in the daemon thread', value: thread.seconds, unit: 's', note: `peak +${mb(thread.peakMb)}, +${mb(thread.afterMb)} 1 s later; the planner assumes ${model.toFixed(1)} s` },
+      { section: SECTION, name: 'Euler numbers E_0..E_2000, in a worker', value: worker.seconds, unit: 's', note: `peak +${mb(worker.peakMb)}, +${mb(worker.afterMb)} 1 s later` },
+      { section: SECTION, name: 'Euler numbers E_0..E_2000: memory left after, worker / thread', value: worker.afterMb / thread.afterMb, unit: 'ratio', note: 'fresh Node with the unit\'s settings' },
+    ];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
 
 function tenThousandDigits(): BenchRow[] {
-  const [terms, corrections, bits, chunk] = [1e6, 1450, 33_300, 1e5];
+  const plan = planDigits(10_000, { cores: 1 });
+  const { terms, corrections, bits } = plan;
+  const chunk = 1e5;
   let t0 = process.hrtime.bigint();
   let sum = 0n;
   let eps = 0n;
@@ -64,23 +99,44 @@ function tenThousandDigits(): BenchRow[] {
     eps += BigInt(r.bound);
   }
   const termSeconds = seconds(t0);
-  t0 = process.hrtime.bigint();
-  const euler = eulerNumbers(corrections + 1);
-  const eulerSeconds = seconds(t0);
-  t0 = process.hrtime.bigint();
-  const certified = certifyEnclosure(enclosePi(sum, eps, terms, corrections, euler, bits));
-  const certifySeconds = seconds(t0);
-  t0 = process.hrtime.bigint();
-  const check = checkHexDigits(certified.digits);
-  const checkSeconds = seconds(t0);
-  const job = `N = 1e6, K = ${corrections}, P = ${bits} bits, one process`;
-  return [
-    { section: SECTION, name: '10,000 digits: decimals certified', value: certified.decimals, unit: 'decimals', note: job },
-    { section: SECTION, name: '10,000 digits: the terms', value: termSeconds, unit: 's', note: 'exact kernel, one core' },
-    { section: SECTION, name: `10,000 digits: E_0..E_${2 * corrections}`, value: eulerSeconds, unit: 's', note: 'serial, in the daemon' },
-    { section: SECTION, name: '10,000 digits: certification', value: certifySeconds, unit: 's', note: 'enclosure and common prefix' },
-    { section: SECTION, name: '10,000 digits: BBP check', value: checkSeconds, unit: 's', note: check.ok ? `hex ${check.bbp} at ${check.position} agrees` : `MISMATCH: BBP ${check.bbp}, certified ${check.certified}` },
-  ];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-digits-'));
+  try {
+    t0 = process.hrtime.bigint();
+    const euler = cachedEulerNumbers(dir, corrections + 1);
+    const eulerSeconds = seconds(t0);
+    t0 = process.hrtime.bigint();
+    const certified = certifyEnclosure(enclosePi(sum, eps, terms, corrections, euler, bits));
+    const certifySeconds = seconds(t0);
+    // Again in a fresh process, for the memory the certification adds to a daemon that holds the numbers.
+    const fresh = inFreshNode(`
+      const e = pi('euler.js').storedEulerNumbers(${JSON.stringify(dir)}, ${corrections + 1});
+      const c = pi('certify-bits.js');
+      out = String(c.certifyEnclosure(c.enclosePi(${sum}n, ${eps}n, ${terms}, ${corrections}, e, ${bits})).decimals);`);
+    t0 = process.hrtime.bigint();
+    const check = checkHexDigits(certified.digits);
+    const checkSeconds = seconds(t0);
+    const terms1 = plan.clusterSeconds - RATES.startupSeconds;
+    return [
+      { section: SECTION, name: '10,000 digits: decimals certified', value: certified.decimals, unit: 'decimals', note: plan.why },
+      { section: SECTION, name: '10,000 digits: the terms', value: termSeconds, unit: 's', note: `exact kernel, one core; planned ${terms1.toFixed(1)} s at ${RATES.frameworkEfficiency} framework efficiency` },
+      { section: SECTION, name: `10,000 digits: E_0..E_${2 * corrections}`, value: eulerSeconds, unit: 's', note: `serial, in the daemon; planned ${plan.eulerSeconds.toFixed(1)} s` },
+      { section: SECTION, name: '10,000 digits: certification', value: certifySeconds, unit: 's', note: `enclosure and common prefix; in a fresh process, with reading the stored Euler numbers: ${fresh.seconds.toFixed(2)} s, peak +${mb(fresh.peakMb)} (${fresh.out} decimals)` },
+      { section: SECTION, name: '10,000 digits: BBP check', value: checkSeconds, unit: 's', note: check.ok ? `hex ${check.bbp} at ${check.position} agrees` : `MISMATCH: BBP ${check.bbp}, certified ${check.certified}` },
+    ];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The exact kernel at a small and a large P beside the planner's per-term model, measured / modelled time. */
+function kernelModelRows(): BenchRow[] {
+  return [4000, BITS].map((bits) => {
+    const t0 = process.hrtime.bigint();
+    exactChunk(START, START + TERMS, bits);
+    const measured = seconds(t0) / TERMS;
+    const model = RATES.kernelSecondsPerTerm + RATES.kernelSecondsPerTermPerBit * bits;
+    return { section: SECTION, name: `exact kernel at ${bits} bits, time measured / planner's model`, value: measured / model, unit: 'ratio', note: `${(1 / measured / 1e3).toFixed(0)} k terms/s; the model ${(1 / model / 1e3).toFixed(0)} k` };
+  });
 }
 
 export async function run(): Promise<BenchRow[]> {
@@ -115,9 +171,9 @@ export async function run(): Promise<BenchRow[]> {
   } finally {
     cleanup();
   }
-  const e = eulerCost();
-  rows.push({ section: SECTION, name: 'Euler numbers E_0..E_2000', value: e.seconds, unit: 's', note: 'boustrophedon triangle, fresh process' });
-  rows.push({ section: SECTION, name: 'Euler numbers E_0..E_2000, memory', value: e.extraMb, unit: 'MB', note: 'peak RSS above an idle Node' });
-  rows.push(...tenThousandDigits());
+  rows.push(...kernelModelRows(), ...eulerRows(), ...tenThousandDigits());
+  // What the README estimates for four Raspberry Pi 4s: 16 task slots at a sixth of an idle core here.
+  const pis = planDigits(10_000, { cores: 16, agents: 4, coreSpeed: 0.16 });
+  rows.push({ section: SECTION, name: '10,000 digits on four Pi 4s, planned', value: pis.wallSeconds, unit: 's', note: pis.why });
   return rows;
 }

@@ -2,10 +2,13 @@
 // frames change) against the master in argv, with its state source polling /state, following the event stream, or
 // `idle`: reading /state once and never again, which measures what the daemon costs whatever its source; `reader`
 // is idle plus the operator stream read and its records dropped, which measures the stream's reader alone.
-// On the parent's word it reports its CPU time, its largest resident
-// memory (in the window, and since it started), and when each frame showed how many running tasks.
+// It counts the bytes its connections to the master bring in (headers and chunk framing included), and on the
+// parent's word reports its CPU time, its largest resident memory (in the window, and since it started), and when
+// each frame showed how many running tasks.
 // With SCALE_PROFILE=<dir>, it also writes a V8 CPU profile of the window there (open it in Chrome's DevTools); the
 // profiler's own cost then inflates the CPU figures.
+import { channel } from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
 import { DEFAULT_CONFIG } from '../src/config';
 import { Daemon, type StateSource } from '../src/app/daemon';
 import type { Display } from '../src/hw/display';
@@ -25,17 +28,45 @@ export interface ScaleReport {
   rssMaxBytes: number;
   /** The kernel's high-water mark of resident memory since the child started, start-up reads included. */
   rssPeakBytes: number;
+  bytes: number;
   /** (ms since epoch, running tasks shown) for each frame drawn in the window. */
   frames: [number, number][];
   /** One /state refresh of the stream source, measured alone (stream mode only). */
-  refresh?: { cpuMs: number };
+  refresh?: { cpuMs: number; bytes: number };
   error?: string;
 }
 
 const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
 
+/**
+ * Counts what every TCP connection to the master brings in, whichever client opened it (fetch for /state, node:http
+ * for the stream): node:net announces each new client socket on this diagnostics channel.
+ */
+class BytesRead {
+  private readonly open = new Set<Socket>();
+  private closed = 0;
+
+  constructor() {
+    channel('net.client.socket').subscribe((message) => {
+      const socket = (message as { socket: Socket }).socket;
+      this.open.add(socket);
+      socket.once('close', () => {
+        this.open.delete(socket);
+        this.closed += socket.bytesRead;
+      });
+    });
+  }
+
+  get total(): number {
+    let sum = this.closed;
+    for (const s of this.open) sum += s.bytesRead;
+    return sum;
+  }
+}
+
 async function main(): Promise<void> {
   const [mode, master] = process.argv.slice(2);
+  const read = new BytesRead();
   const log = createLogger({ journal: false, sink: { write: () => undefined } });
   const maxStateBytes = 512 * 1024 * 1024;
   const operator =
@@ -92,6 +123,7 @@ async function main(): Promise<void> {
     }
   }, 100);
   let cpu0 = process.cpuUsage();
+  let bytes0 = 0;
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 200);
   const profileDir = process.env.SCALE_PROFILE;
@@ -102,6 +134,7 @@ async function main(): Promise<void> {
     if (m === 'go') {
       if (profiler) await post('Profiler.enable').then(() => post('Profiler.start'));
       frames = [];
+      bytes0 = read.total;
       rssMax = process.memoryUsage().rss;
       cpu0 = process.cpuUsage();
       return;
@@ -112,14 +145,15 @@ async function main(): Promise<void> {
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };
       writeFileSync(path.join(profileDir, `${mode}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
     }
-    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, rssPeakBytes: process.resourceUsage().maxRSS * 1024, frames: frames ?? [] };
+    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, rssPeakBytes: process.resourceUsage().maxRSS * 1024, bytes: read.total - bytes0, frames: frames ?? [] };
     if (operator) {
       const c = process.cpuUsage();
+      const b = read.total;
       await operator.refreshNow();
       // The collection of the document it read, which polling pays in its window.
       collect();
       const r = process.cpuUsage(c);
-      report.refresh = { cpuMs: (r.user + r.system) / 1000 };
+      report.refresh = { cpuMs: (r.user + r.system) / 1000, bytes: read.total - b };
     }
     clearInterval(sampler);
     await daemon?.stop();

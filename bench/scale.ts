@@ -12,7 +12,6 @@
 // event stream read and its records dropped: what reading the events costs, apart from using them.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { ClusterModel } from '../src/sim/cluster-model';
 import { type SimFramework } from '../src/sim/cluster-entities';
@@ -74,57 +73,12 @@ function pct(sorted: number[], p: number): number {
 
 type Mode = 'idle' | 'reader' | 'poll' | 'stream';
 
-interface Relay {
-  url: string;
-  /** Bytes the master has sent through the relay so far. */
-  bytes(): number;
-  close(): Promise<void>;
-}
-
-/**
- * A TCP relay between the child and the master that counts what the master sends (HTTP framing included): counted
- * here, the counting costs the child nothing, where wrapping its fetch added a web stream to every body.
- */
-async function relay(target: string): Promise<Relay> {
-  const { hostname, port } = new URL(target);
-  let bytes = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(port), hostname);
-    upstream.on('data', (d: Buffer) => void (bytes += d.length));
-    client.pipe(upstream);
-    upstream.pipe(client);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => {
-        client.destroy();
-        upstream.destroy();
-        sockets.delete(s);
-      });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    bytes: () => bytes,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 interface Measured extends ScaleReport {
   latencies: number[];
-  /** Bytes from the master in the window, and in the stream's one refresh after it. */
-  bytes: number;
-  refreshBytes: number;
 }
 
 async function measure(c: Cluster, mode: Mode): Promise<Measured> {
-  const via = await relay(c.master.url);
-  const child = fork(path.join(__dirname, 'scale-child.js'), [mode, via.url], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: serviceEnv(), execArgv: ['--expose-gc'] });
+  const child = fork(path.join(__dirname, 'scale-child.js'), [mode, c.master.url], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: serviceEnv(), execArgv: ['--expose-gc'] });
   try {
     const message = (want: (m: unknown) => boolean) =>
       new Promise<unknown>((resolve, reject) => {
@@ -143,7 +97,6 @@ async function measure(c: Cluster, mode: Mode): Promise<Measured> {
     const steps: [number, number][] = [];
     const running = () => [...c.fw.tasks.values()].filter((t) => t.state === 'TASK_RUNNING').length;
     child.send('go');
-    const bytesAtGo = via.bytes();
     const churn = setInterval(() => {
       const [first] = c.fw.tasks.values();
       c.model.setTaskState(first, 'TASK_FINISHED');
@@ -158,19 +111,16 @@ async function measure(c: Cluster, mode: Mode): Promise<Measured> {
     clearInterval(churn);
     clearInterval(step);
     const done = message((m) => typeof m === 'object' && m !== null && 'cpuMs' in m);
-    const bytesAtStop = via.bytes();
     child.send('stop');
     const report = (await done) as ScaleReport;
-    const refreshBytes = via.bytes() - bytesAtStop;
     const latencies = steps
       .map(([at, want]) => report.frames.find(([t, shown]) => t >= at && shown >= want))
       .map((f, i) => (f ? f[0] - steps[i][0] : NaN))
       .filter((x) => Number.isFinite(x))
       .sort((a, b) => a - b);
-    return { ...report, latencies, bytes: bytesAtStop - bytesAtGo, refreshBytes };
+    return { ...report, latencies };
   } finally {
     child.kill();
-    await via.close();
   }
 }
 
@@ -186,7 +136,7 @@ export async function run(): Promise<BenchRow[]> {
       for (const mode of ['idle', 'reader', 'poll', 'stream'] as const) results[mode] = await measure(c, mode);
       const { idle, reader, poll, stream } = results as Record<Mode, Measured>;
       const cpu = (r: ScaleReport) => perMinute(r.cpuMs / 1000) + (r.refresh ? (r.refresh.cpuMs / 1000) * refreshesPerMinute : 0);
-      const bytes = (r: Measured) => perMinute(r.bytes) + (r.refresh ? r.refreshBytes * refreshesPerMinute : 0);
+      const bytes = (r: ScaleReport) => perMinute(r.bytes) + (r.refresh ? r.refresh.bytes * refreshesPerMinute : 0);
       const section = `scale ${size} agents`;
       rows.push(
         { section, name: 'idle: daemon CPU', value: cpu(idle), unit: 's/min', note: '/state read once, the same frames drawn' },

@@ -1,23 +1,14 @@
 // Parse time per MB of /state: the 2.4 MB real capture from dcos-ui (0.22.0, 6 agents, 5 frameworks, 1000
 // completed tasks each). JSON.parse and parseState are timed apart and together, median of several runs.
 // Target: at most 10 ms per MB for the whole, on the CI machine; a Pi is several times slower.
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseState } from '../src/mesos/state-parse';
+import { mesosFixture } from './fixtures';
 import type { BenchRow } from './types';
 
 const FIXTURE = 'master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json';
 const RUNS = 21;
 const WARMUP = 5;
-
-/** The fixtures sit in the repo's test/fixtures; this file runs from bench/ or dist/bench/. */
-function fixturePath(): string {
-  for (const up of ['..', '../..']) {
-    const p = path.resolve(__dirname, up, 'test/fixtures/mesos', FIXTURE);
-    if (existsSync(p)) return p;
-  }
-  throw new Error(`bench/state: ${FIXTURE} not found in test/fixtures/mesos`);
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -31,7 +22,7 @@ function timeMs(fn: () => unknown): number {
 }
 
 export async function run(): Promise<BenchRow[]> {
-  const text = readFileSync(fixturePath(), 'utf8');
+  const text = readFileSync(mesosFixture('state', FIXTURE), 'utf8');
   const mb = Buffer.byteLength(text) / 1e6;
   const parsed: unknown = JSON.parse(text);
   const jsonMs: number[] = [];

@@ -20,6 +20,9 @@ for size in 128x64 128x32 20x4 16x2 128x128; do
   $CLI render --state-file "$REAL" --screen boot --size $size --scale $scale --png "$OUT/boot-$size.png"
 done
 
+# The overview with its chart of the last hour, which needs an hour of snapshots: a simulated cluster's hour.
+node dist/scripts/render-hour.js "$OUT"
+
 # The newer controllers, through their real drivers onto their emulated glass (the PNG is what the glass shows).
 $CLI render --state-file "$DCOS" --screen overview --display ssd1309 --size 128x64 --scale 2 --png "$OUT/glass-ssd1309-128x64.png"
 $CLI render --state-file "$DCOS" --screen overview --display sh1107 --size 128x128 --png "$OUT/glass-sh1107-128x128.png"

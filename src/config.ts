@@ -82,6 +82,9 @@ const schema = z.strictObject({
     terms: z.number().int().min(1e6).max(1e15),
     kernel: z.enum(['precise', 'fast']),
     corrections: int(0, 6),
+    // A job asked for by certified decimals instead of by terms (null: by pi.terms). The limit is the π job's
+    // maxDigits() (src/pi/digits-plan.ts), which the configuration may not import; a test keeps the two equal.
+    digits: int(1, 26_000).nullable(),
     autoStart: z.boolean(),
     frameworkName: z.string().min(1).max(200),
     user: z.string().min(1).max(64),
@@ -101,8 +104,14 @@ const schema = z.strictObject({
     port: int(0, 65_535),
     advertiseHost: z.string().min(1).nullable(),
   }),
-  // The web face on the same port: at most this many browsers connected to the mirror at once.
-  web: z.strictObject({ maxClients: int(1, 1024) }),
+  // The web face on the same port: at most this many browsers connected to the mirror at once. The controls
+  // (the button's actions from the page) are off unless turned on, and then need the secret in secretFile.
+  web: z
+    .strictObject({ maxClients: int(1, 1024), controls: z.boolean(), secretFile: absolutePath.nullable() })
+    .refine((w) => !w.controls || w.secretFile !== null, {
+      path: ['secretFile'],
+      message: 'a file holding the secret when web.controls is true; create one (README, "Controls in the browser") and set web.secretFile',
+    }),
   log: z.strictObject({ debug: z.boolean() }),
 });
 
@@ -142,6 +151,7 @@ export const DEFAULT_CONFIG: Config = {
     // still last 5–20 s; only N per hour shrinks, and N adds just log10 N raw digits.
     kernel: 'precise',
     corrections: 2,
+    digits: null,
     autoStart: false,
     frameworkName: 'mesos-panel pi',
     user: 'nobody',
@@ -157,7 +167,7 @@ export const DEFAULT_CONFIG: Config = {
   },
   stateDir: '/var/lib/mesos-panel',
   http: { bind: '0.0.0.0', port: 5055, advertiseHost: null },
-  web: { maxClients: 32 },
+  web: { maxClients: 32, controls: false, secretFile: null },
   log: { debug: false },
 };
 

@@ -3,7 +3,7 @@
 // in tests. A tick never waits on the display or the network, and nothing a source throws stops the loop.
 import type { Config } from '../config';
 import type { ButtonBackend, RawEdge } from '../hw/button/backend';
-import { PressMachine, type PressAction } from '../hw/button/press';
+import { PressMachine, type ControlAction, type ControlOutcome, type PressAction } from '../hw/button/press';
 import type { DisplayHealth } from './health';
 import type { Display } from '../hw/display';
 import type { Logger } from '../log';
@@ -95,18 +95,17 @@ export class Daemon {
     deps.state.start();
     void this.refreshHost();
     this.hostTimer = setInterval(() => void this.refreshHost(), deps.hostEveryMs ?? 10_000);
-    if (deps.button) {
-      this.press = new PressMachine({
-        context: () => ({ job: this.deps.pi?.view(this.now()).state ?? 'idle', blanked: this.level === 'off' }),
-        onAction: (a) => this.act(a),
-        onUi: (ui) => {
-          this.ui = ui;
-          this.tick();
-        },
-        options: deps.press ? { debounceMs: deps.press.debounceMs, longMs: deps.press.longPressMs } : undefined,
-      });
-      deps.button.on('edge', this.onEdge);
-    }
+    // The press machine runs with or without a button: the web controls press through it too.
+    this.press = new PressMachine({
+      context: () => ({ job: this.deps.pi?.view(this.now()).state ?? 'idle', blanked: this.level === 'off' }),
+      onAction: (a) => this.act(a),
+      onUi: (ui) => {
+        this.ui = ui;
+        this.tick();
+      },
+      options: deps.press ? { debounceMs: deps.press.debounceMs, longMs: deps.press.longPressMs } : undefined,
+    });
+    deps.button?.on('edge', this.onEdge);
     this.tick();
     this.timer = setInterval(() => this.tick(), deps.tickMs ?? 250);
   }
@@ -142,6 +141,22 @@ export class Daemon {
         break;
     }
     this.tick();
+  }
+
+  /**
+   * The button's actions from elsewhere (the web controls), through the same press machine as the button:
+   * next is a short press; start and reset are long presses, and a reset needs a second one within the
+   * confirmation window, as on the glass. Returns what was done, or why nothing was.
+   */
+  control(action: ControlAction): ControlOutcome {
+    const job = this.deps.pi?.view(this.now()).state;
+    if (action !== 'next') {
+      if (!job) return { refused: 'this panel runs no π job' };
+      if (action === 'start' && job !== 'idle') return { refused: `the π job is ${job}; reset it first` };
+      if (action === 'reset' && job === 'idle') return { refused: 'the π job is idle; there is nothing to reset' };
+    }
+    const done = this.press?.pressWhole(action === 'next' ? 'short' : 'long');
+    return done ? { done } : { refused: this.press ? 'the button is being held; try again when it is released' : 'the panel is not running' };
   }
 
   /** A poll has answered: draw now rather than at the next tick, so the glass and the mirrors lag less. */

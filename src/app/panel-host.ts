@@ -10,6 +10,7 @@ import type { Display } from '../hw/display';
 import type { BusDisplay } from '../hw/display/runner';
 import { readHostInfo } from '../hw/host-info';
 import type { Logger } from '../log';
+import { readControlSecret } from '../master-access';
 import { VERSION } from '../version';
 import { HttpHost } from '../lib/http-host';
 import { WebFace } from '../web/web-face';
@@ -45,6 +46,8 @@ export interface PanelHost {
 
 export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   const { config, log } = o;
+  // Read before anything listens: a secret file anyone can read stops the start with one line.
+  const secret = config.web.controls && config.web.secretFile ? readControlSecret(config.web.secretFile) : null;
   const http = await HttpHost.start({
     bind: config.http.bind,
     port: config.http.port,
@@ -56,7 +59,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   let pi: PiController | PiHost | undefined;
   try {
     pi = await o.pi?.(http);
-    return await startDaemon(o, http, web, pi);
+    return await startDaemon(o, http, web, pi, secret);
   } catch (err) {
     // Nothing left listening or registered behind a panel that did not start.
     await pi?.stop().catch(() => undefined);
@@ -66,7 +69,7 @@ export async function startPanel(o: PanelHostOptions): Promise<PanelHost> {
   }
 }
 
-async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi: PiController | PiHost | undefined): Promise<PanelHost> {
+async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi: PiController | PiHost | undefined, secret: string | null): Promise<PanelHost> {
   const { config, log } = o;
   const display = o.display ?? displayFromConfig(config, log.child('display'), o.pngScale);
   const poller = liveStateSource(config, log.child('state'), {
@@ -94,7 +97,9 @@ async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi
     piCounters: () => pi?.counters?.() ?? null,
     presses: () => daemon.presses,
     i2cBytes: () => ('sent' in display ? (display as BusDisplay).sent.bytes : null),
+    displayFaults: () => ('faults' in display ? (display as BusDisplay).faults : null),
   });
+  web.controls(http, { secret, press: (action) => daemon.control(action) });
   daemon.start();
   if (pi && 'files' in pi) {
     const staleMs = staleAfterMs(config);
@@ -102,6 +107,7 @@ async function startDaemon(o: PanelHostOptions, http: HttpHost, web: WebFace, pi
   }
   log.info(`panel: ${display.name} ${display.geometry.kind === 'pixels' ? `${display.geometry.width}x${display.geometry.height}` : `${display.geometry.cols}x${display.geometry.rows}`}, masters ${config.masters.join(', ')}`);
   log.info(`panel in the browser: ${http.url('/', config.http.advertiseHost)}`);
+  if (secret) log.info(`web: controls on (next, start, reset), signed with the secret in ${config.web.secretFile}`);
   return {
     daemon,
     display,

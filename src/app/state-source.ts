@@ -1,9 +1,8 @@
 // Where the running panel gets its snapshot: a source that keeps it current.
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { masterAccess } from '../master-access';
+import { masterAccess, stateClientFor } from '../master-access';
 import { OperatorSource } from '../mesos/operator-source';
-import { StateClient } from '../mesos/state-client';
 import { StatePoller } from '../mesos/state-poller';
 import { timedPolls } from '../web/metrics';
 import type { StateSource } from './daemon';
@@ -22,7 +21,7 @@ export interface LiveSourceHooks {
 export function liveStateSource(config: Config, logger: Logger, hooks: LiveSourceHooks = {}): StateSource {
   const access = masterAccess(config);
   if (config.stateSource === 'poll') {
-    const client = new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access });
+    const client = stateClientFor(config, access);
     const source = hooks.observePoll ? timedPolls(client, hooks.observePoll) : client;
     const poller = new StatePoller({ source, logger, onChange: hooks.onChange }, { intervalMs: config.pollIntervalMs });
     return {

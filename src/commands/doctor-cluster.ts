@@ -5,13 +5,12 @@
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Finding } from '../hw/finding';
-import { masterAccess } from '../master-access';
+import { masterAccess, stateClientFor } from '../master-access';
 import { type SchedulerCall, accept, acknowledge, decline, kill, teardown } from '../mesos/scheduler-calls';
 import { SchedulerClient } from '../mesos/scheduler-client';
 import type { Offer, SchedulerEvent, TaskStatus } from '../mesos/scheduler-events';
 import { agentBaseUrl } from '../mesos/agent-files';
 import { stderrLine } from '../pi/failure-watch';
-import { StateClient } from '../mesos/state-client';
 import { executorBundle, type ExecutorBundle } from '../pi/executor-bundle';
 import { ExecutorServer } from '../pi/executor-server';
 import { classify, diagnose } from '../pi/failure-cause';
@@ -43,7 +42,7 @@ export async function checkCluster(config: Config, o: ClusterCheckOptions): Prom
   const access = masterAccess(config);
   let agents: AgentProbe[];
   try {
-    const state = await new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access }).fetchState();
+    const state = await stateClientFor(config, access).fetchState();
     agents = state.snapshot.agentList.filter((a) => a.active).map((a) => ({ id: a.id, name: a.hostname || a.id, url: null }));
   } catch (err) {
     return [{ ok: false, check: 'cluster', detail: errorLine(err), fix: 'set "masters" in the config to the URLs of your masters, e.g. http://10.0.0.2:5050' }];

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { PromisifiedBus } from 'i2c-bus';
 import type { Config } from '../config';
-import { masterAccess } from '../master-access';
+import { masterAccess, stateClientFor } from '../master-access';
 import type { ButtonBackend } from '../hw/button/backend';
 import { GpiomonBackend } from '../hw/button/gpiomon';
 import { OnoffBackend } from '../hw/button/onoff';
@@ -11,7 +11,6 @@ import type { Finding } from '../hw/finding';
 import { checkI2c } from '../hw/i2c-doctor';
 import { HttpError } from '../mesos/http';
 import { DISPLAY_KINDS, isDisplayKind } from '../hw/display-kinds';
-import { StateClient } from '../mesos/state-client';
 import type { CommandContext } from './context';
 import { checkCluster } from './doctor-cluster';
 import { errorLine, errorMessage } from '../lib/error-line';
@@ -38,7 +37,7 @@ async function checkMaster(config: Config): Promise<Finding> {
     return failure('master', err, 'fix credentialsFile and caFile in the config');
   }
   try {
-    const client = new StateClient({ masters: config.masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...access });
+    const client = stateClientFor(config, access);
     const { snapshot, master } = await client.fetchState();
     return {
       ok: true,

@@ -2,11 +2,10 @@
 // configured masters, as run, pi and doctor use them.
 import * as fs from 'node:fs';
 import type { Config } from '../config';
-import { masterAccess } from '../master-access';
+import { masterAccess, stateClientFor } from '../master-access';
 import { UsageError } from '../cli-errors';
 import { parseJsonBody } from '../mesos/http';
 import type { ClusterSnapshot } from '../mesos/snapshot';
-import { StateClient } from '../mesos/state-client';
 import { parseState, StateFormatError } from '../mesos/state-parse';
 import { masterOption } from './options';
 import { errorLine } from '../lib/error-line';
@@ -57,7 +56,7 @@ function readStateFile(file: string, maxBytes: number): ClusterSnapshot {
 export async function loadSnapshot(opts: SnapshotSourceOptions, config: Config): Promise<{ snapshot: ClusterSnapshot; from: string }> {
   const masters = mastersFor(opts, config);
   if (!masters) return { snapshot: readStateFile(opts.stateFile as string, config.maxStateBytes), from: opts.stateFile as string };
-  const client = new StateClient({ masters, timeoutMs: config.requestTimeoutMs, maxBodyBytes: config.maxStateBytes, ...masterAccess(config) });
+  const client = stateClientFor(config, masterAccess(config), masters);
   const result = await client.fetchState();
   return { snapshot: result.snapshot, from: result.master };
 }

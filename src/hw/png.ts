@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PNG } from 'pngjs';
 import { fonts } from '../panel/font';
-import { PARTIAL_CELLS, type Frame, type Geometry } from '../panel/frame';
+import { LEVEL_CELLS, PARTIAL_CELLS, type Frame, type Geometry } from '../panel/frame';
 import type { Display } from './display';
 
 export type Rgb = readonly [number, number, number];
@@ -29,12 +29,18 @@ export function imageSize(frame: Frame): { width: number; height: number } {
   return { width: 2 * BORDER + cols * (CELL_W + GAP) - GAP, height: 2 * BORDER + rows * (CELL_H + GAP) - GAP };
 }
 
-/** Draws one LCD character into a 5x8 cell matrix: partial cells as lit columns, others from the small font. */
+/** Draws one LCD character into a 5x8 cell matrix: partial cells as lit columns, chart levels as lit rows, others from the small font. */
 function cellPixels(ch: string): Uint8Array {
   const out = new Uint8Array(CELL_W * CELL_H);
   const partial = (PARTIAL_CELLS as readonly string[]).indexOf(ch);
   if (partial >= 0) {
     for (let y = 0; y < CELL_H; y++) for (let x = 0; x <= partial; x++) out[y * CELL_W + x] = 1;
+    return out;
+  }
+  // The middle chart levels light their bottom 2, 4 or 6 rows, as the driver's CGRAM glyphs do.
+  const level = (LEVEL_CELLS as readonly string[]).indexOf(ch);
+  if (level >= 1 && level <= 3) {
+    out.fill(1, (CELL_H - 2 * level) * CELL_W);
     return out;
   }
   if (ch === ' ') return out;

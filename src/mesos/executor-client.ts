@@ -5,11 +5,11 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
-import { Backoff } from '../lib/backoff';
-import { Deadline, discardBody, errorDetail, networkError, send } from './http';
-import { RecordIODecoder, RecordIOError } from './recordio';
+import { Deadline, type SendOptions, discardBody, errorDetail, networkError, send } from './http';
+import { DEFAULT_MAX_RECORD_BYTES } from './recordio';
 import { EventError, type TaskStatus, arr, base64, bad, defined, id, obj, optStr, parseRecord, str } from './scheduler-events';
 import type { Id } from './scheduler-calls';
+import { StreamClient, type StreamSession } from './stream-client';
 import { errorLine } from '../lib/error-line';
 
 export interface ExecutorEnv {
@@ -168,22 +168,38 @@ export class ExecutorClient {
   private readonly updates = new Map<string, TaskStatus>();
   /** Launched tasks by id, until one of their updates is ACKNOWLEDGED. */
   private readonly tasks = new Map<string, LaunchedTask>();
-  private readonly backoff: Backoff;
+  private readonly stream: StreamClient;
   private readonly timers = new Set<NodeJS.Timeout>();
   private running = false;
-  private subscribed = false;
-  private abortStream: (() => void) | undefined;
+  /** The stream whose SUBSCRIBED has arrived, while it lasts. */
+  private session: StreamSession | undefined;
   private brokenSince: number | undefined;
   /** Updates listed in the SUBSCRIBE in flight; the agent takes those over, the others are POSTed. */
   private inSubscribe = new Set<string>();
 
   constructor(private readonly opts: ExecutorClientOptions) {
     const max = Math.max(1, opts.env.subscriptionBackoffMaxMs);
-    this.backoff = new Backoff({ minMs: Math.min(250, max), maxMs: max, random: opts.random });
+    // The agent is the one endpoint: an executor never looks for a leader. The agent sends no heartbeats on
+    // this stream, so there is no watchdog; a dead agent ends the connection, and the recovery rules below
+    // decide what follows.
+    this.stream = new StreamClient({
+      name: 'executor subscription',
+      endpoints: () => [opts.env.endpoint],
+      request: () => this.subscribeCall(),
+      logger: opts.logger,
+      onRecord: (record, session) => this.handle(record, session),
+      onDown: (reason) => this.lost(reason),
+      requestTimeoutMs: opts.requestTimeoutMs,
+      silenceMs: Infinity,
+      maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+      backoffMinMs: Math.min(250, max),
+      backoffMaxMs: max,
+      random: opts.random,
+    });
   }
 
   get isSubscribed(): boolean {
-    return this.subscribed;
+    return this.session !== undefined;
   }
 
   get pending(): { updates: number; tasks: number } {
@@ -193,12 +209,13 @@ export class ExecutorClient {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.run();
+    this.stream.start();
   }
 
   stop(): void {
     this.running = false;
-    this.abortStream?.();
+    this.session = undefined;
+    void this.stream.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
@@ -226,14 +243,15 @@ export class ExecutorClient {
   }
 
   private async post(status: TaskStatus): Promise<void> {
-    if (!this.subscribed) return; // goes out with the next SUBSCRIBE
+    const session = this.session;
+    if (!session) return; // goes out with the next SUBSCRIBE
     const deadline = new Deadline(this.opts.requestTimeoutMs ?? 20_000);
     let why: string;
     try {
       const res = await send(this.opts.env.endpoint, this.request('UPDATE', { update: { status } }), deadline);
       if (res.status === 202) return void (await discardBody(res));
       why = `${res.status}${await detail(res)}`;
-      if (res.status === 403) this.abortStream?.();
+      if (res.status === 403) session.end(`UPDATE answered ${why}`);
     } catch (err) {
       why = networkError(err, this.opts.env.endpoint, deadline).message;
     } finally {
@@ -247,84 +265,43 @@ export class ExecutorClient {
     this.timers.add(timer);
   }
 
-  private request(type: string, body: Record<string, unknown>) {
+  private request(type: string, body: Record<string, unknown>): SendOptions {
     const headers: Record<string, string> = { 'Content-Type': JSON_TYPE, Accept: JSON_TYPE };
     if (this.opts.env.authToken) headers.Authorization = `Bearer ${this.opts.env.authToken}`;
     const call = { type, executor_id: { value: this.opts.env.executorId }, framework_id: { value: this.opts.env.frameworkId }, ...body };
     return { method: 'POST', headers, body: JSON.stringify(call) };
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const why = await this.subscribeOnce();
-      this.subscribed = false;
-      if (!this.running) return;
-      this.brokenSince ??= Date.now();
-      const reason = `subscription to ${this.opts.env.endpoint} lost: ${why}`;
-      if (!this.opts.env.checkpoint) return this.giveUp(`${reason}; checkpointing is off, so exiting`);
-      if (Date.now() - this.brokenSince > this.opts.env.recoveryTimeoutMs) {
-        return this.giveUp(`${reason}; not back within the recovery timeout of ${this.opts.env.recoveryTimeoutMs / 1000} s`);
-      }
-      this.opts.logger.warn(`${reason}; retrying`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          resolve();
-        }, this.backoff.next());
-        this.timers.add(timer);
-        this.abortStream = resolve;
-      });
-    }
-  }
-
-  private giveUp(reason: string): void {
-    this.running = false;
-    this.opts.onGiveUp(reason);
-  }
-
-  /** One SUBSCRIBE and its stream; returns why it ended. */
-  private async subscribeOnce(): Promise<string> {
+  /** SUBSCRIBE with everything not yet acknowledged (c.4), built afresh for every attempt. */
+  private subscribeCall(): SendOptions {
     this.inSubscribe = new Set(this.updates.keys());
     const subscribe = {
       unacknowledged_tasks: [...this.tasks.values()].map((t) => t.raw),
       unacknowledged_updates: [...this.updates.values()].map((status) => ({ status })),
     };
-    // The agent answers SUBSCRIBE at once, so the deadline bounds the wait for headers; after them,
-    // cancelling the body reader closes the connection.
-    let closed = false;
-    let cancel: (() => void) | undefined;
-    this.abortStream = () => {
-      closed = true;
-      cancel?.();
-    };
-    const deadline = new Deadline(this.opts.requestTimeoutMs ?? 20_000);
-    try {
-      const res = await send(this.opts.env.endpoint, this.request('SUBSCRIBE', { subscribe }), deadline);
-      deadline.clear();
-      if (res.status !== 200 || !res.body) return `SUBSCRIBE answered ${res.status}${await detail(res)}`;
-      const reader = res.body.getReader();
-      cancel = () => void reader.cancel().catch(() => undefined);
-      if (closed) cancel();
-      const decoder = new RecordIODecoder();
-      for (;;) {
-        const chunk = await reader.read();
-        if (closed) return 'closed';
-        if (chunk.done) {
-          decoder.end();
-          return 'the agent closed the stream';
-        }
-        for (const record of decoder.push(chunk.value)) this.handle(record);
-      }
-    } catch (err) {
-      if (closed) return 'closed';
-      return err instanceof RecordIOError ? err.message : networkError(err, this.opts.env.endpoint, deadline).message;
-    } finally {
-      deadline.clear();
-      this.abortStream = undefined;
+    return this.request('SUBSCRIBE', { subscribe });
+  }
+
+  /**
+   * The subscription ended, or an attempt failed. Without checkpointing the agent will not take the executor
+   * back, and with it only until the recovery timeout (Mesos docs/executor-http-api.md, "Disconnections").
+   */
+  private lost(why: string): void {
+    this.session = undefined;
+    this.brokenSince ??= Date.now();
+    const reason = `subscription to ${this.opts.env.endpoint} lost: ${why}`;
+    if (!this.opts.env.checkpoint) return this.giveUp(`${reason}; checkpointing is off, so exiting`);
+    if (Date.now() - this.brokenSince > this.opts.env.recoveryTimeoutMs) {
+      return this.giveUp(`${reason}; not back within the recovery timeout of ${this.opts.env.recoveryTimeoutMs / 1000} s`);
     }
   }
 
-  private handle(record: Buffer): void {
+  private giveUp(reason: string): void {
+    this.stop();
+    this.opts.onGiveUp(reason);
+  }
+
+  private handle(record: Buffer, session: StreamSession): void {
     let event: ReturnType<typeof decodeExecutorEvent>;
     try {
       event = decodeExecutorEvent(record);
@@ -340,9 +317,9 @@ export class ExecutorClient {
         return this.opts.logger.debug(`ignoring executor event of unknown type ${event.name}`);
       case 'SUBSCRIBED':
         // The agent now holds every update we listed in SUBSCRIBE; it forwards them itself.
-        this.subscribed = true;
+        this.session = session;
         this.brokenSince = undefined;
-        this.backoff.reset();
+        session.healthy();
         for (const [uuid, status] of this.updates) if (!this.inSubscribe.has(uuid)) void this.post(status);
         break;
       case 'LAUNCH':

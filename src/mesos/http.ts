@@ -1,48 +1,24 @@
-// HTTP helpers for talking to Mesos masters and agents: Node's built-in fetch for http, node:https for https.
-// Shared by the /state client and the v1 scheduler client: every failure is classified once, here, into an
-// HttpError whose message is one line naming the URL, the problem and what to do about it.
+// HTTP helpers for talking to Mesos masters and agents: Node's built-in fetch for http, node:https for https, and
+// node:http(s) for the long-lived event streams. Shared by the /state client, the stream client and the calls of the
+// scheduler and executor: every failure is classified once, in http-errors.ts, into an HttpError whose message is one
+// line naming the URL, the problem and what to do about it.
 //
 // https goes through node:https because a master running with SSL usually has a certificate from the
 // cluster's own CA, and Node 18's fetch cannot take a CA per request (that needs undici's dispatcher, not
 // public there). Its answer is wrapped in a standard Response, so callers read both kinds alike.
+import * as http from 'node:http';
 import * as https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { errorLine } from '../lib/error-line';
+import { HttpError, causeLine, networkError, statusError } from './http-errors';
+
+export { HttpError, type HttpErrorKind, networkError, type StatusErrorContext, statusError } from './http-errors';
 
 export interface Credentials {
   principal: string;
   secret: string;
-}
-
-export type HttpErrorKind =
-  | 'bad-url' // the URL itself cannot be used
-  | 'unreachable' // connection refused, host unknown or unreachable, connection dropped
-  | 'timeout'
-  | 'unauthorized' // 401
-  | 'forbidden' // 403
-  | 'not-found' // 404
-  | 'unavailable' // 503: no leader elected yet, or the master is recovering
-  | 'status' // any other unexpected status
-  | 'not-json' // an HTML error page or another body that is not JSON where JSON was expected
-  | 'too-large' // body over the cap
-  | 'tls'; // the master's certificate is not trusted, expired or for another name
-
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  constructor(
-    readonly kind: HttpErrorKind,
-    readonly url: string,
-    message: string,
-    readonly status: number | null = null,
-  ) {
-    super(message);
-  }
-
-  /** Worth retrying as is: the same request may succeed later without anyone changing the config. */
-  get temporary(): boolean {
-    return this.kind === 'unreachable' || this.kind === 'timeout' || this.kind === 'unavailable';
-  }
 }
 
 /** At most this much of an error body is read for the message (mesos-go apierrors: MaxSizeDetails). */
@@ -112,113 +88,73 @@ export interface SendOptions {
  * arrived, whatever the status; rejects with an HttpError only when no answer came.
  */
 export async function send(url: string, opts: SendOptions, deadline: Deadline): Promise<Response> {
+  if (protocolOf(url) === 'https:') return toResponse(await exchange(url, opts, deadline), opts.method ?? 'GET');
+  try {
+    // Node's fetch files a PerformanceResourceTiming for every exchange in the process-wide timeline, kept
+    // until cleared up to 250 entries. Nothing in the daemon reads them, and the soak's heap snapshots found
+    // them the one kind of our objects still piling up after warm-up, so each request drops the earlier ones.
+    performance.clearResourceTimings();
+    return await fetch(url, { method: opts.method ?? 'GET', headers: requestHeaders(opts), body: opts.body, redirect: 'manual', signal: deadline.signal });
+  } catch (err) {
+    throw networkError(err, url, deadline);
+  }
+}
+
+/**
+ * One request on node:http or node:https, its answer as Node's own IncomingMessage: what a long-lived stream reads,
+ * its body arriving as Buffers with no web stream between. Resolves once the headers have arrived, whatever the
+ * status; rejects with an HttpError only when no answer came. The deadline's signal ends it at any point.
+ */
+export async function exchange(url: string, opts: SendOptions, deadline: Deadline): Promise<IncomingMessage> {
+  const protocol = protocolOf(url);
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const options = { method: opts.method ?? 'GET', headers: requestHeaders(opts), signal: deadline.signal };
+    const answered = (res: IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status <= 599) return resolve(res);
+      res.destroy();
+      reject(new HttpError('status', url, `${url} answered with status ${status}, which is not an HTTP answer; is this a Mesos master?`, status));
+    };
+    const req = protocol === 'https:' ? https.request(url, { ...options, ca: opts.ca }, answered) : http.request(url, options, answered);
+    req.on('error', (err) => reject(networkError(err, url, deadline)));
+    req.end(opts.body);
+  });
+}
+
+function protocolOf(url: string): string {
   let protocol: string;
   try {
     protocol = new URL(url).protocol;
   } catch {
     throw new HttpError('bad-url', url, `"${url}" is not a valid URL; write it like http://10.0.0.2:5050`);
   }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new HttpError('bad-url', url, `"${url}" is not an http:// or https:// URL; write it like http://10.0.0.2:5050`);
+  }
+  return protocol;
+}
+
+function requestHeaders(opts: SendOptions): Record<string, string> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.credentials) headers.Authorization = basicAuthHeader(opts.credentials);
-  const method = opts.method ?? 'GET';
-  try {
-    if (protocol === 'https:') return await httpsRequest(url, method, headers, opts, deadline.signal);
-    // Node's fetch files a PerformanceResourceTiming for every exchange in the process-wide timeline, kept
-    // until cleared up to 250 entries. Nothing in the daemon reads them, and the soak's heap snapshots found
-    // them the one kind of our objects still piling up after warm-up, so each request drops the earlier ones.
-    performance.clearResourceTimings();
-    return await fetch(url, { method, headers, body: opts.body, redirect: 'manual', signal: deadline.signal });
-  } catch (err) {
-    throw networkError(err, url, deadline);
-  }
+  return headers;
 }
 
 /** Statuses whose Response must have no body (fetch spec, "null body status"). */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
-/** One https exchange as a standard Response, its body streamed; the signal ends it at any point. */
-function httpsRequest(url: string, method: string, headers: Record<string, string>, opts: SendOptions, signal: AbortSignal): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, headers, ca: opts.ca, signal }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status > 599) {
-        res.destroy();
-        reject(new HttpError('status', url, `${url} answered with status ${status}, which is not an HTTP answer; is this a Mesos master?`, status));
-        return;
-      }
-      const h = new Headers();
-      for (const [name, value] of Object.entries(res.headers)) {
-        for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) h.append(name, v);
-      }
-      const empty = NULL_BODY.has(status) || method === 'HEAD';
-      if (empty) res.resume();
-      // Node's web stream type and the global one are the same class at run time.
-      const body = empty ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
-      resolve(new Response(body, { status, headers: h }));
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
-/** Classifies a rejection from fetch or from reading a body. */
-export function networkError(err: unknown, url: string, deadline: Deadline): HttpError {
-  if (err instanceof HttpError) return err;
-  if (deadline.expired) {
-    return new HttpError('timeout', url, `${url} did not answer within ${deadline.timeoutMs} ms; is the master overloaded or the network down?`);
+/** Node's answer as a standard Response, its body streamed, so callers read both transports alike. */
+export function toResponse(res: IncomingMessage, method: string): Response {
+  const status = res.statusCode ?? 0;
+  const h = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) h.append(name, v);
   }
-  const code = errorCode(err);
-  const tls = code ? TLS_CODES[code] : undefined;
-  if (tls) return new HttpError('tls', url, `cannot trust ${url}: ${tls[0]}; ${tls[1]}`);
-  // OpenSSL reads a plain-HTTP answer as a TLS record of an unknown version ("wrong version number").
-  if (code === 'EPROTO' && url.startsWith('https:')) {
-    return new HttpError('tls', url, `${url} does not answer in TLS (EPROTO); the master probably serves plain HTTP: write http:// instead of https://`);
-  }
-  const what = code ? (CONNECT_CODES[code] ?? code) : causeLine(err);
-  return new HttpError('unreachable', url, `cannot reach ${url}: ${what}; check that the master runs there and the URL is right`);
-}
-
-const CONNECT_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host name not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection closed',
-  ETIMEDOUT: 'connection timed out',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_SOCKET: 'connection closed by the other side',
-};
-
-const SET_CA = "set caFile to the PEM certificate of the CA that signed the master's certificate";
-
-/** TLS verification failures (OpenSSL's X509_V_ERR names, as Node reports them): what is wrong and the fix. */
-const TLS_CODES: Record<string, [string, string]> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: ['its TLS certificate is self-signed', `${SET_CA} (for a self-signed one, the certificate itself)`],
-  SELF_SIGNED_CERT_IN_CHAIN: ['its TLS certificate chain ends in a CA this host does not trust', SET_CA],
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: ['its TLS certificate is signed by a CA this host does not trust', SET_CA],
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: ['its TLS certificate is signed by a CA this host does not trust', SET_CA],
-  UNABLE_TO_GET_ISSUER_CERT: ['its TLS certificate is signed by a CA this host does not trust', SET_CA],
-  CERT_SIGNATURE_FAILURE: ['its TLS certificate signature does not verify', SET_CA],
-  CERT_HAS_EXPIRED: ['its TLS certificate has expired', "renew the master's certificate, and check this host's clock"],
-  CERT_NOT_YET_VALID: ['its TLS certificate is not valid yet', "check this host's clock"],
-  ERR_TLS_CERT_ALTNAME_INVALID: ['its TLS certificate is for another host name', 'use the name or address the certificate names in masters'],
-};
-
-function errorCode(err: unknown): string | null {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return null;
-}
-
-/** undici wraps the cause in a generic "fetch failed"; the cause says what went wrong. */
-function causeLine(err: unknown): string {
-  const cause = err instanceof Error ? err.cause : undefined;
-  return errorLine(cause instanceof Error ? cause : err, 160);
+  const empty = NULL_BODY.has(status) || method === 'HEAD';
+  if (empty) res.resume();
+  // Node's web stream type and the global one are the same class at run time.
+  const body = empty ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
+  return new Response(body, { status, headers: h });
 }
 
 /**
@@ -257,39 +193,6 @@ export async function readBodyCapped(res: Response, url: string, maxBytes: numbe
 /** Drops a body we will not read, so the connection is released. */
 export async function discardBody(res: Response): Promise<void> {
   await res.body?.cancel().catch(() => undefined);
-}
-
-export interface StatusErrorContext {
-  /** Whether credentials were sent, to tell "missing" from "wrong" on a 401. */
-  sentCredentials: boolean;
-  /** The config key that holds the credentials, named in the 401 message. */
-  credentialsKey: string;
-  /** The start of the error body, if read. */
-  detail?: string;
-}
-
-/** The HttpError for a non-2xx, non-3xx status. */
-export function statusError(status: number, url: string, ctx: StatusErrorContext): HttpError {
-  const said = ctx.detail ? ` ("${errorLine(ctx.detail, 100)}")` : '';
-  switch (status) {
-    case 401:
-      return new HttpError(
-        'unauthorized',
-        url,
-        ctx.sentCredentials
-          ? `401 from ${url}: the master rejected the credentials; check principal and secret in ${ctx.credentialsKey}`
-          : `401 from ${url}: the master requires HTTP authentication; set ${ctx.credentialsKey} (principal and secret)`,
-        status,
-      );
-    case 403:
-      return new HttpError('forbidden', url, `403 from ${url}${said}: the principal is not allowed this call; check the master's ACLs`, status);
-    case 404:
-      return new HttpError('not-found', url, `404 from ${url}: no such endpoint; is this a Mesos master URL?`, status);
-    case 503:
-      return new HttpError('unavailable', url, `503 from ${url}${said}: no leader elected yet or the master is recovering; retrying`, status);
-    default:
-      return new HttpError('status', url, `unexpected ${status} from ${url}${said}`, status);
-  }
 }
 
 /** Reads at most ERROR_DETAIL_BYTES of an error body for its message, never failing. */

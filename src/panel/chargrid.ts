@@ -1,7 +1,7 @@
 // A character grid for HD44780 LCDs (16x2, 20x4). It only ever holds characters that ROM A00 can show, plus the
-// glyphs the driver loads into CGRAM (the PARTIAL_CELLS of bar graphs and the CUT mark), so what the grid says is
-// what the glass shows.
-import { PARTIAL_CELLS, type CharFrame } from './frame';
+// glyphs the driver loads into CGRAM (the PARTIAL_CELLS of bar graphs, the LEVEL_CELLS of column charts and the CUT
+// mark), so what the grid says is what the glass shows.
+import { LEVEL_CELLS, PARTIAL_CELLS, type CharFrame } from './frame';
 
 /**
  * The non-ASCII characters the grid may emit: ones the screens use that ROM A00 has (HD44780U datasheet,
@@ -33,7 +33,7 @@ const REPLACE: Record<string, string> = {
   '↓': 'v',
 };
 
-const PARTIAL = new Set<string>(PARTIAL_CELLS);
+const PARTIAL = new Set<string>([...PARTIAL_CELLS, ...LEVEL_CELLS]);
 export const FULL_CELL = PARTIAL_CELLS[4];
 
 /** Maps one character to what A00 can show: itself, a lookalike, or "?". */

@@ -30,6 +30,14 @@ export type Geometry =
  */
 export const PARTIAL_CELLS = ['\u258F', '\u258E', '\u258C', '\u258A', '\u2588'] as const;
 
+/**
+ * The levels of an LCD column chart, filled from the bottom: index i is level i of 0..4. Level 0 is ROM A00's low
+ * line (a sample of nothing, told apart from no sample, which is a blank); 1-3 light the bottom 2, 4 or 6 of the 8
+ * rows (CGRAM glyphs the HD44780 driver loads); 4 is the full block. Unicode lower blocks are the nearest terminal
+ * rendering.
+ */
+export const LEVEL_CELLS = ['_', '\u2582', '\u2584', '\u2586', '\u2588'] as const;
+
 /** The sizes the panel draws for, as written in config and on the command line. */
 export const SIZES = ['128x64', '128x32', '20x4', '16x2', '128x128'] as const;
 export type SizeName = (typeof SIZES)[number];

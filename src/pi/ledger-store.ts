@@ -54,10 +54,11 @@ const file = z.strictObject({
   finishedAt: time.nullable(),
   carved: count,
   counters: z.strictObject({ launched: count, finished: count, failed: count, lost: count, retried: count, mismatches: count }),
-  // [agent, terms/s, last chunk, sample ms]; files written before the sample time was kept have three.
-  speeds: z.array(z.union([z.tuple([id, speed, count, sampleMs]), z.tuple([id, speed, count])])).max(100_000),
-  chunks: z.array(chunk).max(10_000_000),
+  speeds: z.array(z.unknown()).max(100_000),
+  chunks: z.array(z.unknown()).max(10_000_000),
 });
+// [agent, terms/s, last chunk, sample ms]; files written before the sample time was kept have three.
+const speedEntry = z.union([z.tuple([id, speed, count, sampleMs]), z.tuple([id, speed, count])]);
 type ChunkJson = z.infer<typeof chunk>;
 
 export class LedgerFileError extends Error {
@@ -81,6 +82,19 @@ export function serializeLedger(ledger: Ledger): string {
   });
 }
 
+/** The value as the schema reads it, or a LedgerFileError naming its first problem at `at` in the file. */
+function checked<T extends z.ZodTypeAny>(schema: T, value: unknown, at: (string | number)[]): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  // zod quotes the bad value in some messages; a hostile file must not turn that into a page-long log line, nor
+  // break it with a line feed or a terminal escape: control characters are written as \uXXXX.
+  const quoted = issue.message.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const message = quoted.length > 160 ? `${quoted.slice(0, 157)}...` : quoted;
+  const where = [...at, ...issue.path];
+  throw new LedgerFileError(`${where.length ? where.join('.') : 'top level'}: ${message}`);
+}
+
 /** Parses and checks a ledger file's text; throws LedgerFileError naming the first problem. */
 export function parseLedger(text: string, now: number, options: LedgerOptions = DEFAULT_LEDGER_OPTIONS): Ledger {
   let json: unknown;
@@ -89,17 +103,12 @@ export function parseLedger(text: string, now: number, options: LedgerOptions = 
   } catch {
     throw new LedgerFileError('not valid JSON');
   }
-  const r = file.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    // zod quotes the bad value in some messages; a hostile file must not turn that into a page-long log line, nor
-    // break it with a line feed or a terminal escape: control characters are written as \uXXXX.
-    const quoted = issue.message.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    const message = quoted.length > 160 ? `${quoted.slice(0, 157)}...` : quoted;
-    throw new LedgerFileError(`${issue.path.length ? issue.path.join('.') : 'top level'}: ${message}`);
-  }
-  const f = r.data;
-  const chunks = f.chunks.map((c): Chunk => {
+  // The lists are checked entry by entry and the first bad one ends the check: zod collects every issue of a
+  // list, and a file of 10^5 bad entries would take seconds to describe when one line is all that is said.
+  const f = checked(file, json, []);
+  const speedList = f.speeds.map((e, i) => checked(speedEntry, e, ['speeds', i]));
+  const chunkList = f.chunks.map((c, i) => checked(chunk, c, ['chunks', i]));
+  const chunks = chunkList.map((c): Chunk => {
     let state: ChunkState;
     if (c.state === 'pending') state = { kind: 'pending' };
     else if (c.state === 'launched') state = { kind: 'launched', taskId: c.taskId, agentId: c.agentId, launchedAt: c.launchedAt };
@@ -115,7 +124,7 @@ export function parseLedger(text: string, now: number, options: LedgerOptions = 
   const data: LedgerData = {
     jobId: f.jobId, terms: f.terms, kernel: f.kernel as LedgerData['kernel'], startedAt: f.startedAt, finishedAt: f.finishedAt,
     carved: f.carved, chunks, counters: { ...f.counters },
-    speeds: new Map(f.speeds.map(([agent, tps, last, ms]) => [agent, { termsPerSecond: tps, lastChunk: last, sampleMs: ms ?? 0 }])),
+    speeds: new Map(speedList.map(([agent, tps, last, ms]) => [agent, { termsPerSecond: tps, lastChunk: last, sampleMs: ms ?? 0 }])),
   };
   try {
     return Ledger.restore(data, now, options);

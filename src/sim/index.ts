@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimAgentNode } from './agent';
-import { BackgroundLoad } from './background-load';
+import { BackgroundLoad, type BackgroundLoadOptions } from './background-load';
 import { type AgentSpec, ClusterModel } from './cluster-model';
 import { type SimAgent } from './cluster-entities';
 import { type MasterMode, SimMaster } from './master-http';
@@ -25,6 +25,8 @@ export interface SimClusterOptions {
   agentResources?: AgentSpec;
   /** Simulated "other" frameworks keeping a changing load. Default true. */
   background?: boolean;
+  /** The shape of that load (its wave's length, its mean share of the CPUs); default BackgroundLoad's. */
+  backgroundLoad?: BackgroundLoadOptions;
   clock?: Clock;
   /** How often background load and timeouts advance. 0 disables the timer (call tick() yourself). Default 250. */
   tickMs?: number;
@@ -100,7 +102,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
   const host = opts.host ?? '127.0.0.1';
   const model = new ClusterModel({ clock: opts.clock ?? systemClock, rng: seededRng(opts.seed ?? 1), unreachableAfterMs: opts.unreachableAfterMs });
   for (let i = 0; i < (opts.agents ?? 3); i++) model.addAgent(opts.agentResources);
-  const load = opts.background === false ? undefined : new BackgroundLoad(model);
+  const load = opts.background === false ? undefined : new BackgroundLoad(model, opts.backgroundLoad);
   const workDir = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'mesos-sim-')));
   const agents = new Map<string, SimAgentNode>();
   const scheduler = new SchedulerService({ model, agents, heartbeatIntervalSeconds: opts.heartbeatIntervalSeconds, allocationIntervalMs: opts.allocationIntervalMs });

@@ -1,7 +1,7 @@
 // /metrics in the Prometheus text format, through prom-client. Every figure is read from the daemon's own
 // model and counters when Prometheus scrapes (a collect callback), never from a poll of its own: the cluster
 // as the last good /state showed it, the π job as the ledger counts it, and the panel itself (polls, the
-// display's I2C traffic, the button, the event loop, the web face's browsers).
+// display's I2C traffic and faults, the button, the event loop, the web face's browsers).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PanelModel } from '../panel/model';
 import type { PiView } from '../pi/view';
@@ -24,6 +24,8 @@ export interface MetricsSources {
   presses(): number;
   /** Bytes written to the display's I2C bus since start, or null for a display that is not on I2C. */
   i2cBytes(): number | null;
+  /** Failed display writes and re-initialisations since start, or null for a display that is not on I2C. */
+  displayFaults(): { errors: number; reinits: number } | null;
   /** Live mirror streams and those dropped for reading too slowly. */
   web(): { clients: number; dropped: number };
 }
@@ -108,15 +110,16 @@ export class PanelMetrics {
       },
     });
 
-    const presses: Counter = new Counter({ name: `${PREFIX}button_presses`, help: 'Button presses since start.', registers: [r], collect: () => mirrorCounter(presses, s.presses()) });
-    const i2c: Counter = new Counter({
-      name: `${PREFIX}i2c_bytes_written`,
-      help: "Bytes written to the display's I2C bus since start.",
-      registers: [r],
-      collect: () => mirrorCounter(i2c, s.i2cBytes() ?? 0),
-    });
+    // Counters the daemon and the display keep, reported as they stand when scraped.
+    const kept = (name: string, help: string, read: () => number): void => {
+      const c: Counter = new Counter({ name: PREFIX + name, help, registers: [r], collect: () => mirrorCounter(c, read()) });
+    };
+    kept('button_presses', 'Button presses since start.', () => s.presses());
+    kept('i2c_bytes_written', "Bytes written to the display's I2C bus since start.", () => s.i2cBytes() ?? 0);
+    kept('display_errors', 'Failed writes to the display since start (every retry counts).', () => s.displayFaults()?.errors ?? 0);
+    kept('display_reinits', 'Times the display was re-initialised after it stopped answering, since start.', () => s.displayFaults()?.reinits ?? 0);
+    kept('web_clients_dropped', 'Browsers dropped for reading too slowly.', () => s.web().dropped);
     const clients: Gauge = new Gauge({ name: `${PREFIX}web_clients`, help: 'Browsers connected to the mirror.', registers: [r], collect: () => clients.set(s.web().clients) });
-    const dropped: Counter = new Counter({ name: `${PREFIX}web_clients_dropped`, help: 'Browsers dropped for reading too slowly.', registers: [r], collect: () => mirrorCounter(dropped, s.web().dropped) });
   }
 
   /** Records one poll of the master. */

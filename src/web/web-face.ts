@@ -1,10 +1,11 @@
-// The daemon's web face on its HTTP server: the mirror (/, its script and style, the /events stream), mounted
-// as fixed routes. Fed by the frames the display gets, never by a poll of its own.
+// The daemon's web face on its HTTP server: the mirror (/, its script and style, the /events stream), /metrics
+// and the controls, mounted as fixed routes. Fed by the frames the display gets, never by a poll of its own.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Display } from '../hw/display';
 import type { Logger } from '../log';
 import { loadAssets, type Asset } from './assets';
 import { plain, type HttpHost } from '../lib/http-host';
+import { mountControls, type ControlOptions } from './controls';
 import { PanelMetrics, type MetricsSources } from './metrics';
 import { mirrored, MirrorState, type MirrorMessage } from './mirror';
 import { SseHub, sseEvent } from './sse';
@@ -33,7 +34,7 @@ export class WebFace {
   readonly streams: SseHub;
   private readonly unmount: (() => void)[] = [];
 
-  constructor(http: HttpHost, o: WebOptions) {
+  constructor(http: HttpHost, private readonly o: WebOptions) {
     this.streams = new SseHub({ max: o.maxClients, maxBufferBytes: o.maxBufferBytes ?? 256 * 1024, heartbeatMs: 15_000, retryMs: 1000, log: o.log });
     for (const [route, asset] of loadAssets()) this.unmount.push(http.mount(route, { methods: ['GET'], handle: (req, res) => serveAsset(req, res, asset) }));
     this.unmount.push(http.mount(EVENTS_PATH, { methods: ['GET'], handle: (req, res) => this.openStream(req, res) }));
@@ -61,6 +62,11 @@ export class WebFace {
       }),
     );
     return metrics;
+  }
+
+  /** The button's actions from the page; off (every press refused) unless `secret` is given. */
+  controls(http: HttpHost, o: Omit<ControlOptions, 'log'>): void {
+    this.unmount.push(mountControls(http, { ...o, log: this.o.log }));
   }
 
   close(): void {

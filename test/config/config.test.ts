@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, resolveConfig } from '../../src/config';
 import { envLayer, loadConfig } from '../../src/config-load';
 import { readCredentials } from '../../src/master-access';
+import { maxDigits } from '../../src/pi/digits-plan';
 
 const dirs: string[] = [];
 afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -123,5 +124,29 @@ describe('credentials', () => {
     expect(msg).toBe(`credentials: ${file} can be read by group or others (mode 644); run: chmod 600 ${file}`);
     expect(msg).not.toContain('hunter2');
     expect(errorOf(() => readCredentials(tmp('e', 'only-one-word')))).toMatch(/must hold/);
+  });
+});
+
+describe('pi.digits', () => {
+  it('is null by default, takes a whole number of decimals, also from the environment', () => {
+    expect(DEFAULT_CONFIG.pi.digits).toBeNull();
+    expect(resolveConfig([{ source: 'f', values: { pi: { digits: 10_000 } } }]).pi.digits).toBe(10_000);
+    expect(resolveConfig([envLayer({ MESOS_PANEL_PI__DIGITS: '10000' })]).pi.digits).toBe(10_000);
+  });
+
+  it('allows exactly what the π job can certify', () => {
+    expect(resolveConfig([{ source: 'f', values: { pi: { digits: maxDigits() } } }]).pi.digits).toBe(maxDigits());
+    expect(errorOf(() => resolveConfig([{ source: 'f', values: { pi: { digits: maxDigits() + 1 } } }]))).toBe(
+      `config: pi.digits is ${maxDigits() + 1} (f); allowed: at most ${maxDigits()}`,
+    );
+  });
+
+  it.each([
+    [0, 'at least 1'],
+    [-3, 'at least 1'],
+    [2.5, 'a whole number'],
+    ['many', 'a number'],
+  ])('%p is one line naming the key and what is allowed', (digits, allowed) => {
+    expect(errorOf(() => resolveConfig([{ source: 'f', values: { pi: { digits } } }]))).toBe(`config: pi.digits is ${JSON.stringify(digits)} (f); allowed: ${allowed}`);
   });
 });

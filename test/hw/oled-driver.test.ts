@@ -124,6 +124,7 @@ describe('ssd1306 frame runner', () => {
     expect(Buffer.from(model.glass().pixels).equals(Buffer.from(f2.pixels))).toBe(true);
     expect(logger.lines.filter((l) => l.includes('nothing answers at 0x3c on /dev/i2c-1: check the wiring; i2cdetect -y 1'))).toHaveLength(1);
     expect(logger.lines.filter((l) => l.includes('answers again'))).toHaveLength(1);
+    expect(display.faults).toEqual({ errors: 1, reinits: 1 });
 
     bus.unplug(0x3c);
     display.show(pixels(randomBitmap(128, 64, 12)));
@@ -136,6 +137,10 @@ describe('ssd1306 frame runner', () => {
     expect(Buffer.from(model.glass().pixels).equals(Buffer.from(f4.pixels))).toBe(true);
     expect(logger.lines.filter((l) => l.startsWith('warn:'))).toHaveLength(2);
     expect(logger.lines.filter((l) => l.includes('answers again'))).toHaveLength(2);
+    // Every failed try counts (each stops at the transaction that failed); the replug is one re-initialisation.
+    expect(display.faults.errors).toBe(bus.log.filter((t) => t.error).length);
+    expect(display.faults.errors).toBeGreaterThanOrEqual(5);
+    expect(display.faults.reinits).toBe(2);
   });
 
   it('reports a missing bus with the raspi-config fix and recovers when it appears', async () => {

@@ -192,3 +192,41 @@ describe('press state machine', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 });
+
+describe('a whole press from a stand-in for the button (the web controls)', () => {
+  test('short is next; long starts an idle job, and on a running one opens the confirmation that a second one within it turns into a reset', () => {
+    const h = harness();
+    expect(h.machine.pressWhole('short')).toBe('next');
+    expect(h.machine.pressWhole('long')).toBe('start');
+    h.context.job = 'running';
+    expect(h.machine.pressWhole('long')).toBe('confirm');
+    expect(h.machine.ui().banner).toBe(CONFIRM_BANNER);
+    h.wait(4000);
+    expect(h.machine.pressWhole('long')).toBe('reset');
+    expect(h.machine.ui().banner).toBeNull();
+    expect(h.actions).toEqual(['next', 'start', 'confirm', 'reset']);
+  });
+
+  test('the confirmation expires as on the button, and a short press cancels it', () => {
+    const h = harness({ job: 'done' });
+    expect(h.machine.pressWhole('long')).toBe('confirm');
+    h.wait(5001);
+    expect(h.machine.ui().banner).toBeNull();
+    expect(h.machine.pressWhole('long')).toBe('confirm');
+    expect(h.machine.pressWhole('short')).toBe('next');
+    expect(h.machine.pressWhole('long')).toBe('confirm');
+    expect(h.actions).toEqual(['confirm', 'confirm', 'next', 'confirm']);
+  });
+
+  test('a blanked glass is only woken, and a press held on the real button wins', () => {
+    const h = harness({ blanked: true });
+    expect(h.machine.pressWhole('long')).toBe('wake');
+    h.context.blanked = false;
+    h.down();
+    h.wait(100);
+    expect(h.machine.pressWhole('short')).toBeNull();
+    h.up();
+    h.wait(100);
+    expect(h.actions).toEqual(['wake', 'next']);
+  });
+});

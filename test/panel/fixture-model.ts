@@ -6,6 +6,7 @@ import type { PanelModel } from '../../src/panel/model';
 import type { PiView } from '../../src/pi/view';
 import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import { parseState } from '../../src/mesos/state-parse';
+import { emptyHistory, recordAllocation, type AllocationHistory } from '../../src/panel/allocation-history';
 
 export const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
 
@@ -64,4 +65,22 @@ export function partialModel(): PanelModel {
     pi: { state: 'running', tasks: {} },
     ui: {},
   } as unknown as PanelModel;
+}
+
+/** Minutes of the hour before NOW in which HOUR_HISTORY has no sample: the master was unreachable. */
+export const HISTORY_GAP = { from: 20, to: 30 };
+
+/**
+ * The fixture's cluster over the hour before NOW, one sample in the middle of each minute except in HISTORY_GAP:
+ * in minute m it used (m mod 5) quarters of its 4 CPUs, so every share from none to all recurs.
+ */
+export function hourHistory(): AllocationHistory {
+  const s = fixtureSnapshot();
+  let h = emptyHistory();
+  for (let m = 0; m < 60; m++) {
+    if (m >= HISTORY_GAP.from && m < HISTORY_GAP.to) continue;
+    const used = m % 5;
+    h = recordAllocation(h, NOW - 3_600_000 + m * 60_000 + 30_000, { ...s, cpus: { total: 4, used, offered: 0, free: 4 - used } });
+  }
+  return h;
 }

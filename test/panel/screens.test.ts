@@ -2,9 +2,9 @@ import { geometryOf, SIZES, type CharFrame, type Frame, type Bitmap } from '../.
 import { fonts } from '../../src/panel/font';
 import { pagesOf, renderScreen, SCREEN_NAMES, SHIFT_MARGIN } from '../../src/panel/render';
 import type { PanelModel } from '../../src/panel/model';
-import { PARTIAL_CELLS } from '../../src/panel/frame';
+import { LEVEL_CELLS, PARTIAL_CELLS } from '../../src/panel/frame';
 import { A00_EXTRAS, CUT } from '../../src/panel/chargrid';
-import { emptyModel, fixtureSnapshot, fullModel, NOW, partialModel, RUNNING_PI } from './fixture-model';
+import { emptyModel, fixtureSnapshot, fullModel, hourHistory, NOW, partialModel, RUNNING_PI } from './fixture-model';
 import { findText, litCount } from './bitmap-text';
 
 const down = (): PanelModel =>
@@ -18,6 +18,7 @@ const MODELS: Record<string, () => PanelModel> = {
   done: () => fullModel({ pi: { ...RUNNING_PI, state: 'done', termsDone: RUNNING_PI.termsTotal, etaSeconds: 0 } }),
   problem: () => fullModel({ pi: { ...RUNNING_PI, state: 'error', problem: 'master refused SUBSCRIBE: role "pi" is not allowed' } }),
   overlay: () => fullModel({ ui: { holdProgress: 0.5, banner: 'hold again to reset' } }),
+  hour: () => fullModel({ history: hourHistory() }),
   many: () => {
     const s = fixtureSnapshot('master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json');
     return fullModel({ snapshot: s });
@@ -33,7 +34,7 @@ function bitmap(f: Frame): Bitmap {
   return f.bitmap;
 }
 const text = (f: Frame): string => chars(f).lines.join('\n');
-const ALLOWED = new Set<string>([...PARTIAL_CELLS, ...A00_EXTRAS, CUT]);
+const ALLOWED = new Set<string>([...PARTIAL_CELLS, ...LEVEL_CELLS, ...A00_EXTRAS, CUT]);
 
 describe.each(SIZES)('every screen at %s', (size) => {
   const g = geometryOf(size);
@@ -47,7 +48,7 @@ describe.each(SIZES)('every screen at %s', (size) => {
           expect(grid.lines).toHaveLength(g.rows);
           for (const line of grid.lines) {
             expect([...line]).toHaveLength(g.cols);
-            // Only what ROM A00 (and the CGRAM bar cells and cut mark) can show: no backslash, no tilde.
+            // Only what ROM A00 (and the CGRAM bar and level cells and cut mark) can show: no backslash, no tilde.
             for (const ch of line) expect(ALLOWED.has(ch) || (ch >= ' ' && ch <= '}' && ch !== '\\')).toBe(true);
           }
         } else {

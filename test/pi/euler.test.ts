@@ -20,7 +20,7 @@ function byBinomials(count: number): bigint[] {
   return e;
 }
 
-describe('Euler numbers by the boustrophedon triangle', () => {
+describe('Euler numbers by the secant-number algorithm', () => {
   test('agree with the binomial recurrence up to E_300', () => {
     expect(eulerNumbers(151)).toEqual(byBinomials(151));
   });
@@ -45,7 +45,7 @@ describe('Euler numbers kept in the state directory', () => {
   test('are written once and read back, not recomputed', () => {
     expect(cachedEulerNumbers(dir, 40)).toEqual(eulerNumbers(40));
     // A stored list is what a restarted daemon uses: replace it by a self-consistent file holding other
-    // numbers, and those come back (the triangle would have given the true ones).
+    // numbers, and those come back (computing them would have given the true ones).
     const body = ['1', '2', '3'].join('\n');
     const digest = createHash('sha256').update(body).digest('hex');
     fs.writeFileSync(file(), `mesos-panel euler v1 3 ${digest}\n${body}\n`);

@@ -15,10 +15,10 @@ export const [RECORDED_SUBSCRIBED, RECORDED_LAUNCH] = new RecordIODecoder()
   .push(readFileSync(join(REAL, 'executor-stream.recordio')))
   .map((r) => JSON.parse(r.toString()));
 
-/** Transpiles src/pi/executor-main.ts and its relative imports into outDir, then bundles them; returns the bundle's path. */
-export function buildExecutorBundle(outDir: string): string {
+/** Transpiles `entry` (a .ts file of this repository) and its relative imports into outDir, as tsc emits them; returns the entry's .js. */
+export function transpileTree(entry: string, outDir: string): string {
   const options = ts.convertCompilerOptionsFromJson(JSON.parse(readFileSync(join(REPO, 'tsconfig.json'), 'utf8')).compilerOptions, REPO).options;
-  const queue = [join(REPO, 'src/pi/executor-main.ts')];
+  const queue = [entry];
   const done = new Set<string>();
   while (queue.length > 0) {
     const file = queue.pop()!;
@@ -30,8 +30,14 @@ export function buildExecutorBundle(outDir: string): string {
     writeFileSync(out, js);
     for (const m of js.matchAll(/require\("(\.[^"]+)"\)/g)) queue.push(`${resolve(dirname(file), m[1])}.ts`);
   }
+  return join(outDir, relative(REPO, entry)).replace(/\.ts$/, '.js');
+}
+
+/** Transpiles src/pi/executor-main.ts and its relative imports into outDir, then bundles them; returns the bundle's path. */
+export function buildExecutorBundle(outDir: string): string {
+  const main = transpileTree(join(REPO, 'src/pi/executor-main.ts'), outDir);
   const bundle = join(outDir, 'executor.js');
-  writeFileSync(bundle, bundleModules(join(outDir, 'src/pi/executor-main.js')));
+  writeFileSync(bundle, bundleModules(main));
   return bundle;
 }
 

@@ -211,7 +211,7 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
   let panel: PanelHost;
   let files: ExecutorServer;
   const WEB_NOT_FOUND = 'not found: this server serves the panel at / and the executor at /executor.js\n';
-  const ROUTES = ['/', '/mirror.js', '/panel.css', '/events', '/metrics', '/executor.js', '/health'];
+  const ROUTES = ['/', '/mirror.js', '/controls.js', '/panel.css', '/events', '/metrics', '/control', '/executor.js', '/health'];
   beforeAll(async () => {
     const config = resolveConfig([{ source: 'test', values: { masters: ['http://127.0.0.1:9'], http: { bind: '127.0.0.1', port: 0, advertiseHost: '127.0.0.1' } } }]);
     panel = await startPanel({ config, log: memoryLogger(), display: new NullDisplay(geometryOf('128x64')), button: new NoneBackend() });
@@ -246,6 +246,12 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
     '/mirror.js/../../package.json',
     '/..%2f..%2fpackage.json',
     '/mirror.js#x',
+    '/control/',
+    '/control/next/',
+    '/control/NEXT',
+    '/control/next?x',
+    '/control/../control/next',
+    '/control/%6eext',
   ])('%s gets the fixed 404 and no file', async (target) => {
     const r = await at(target);
     expect([400, 404]).toContain(r.status);
@@ -263,7 +269,7 @@ describe("the daemon's server with the web face: only its fixed routes", () => {
   });
 
   test('the pages may run only their own scripts, cannot be framed, and name no server', async () => {
-    for (const route of ['/', '/mirror.js', '/panel.css']) {
+    for (const route of ['/', '/mirror.js', '/controls.js', '/panel.css']) {
       const r = await at(route);
       expect(r.head).toMatch(/\r\nContent-Security-Policy: default-src 'none'; script-src 'self';.*frame-ancestors 'none'/i);
       expect(r.head).toMatch(/\r\nX-Content-Type-Options: nosniff/i);

@@ -2,15 +2,16 @@
 // and the real headless Chromium from Debian's package.
 import * as fs from 'node:fs';
 import { get, type IncomingMessage } from 'node:http';
-import type { Browser } from 'puppeteer-core';
+import { PNG } from 'pngjs';
+import type { Browser, Page } from 'puppeteer-core';
 import type { Display } from '../../src/hw/display';
 import { memoryLogger } from '../../src/log';
-import type { Geometry } from '../../src/panel/frame';
+import { frameToPng } from '../../src/hw/png';
+import type { Frame, Geometry } from '../../src/panel/frame';
 import { HttpHost } from '../../src/lib/http-host';
 import { WebFace, type WebOptions } from '../../src/web/web-face';
 import { RecordingDisplay } from '../recording-display';
 export { RecordingDisplay };
-
 
 export interface WebRig {
   http: HttpHost;
@@ -88,3 +89,24 @@ export async function launchBrowser(): Promise<Browser> {
   const root = process.getuid?.() === 0;
   return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: [...(root ? ['--no-sandbox'] : []), '--disable-gpu', '--force-color-profile=srgb'] });
 }
+
+/** The page's globals, as the functions run in the browser see them (the project compiles without the DOM lib). */
+export interface PageGlobals {
+  document: {
+    body: { dataset: Record<string, string | undefined>; classList: { contains(c: string): boolean } };
+    getElementById(id: string): { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+  };
+}
+
+/** The canvas's pixels as RGBA, read back from the page, and the frame counter the page last applied. */
+export async function canvasPixels(page: Page): Promise<{ seq: string | undefined; data: Buffer }> {
+  const r = await page.evaluate(() => {
+    const { document } = (globalThis as unknown as PageGlobals);
+    const c = document.getElementById('glass');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    return { seq: document.body.dataset.seq, data: Array.from(d) as number[] };
+  });
+  return { seq: r.seq, data: Buffer.from(r.data) };
+}
+
+export const pngPixels = (frame: Frame, level: 'normal' | 'dim' | 'off' = 'normal'): Buffer => PNG.sync.read(frameToPng(frame, 1, level)).data;

@@ -9,9 +9,12 @@ import { startPanel, type PanelHost } from '../../src/app/panel-host';
 import { startPi, type PiHost } from '../../src/app/pi-host';
 import { DEFAULT_CONFIG, resolveConfig } from '../../src/config';
 import { NoneBackend } from '../../src/hw/button/backend';
+import { openDisplay } from '../../src/hw/i2c/open';
 import { memoryLogger } from '../../src/log';
 import { geometryOf } from '../../src/panel/frame';
 import { startSimCluster, type SimCluster } from '../../src/sim';
+import { EmulatedI2cBus } from '../../src/sim/i2c/bus';
+import { Ssd1306Model } from '../../src/sim/i2c/ssd1306';
 import { buildExecutorBundle } from '../pi/executor-harness';
 import { RecordingDisplay, waitFor } from './harness';
 import { parseExposition, sample, type Exposition } from './prom-text';
@@ -131,4 +134,39 @@ test('the cluster in /metrics equals status --json, and the panel reports its po
   host.daemon.act({ type: 'next' });
   expect(sample(await scrape(), 'mesos_panel_button_presses')).toBe(1);
   expect(sample(e, 'mesos_panel_web_clients')).toBe(0);
+});
+
+test('a display on I2C reports its bytes, errors and re-inits: an unplug counts, a replug is one re-init', async () => {
+  const bus = new EmulatedI2cBus();
+  bus.attach(0x3c, new Ssd1306Model('128x64'));
+  const log = memoryLogger();
+  const display = openDisplay({ kind: 'ssd1306', size: '128x64', logger: log, i2c: bus.promisified(), backoff: { initialMs: 1, maxMs: 4 } });
+  const config = resolveConfig([{ source: 'test', values: { masters: [cluster.url], stateSource: 'poll', stateDir: path.join(dir, 'state-i2c'), http: { bind: '127.0.0.1', port: 0 } } }]);
+  const panel = await startPanel({ config, log, display, button: new NoneBackend() });
+  try {
+    const scrapeIt = async () => parseExposition(await (await fetch(`http://127.0.0.1:${panel.http.port}/metrics`)).text());
+    await display.idle();
+    let e = await scrapeIt();
+    expect(sample(e, 'mesos_panel_i2c_bytes_written')).toBe(display.sent.bytes);
+    expect(sample(e, 'mesos_panel_i2c_bytes_written')).toBeGreaterThan(1024);
+    expect(sample(e, 'mesos_panel_display_errors')).toBe(0);
+    expect(sample(e, 'mesos_panel_display_reinits')).toBe(0);
+    expect(e.types.get('mesos_panel_display_errors')).toBe('counter');
+
+    bus.unplug(0x3c);
+    panel.daemon.act({ type: 'next' });
+    await waitFor('three failed writes', () => bus.log.filter((t) => t.error).length >= 3);
+    e = await scrapeIt();
+    expect(sample(e, 'mesos_panel_display_errors')).toBeGreaterThanOrEqual(3);
+    expect(sample(e, 'mesos_panel_display_reinits')).toBe(0);
+
+    bus.plug(0x3c);
+    await waitFor('the display to answer again', () => display.faults.reinits === 1);
+    await display.idle();
+    e = await scrapeIt();
+    expect(sample(e, 'mesos_panel_display_errors')).toBe(bus.log.filter((t) => t.error).length);
+    expect(sample(e, 'mesos_panel_display_reinits')).toBe(1);
+  } finally {
+    await panel.stop();
+  }
 });

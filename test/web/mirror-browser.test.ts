@@ -4,45 +4,22 @@
 import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PNG } from 'pngjs';
 import type { Browser, Page } from 'puppeteer-core';
 import { resolveConfig } from '../../src/config';
-import { frameToPng } from '../../src/hw/png';
 import { memoryLogger } from '../../src/log';
-import { geometryOf, type Frame } from '../../src/panel/frame';
+import { geometryOf } from '../../src/panel/frame';
 import { renderScreen } from '../../src/panel/render';
 import { startPanel, type PanelHost } from '../../src/app/panel-host';
 import { NoneBackend } from '../../src/hw/button/backend';
 import { startSimCluster, type SimCluster } from '../../src/sim';
 import { fullModel } from '../panel/fixture-model';
-import { launchBrowser, RecordingDisplay, startWebRig, waitFor, type WebRig } from './harness';
-
-/** The page's globals, as the functions run in the browser see them (the project compiles without the DOM lib). */
-interface PageGlobals {
-  document: {
-    body: { dataset: Record<string, string | undefined>; classList: { contains(c: string): boolean } };
-    getElementById(id: string): { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
-  };
-}
+import { canvasPixels, launchBrowser, pngPixels, RecordingDisplay, startWebRig, waitFor, type PageGlobals, type WebRig } from './harness';
 
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(() => browser?.close());
-
-/** The canvas's pixels as RGBA, read back from the page, and the frame counter the page last applied. */
-async function canvasPixels(page: Page): Promise<{ seq: string | undefined; data: Buffer }> {
-  const r = await page.evaluate(() => {
-    const { document } = (globalThis as unknown as PageGlobals);
-    const c = document.getElementById('glass');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    return { seq: document.body.dataset.seq, data: Array.from(d) as number[] };
-  });
-  return { seq: r.seq, data: Buffer.from(r.data) };
-}
-
-const pngPixels = (frame: Frame, level: 'normal' | 'dim' | 'off' = 'normal'): Buffer => PNG.sync.read(frameToPng(frame, 1, level)).data;
 
 describe('the mirror in Chromium', () => {
   let rig: WebRig | undefined;

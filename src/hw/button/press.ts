@@ -13,6 +13,10 @@ import { monotonicMs, type RawEdge } from './backend';
 
 export type PressAction = { type: 'next' | 'start' | 'reset' | 'wake' | 'confirm' };
 
+/** What a stand-in for the button (the web controls) asks for, and what came of it: the action taken, or why none. */
+export type ControlAction = 'next' | 'start' | 'reset';
+export type ControlOutcome = { done: PressAction['type'] } | { refused: string };
+
 export interface PressContext {
   job: 'idle' | 'running' | 'done' | 'error';
   /** The power policy has blanked the display (or switched the backlight off). */
@@ -148,9 +152,7 @@ export class PressMachine {
     this.cancel('barTimer');
     if (!hold.fired) {
       if (at - hold.at < this.opts.shortMaxMs) {
-        this.confirmUntil = null;
-        this.cancel('confirmTimer');
-        this.deps.onAction({ type: 'next' });
+        this.shortAction();
       } else if (hold.confirming) {
         this.reopenConfirmation();
       }
@@ -164,18 +166,42 @@ export class PressMachine {
     if (!hold) return;
     hold.fired = true;
     this.cancel('barTimer');
-    if (this.deps.context().job === 'idle') {
-      this.confirmUntil = null;
-      this.deps.onAction({ type: 'start' });
-    } else if (hold.confirming) {
-      this.confirmUntil = null;
-      this.deps.onAction({ type: 'reset' });
-    } else {
+    this.longAction(hold.confirming);
+    this.emitUi();
+  }
+
+  /**
+   * A whole press at once, from a stand-in for the button (the web controls): it decides as a real press of
+   * that length would, confirmation window included. A press already being held on the button wins.
+   */
+  pressWhole(kind: 'short' | 'long'): PressAction['type'] | null {
+    if (this.hold) return null;
+    if (this.deps.context().blanked) {
+      this.deps.onAction({ type: 'wake' });
+      return 'wake';
+    }
+    const action = kind === 'short' ? this.shortAction() : this.longAction(this.confirmUntil !== null);
+    this.emitUi();
+    return action;
+  }
+
+  private shortAction(): 'next' {
+    this.confirmUntil = null;
+    this.cancel('confirmTimer');
+    this.deps.onAction({ type: 'next' });
+    return 'next';
+  }
+
+  /** Start an idle job; otherwise reset when confirming, or open the confirmation. */
+  private longAction(confirming: boolean): 'start' | 'reset' | 'confirm' {
+    this.cancel('confirmTimer');
+    const action = this.deps.context().job === 'idle' ? 'start' : confirming ? 'reset' : 'confirm';
+    if (action === 'confirm') {
       this.confirmUntil = this.clock.now() + this.opts.confirmMs;
       this.reopenConfirmation();
-      this.deps.onAction({ type: 'confirm' });
-    }
-    this.emitUi();
+    } else this.confirmUntil = null;
+    this.deps.onAction({ type: action });
+    return action;
   }
 
   /** (Re)arm the banner's expiry at its deadline; expire it now when the deadline has passed. */

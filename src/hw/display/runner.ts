@@ -20,6 +20,12 @@ export interface FrameCost extends WriteCounters {
   full: boolean;
 }
 
+/** What went wrong on the bus since start: failed steps (every retry counts) and re-initialisations after one. */
+export interface DisplayFaults {
+  errors: number;
+  reinits: number;
+}
+
 /** A Display on a bus, with what each frame cost on the wire. */
 export interface BusDisplay extends Display {
   /** Bytes and transactions of the last frame that reached the glass. */
@@ -27,6 +33,7 @@ export interface BusDisplay extends Display {
   /** Resolves when nothing is queued or in flight (tests, one-shot rendering). */
   idle(): Promise<void>;
   readonly sent: Readonly<WriteCounters>;
+  readonly faults: Readonly<DisplayFaults>;
 }
 
 export class FrameRunner implements BusDisplay {
@@ -45,6 +52,7 @@ export class FrameRunner implements BusDisplay {
   private cost: FrameCost | undefined;
   private warnedShape = false;
   private readonly backoff: Backoff;
+  readonly faults: DisplayFaults = { errors: 0, reinits: 0 };
 
   constructor(
     private readonly driver: PanelDriver,
@@ -136,7 +144,10 @@ export class FrameRunner implements BusDisplay {
       this.ready = true;
       this.onGlass = undefined;
       this.pendingLevel = this.level !== 'normal' ? this.level : undefined;
-      if (this.lost) this.log.info(`answers again; re-initialised, showing the current frame`);
+      if (this.lost) {
+        this.faults.reinits++;
+        this.log.info(`answers again; re-initialised, showing the current frame`);
+      }
       this.lost = undefined;
       this.pending ??= this.current;
     }
@@ -165,6 +176,7 @@ export class FrameRunner implements BusDisplay {
   }
 
   private fail(e: unknown): void {
+    this.faults.errors++;
     this.ready = false;
     this.onGlass = undefined;
     this.pending ??= this.current;

@@ -2,7 +2,7 @@
 // HD44780U datasheet). Each nibble is two expander bytes, E high then E low; the LCD latches on the falling edge.
 // At ~90 µs per I2C byte at 100 kHz, consecutive instructions in one write are already further apart than the
 // 37/41 µs they need, so only clear (≥ 2 ms) and the init steps need real waits.
-import { PARTIAL_CELLS, type CharFrame, type Frame, type Geometry } from '../../panel/frame';
+import { LEVEL_CELLS, PARTIAL_CELLS, type CharFrame, type Frame, type Geometry } from '../../panel/frame';
 import { CUT } from '../../panel/chargrid';
 import { Level, PanelDriver, sleep } from '../display/driver';
 import type { PortTransport } from '../display/transport';
@@ -33,11 +33,23 @@ export const BAR_GLYPHS: ReadonlyArray<readonly number[]> = [0x10, 0x18, 0x1c, 0
 export const CUT_GLYPH: readonly number[] = [0, 0, 0, 0, 0, 0, 0x15, 0];
 const CUT_CODE = 5;
 
+/**
+ * CGRAM slots 6, 7 and 0: a cell with its bottom 2, 4 or 6 rows lit, the middle LEVEL_CELLS of a column chart (the
+ * lowest is ROM A00's "_", the highest its full block). With the bars and the cut mark that fills all eight slots.
+ */
+export const LEVEL_GLYPHS: ReadonlyArray<readonly number[]> = [2, 4, 6].map((lit) => Array.from({ length: 8 }, (_, r) => (r >= 8 - lit ? 0x1f : 0)));
+const LEVEL_CODES = [6, 7, 0];
+
+/** The glyph in each CGRAM slot, 0 to 7, written at init in one run from slot 0's first row. */
+const CGRAM_SLOTS: ReadonlyArray<readonly number[]> = [LEVEL_GLYPHS[2], ...BAR_GLYPHS, CUT_GLYPH, LEVEL_GLYPHS[0], LEVEL_GLYPHS[1]];
+
 /** The code to send for one character of a CharFrame. */
 export function lcdCode(ch: string): number {
   const partial = (PARTIAL_CELLS as readonly string[]).indexOf(ch);
   if (partial >= 0) return partial === 4 ? FULL_BLOCK : partial + 1;
   if (ch === CUT) return CUT_CODE;
+  const level = (LEVEL_CELLS as readonly string[]).indexOf(ch);
+  if (level >= 1 && level <= LEVEL_CODES.length) return LEVEL_CODES[level - 1];
   return romCode(ch) ?? PLACEHOLDER;
 }
 
@@ -104,9 +116,9 @@ export class Hd44780Driver implements PanelDriver {
     await this.transport.write([...this.nibble(0x3, false), ...this.nibble(0x2, false)]);
     await this.instructions(HD44780.FUNCTION_4BIT_2LINE_5X8, HD44780.DISPLAY_OFF, HD44780.CLEAR);
     await sleep(2); // clear: 1.52 ms, more on clones
-    // Slots 1-5 in one write: the address auto-increments from slot 1's first row.
-    const glyphRows = [...BAR_GLYPHS, CUT_GLYPH].flat().flatMap((row) => this.byte(row, true));
-    await this.transport.write([...this.byte(HD44780.ENTRY_INCREMENT, false), ...this.byte(HD44780.SET_CGRAM | (1 << 3), false), ...glyphRows]);
+    // All eight slots in one write: the address auto-increments from slot 0's first row.
+    const glyphRows = CGRAM_SLOTS.flat().flatMap((row) => this.byte(row, true));
+    await this.transport.write([...this.byte(HD44780.ENTRY_INCREMENT, false), ...this.byte(HD44780.SET_CGRAM, false), ...glyphRows]);
     await this.instructions(HD44780.DISPLAY_ON);
     this.codes = encodeLines({ cols: this.o.cols, rows: this.o.rows, lines: [] }, this.o.cols, this.o.rows);
   }

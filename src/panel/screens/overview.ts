@@ -1,8 +1,12 @@
-// overview: the leader, agents active of total, CPU / memory / disk bars (used solid, offered dotted), running tasks.
+// overview: the leader, agents active of total, CPU / memory / disk bars (used solid, offered dotted), running tasks,
+// and where the model keeps one, the last hour of CPU allocation as a small chart.
+import type { AllocationHistory } from '../allocation-history';
 import type { Canvas } from '../canvas';
 import type { CharGrid } from '../chargrid';
 import { fonts } from '../font';
 import { bytesPair, fraction, pair } from '../format';
+import type { PanelModel } from '../model';
+import { drawHourBetween, hourShares, levelCells } from '../sparkline';
 import type { ClusterSnapshot } from '../../mesos/snapshot';
 import { agentsText, hostOnly, leaderText, resource, runningTasks, snapshotOf, type Screen, type ScreenContext } from './screen';
 
@@ -30,6 +34,29 @@ function tasksText(s: ClusterSnapshot | null): string {
   return n === null ? '? tasks' : `${n} task${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * The model's history when it keeps one that can be read. Without one (a one-shot render has a single snapshot)
+ * the overview keeps the layout it had before charts, rather than give room to a chart of nothing.
+ */
+function historyOf(model: PanelModel): AllocationHistory | null {
+  const h = model?.history;
+  const shapeOk = h && Number.isFinite(h.shape?.bucketMs) && h.shape.bucketMs > 0 && Number.isInteger(h.shape?.buckets) && h.shape.buckets > 0;
+  return shapeOk && Array.isArray(h.samples) && h.samples.every((x) => Number.isFinite(x?.at) && x.cpus && x.mem && x.disk) ? h : null;
+}
+
+/**
+ * The tasks running at the left of a line at y, `right` (if any) at its right, and with a history the hour's chart
+ * between them; "running" gives way to the chart.
+ */
+export function tasksAndHour(c: Canvas, y: number, model: PanelModel, right: string | null): void {
+  const { small } = fonts();
+  const history = historyOf(model);
+  const s = snapshotOf(model);
+  const lw = c.text(0, y, history ? tasksText(s) : `${tasksText(s)} running`, small);
+  const rw = right === null ? 0 : c.text(c.width, y, right, small, { align: 'right' });
+  if (history) drawHourBetween(c, y, lw, c.width - rw, history, model.now);
+}
+
 function pixels(c: Canvas, { model }: ScreenContext): void {
   const { small, medium } = fonts();
   const s = snapshotOf(model);
@@ -55,23 +82,32 @@ function pixels(c: Canvas, { model }: ScreenContext): void {
   });
   if (tall) {
     const fw = s?.frameworks?.registered;
-    c.text(0, top + 3 * rowH + 1, `${tasksText(s)} running`, small);
-    c.text(c.width, top + 3 * rowH + 1, `${Number.isFinite(fw) ? fw : '?'} fw`, small, { align: 'right' });
+    tasksAndHour(c, top + 3 * rowH + 1, model, `${Number.isFinite(fw) ? fw : '?'} fw`);
   }
 }
 
+/** On a 4-row LCD with a history, the bottom row shows disk and the hour's CPU chart in turn, this long each. */
+export const LCD_HOUR_TURN_MS = 5000;
+
+/**
+ * On a 4-row LCD with a history, the bottom row takes turns: disk, then the hour's CPU chart, so that neither the
+ * chart nor a resource is lost for good. A 16x2's two rows stay CPU and memory, which a chart would cost one of.
+ */
 function chars(g: CharGrid, { model }: ScreenContext): void {
   const s = snapshotOf(model);
   const rows = resourceRows(s);
   const wide = g.cols >= 20;
   const counts = `${agentsText(s)}ag ${runningTasks(s) ?? '?'}run`;
-  const barRows = g.rows >= 4 ? rows : rows.slice(0, g.rows);
+  const history = g.rows >= 4 ? historyOf(model) : null;
+  const chartTurn = history !== null && Math.floor(model.now / LCD_HOUR_TURN_MS) % 2 === 1;
+  const barRows = chartTurn ? rows.slice(0, 2) : g.rows >= 4 ? rows : rows.slice(0, g.rows);
   if (g.rows >= 4) {
     g.put(0, 0, leaderText(s?.leader, g.cols - counts.length - 1));
     g.putRight(0, counts);
   }
   const first = g.rows >= 4 ? 1 : 0;
-  const valueW = Math.max(...barRows.map((r) => r.value.length));
+  // The value column is as wide in both turns, so that the bars do not jump when the bottom row changes.
+  const valueW = Math.max(...(g.rows >= 4 ? rows : barRows).map((r) => r.value.length));
   const labelW = wide ? 4 : 2;
   barRows.forEach((r, i) => {
     const row = first + i;
@@ -79,6 +115,10 @@ function chars(g: CharGrid, { model }: ScreenContext): void {
     g.bar(labelW, row, g.cols - labelW - valueW - 1, r.used, r.offered);
     g.putRight(row, r.value);
   });
+  if (history && chartTurn) {
+    g.put(0, first + 2, '1h');
+    g.put(labelW, first + 2, levelCells(hourShares(history, model.now, g.cols - labelW)));
+  }
 }
 
 export const overview: Screen = { pixels, chars };

@@ -5,9 +5,9 @@ import type { Canvas } from '../canvas';
 import { fonts } from '../font';
 import { percent, si } from '../format';
 import { hostOf } from './host';
-import { resourceRows } from './overview';
+import { resourceRows, tasksAndHour } from './overview';
 import { fitChars, pixelMessage, textOf } from './pi';
-import { agentsText, hostOnly, runningTasks, snapshotOf, wrap, type ScreenContext } from './screen';
+import { agentsText, hostOnly, snapshotOf, wrap, type ScreenContext } from './screen';
 import { statusOf } from './unreachable';
 
 /** The logical height from which a pixel screen counts as square and gets these layouts. */
@@ -29,8 +29,7 @@ function overview(c: Canvas, { model }: ScreenContext): void {
     c.text(c.width, y, r.value, medium, { align: 'right' });
     c.bar(0, y + 15, c.width, 11, r.used, r.offered);
   });
-  const n = runningTasks(s);
-  c.text(0, 116, n === null ? '? tasks running' : `${n} task${n === 1 ? '' : 's'} running`, small);
+  tasksAndHour(c, 116, model, null);
 }
 
 function host(c: Canvas, { model }: ScreenContext): void {

@@ -52,11 +52,15 @@ function romGlyph(char: string): number[] {
   return rows;
 }
 
-/** Names the bar cells and the cut mark the driver put in CGRAM, so the LCD's text reads like the frame. */
+/** Names the bar cells, the chart levels and the cut mark the driver put in CGRAM, so the LCD's text reads like the frame. */
 export function barCellName(rows: readonly number[]): string {
   if (rows.length === CUT_GLYPH.length && rows.every((r, i) => r === CUT_GLYPH[i])) return CUT;
   const i = [0x10, 0x18, 0x1c, 0x1e, 0x1f].indexOf(rows[0]);
-  return i >= 0 && rows.every((r) => r === rows[0]) ? ['▏', '▎', '▌', '▊', '█'][i] : '\uFFFD';
+  if (i >= 0 && rows.every((r) => r === rows[0])) return ['▏', '▎', '▌', '▊', '█'][i];
+  // Filled from the bottom: so many whole rows lit under rows left dark, the eighths of Unicode's lower blocks.
+  const lit = rows.length - rows.findIndex((r) => r !== 0);
+  const fromBottom = rows.length === 8 && lit > 0 && lit < 8 && rows.every((r, y) => r === (y >= 8 - lit ? 0x1f : 0));
+  return fromBottom ? String.fromCodePoint(0x2580 + lit) : '\uFFFD';
 }
 
 function oled(model: I2cDeviceModel & { glass(): Bitmap; glassLevel(): number }): EmulatedPanel {
