@@ -6,7 +6,7 @@ import { type AgentSummary, type FrameworkSummary, RESOURCES, type ResourceName 
 import { type Amounts, round3, use, zero } from './state-parse';
 
 /** Used resources split in two: the live tasks' sum, exact from events, and the rest (executors), refreshed. */
-export interface UsedSplit {
+interface UsedSplit {
   /** Sum of the live tasks. */
   taskUsed: Amounts;
   /** The rest of the used resources (executors), as of the last SUBSCRIBED, AGENT_ADDED, FRAMEWORK_* or refresh. */
@@ -17,7 +17,7 @@ export type AgentEntry = Omit<OpAgent, 'used'> & UsedSplit;
 
 export type FrameworkEntry = Omit<OpFramework, 'used'> & UsedSplit & { tasks: number };
 
-export const usedOf = (e: UsedSplit, r: ResourceName): number => e.taskUsed[r] + e.otherUsed[r];
+const usedOf = (e: UsedSplit, r: ResourceName): number => e.taskUsed[r] + e.otherUsed[r];
 
 /**
  * A scalar in thousandths. Mesos keeps three decimal digits of a scalar resource (Value.Scalar in

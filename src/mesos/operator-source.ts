@@ -114,7 +114,7 @@ export class OperatorSource {
     if (this.running) return;
     this.running = true;
     this.stream.start();
-    // SUBSCRIBED reads /state as soon as it is applied (see onRecord); this later first read is for a stream that
+    // SUBSCRIBED has /state read as soon as it arrives (see onRecord); this later first read is for a stream that
     // does not come. Reading both at once would hold two documents of the whole cluster in memory together.
     this.scheduleRefresh(this.opts.pollIntervalMs);
   }
