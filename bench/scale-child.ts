@@ -1,8 +1,12 @@
 // Child process of bench/scale.ts: the daemon's loop (state source, renderer, a display that only records when
 // frames change) against the master in argv, with its state source polling /state, following the event stream, or
-// `idle`: reading /state once and never again, which measures what the daemon costs whatever its source.
+// `idle`: reading /state once and never again, which measures what the daemon costs whatever its source; `reader`
+// is idle plus the operator stream read and its records dropped, which measures the stream's reader alone.
 // It counts the bytes its connections to the master bring in (headers and chunk framing included), and on the
-// parent's word reports its CPU time, its largest resident memory, and when each frame showed how many running tasks.
+// parent's word reports its CPU time, its largest resident memory (in the window, and since it started), and when
+// each frame showed how many running tasks.
+// With SCALE_PROFILE=<dir>, it also writes a V8 CPU profile of the window there (open it in Chrome's DevTools); the
+// profiler's own cost then inflates the CPU figures.
 import { channel } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { DEFAULT_CONFIG } from '../src/config';
@@ -12,11 +16,18 @@ import { createLogger } from '../src/log';
 import { OperatorSource } from '../src/mesos/operator-source';
 import { StateClient } from '../src/mesos/state-client';
 import { StatePoller } from '../src/mesos/state-poller';
+import { StreamClient } from '../src/mesos/stream-client';
 import { geometryOf } from '../src/panel/frame';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import * as path from 'node:path';
 
 export interface ScaleReport {
   cpuMs: number;
+  /** Largest resident memory sampled in the window. */
   rssMaxBytes: number;
+  /** The kernel's high-water mark of resident memory since the child started, start-up reads included. */
+  rssPeakBytes: number;
   bytes: number;
   /** (ms since epoch, running tasks shown) for each frame drawn in the window. */
   frames: [number, number][];
@@ -24,6 +35,8 @@ export interface ScaleReport {
   refresh?: { cpuMs: number; bytes: number };
   error?: string;
 }
+
+const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 /**
  * Counts what every TCP connection to the master brings in, whichever client opened it (fetch for /state, node:http
@@ -60,7 +73,21 @@ async function main(): Promise<void> {
     mode === 'stream'
       ? new OperatorSource({ masters: [master], mode: 'stream', timeoutMs: 60_000, maxStateBytes, refreshMs: DEFAULT_CONFIG.stateRefreshSeconds * 1000, pollIntervalMs: DEFAULT_CONFIG.pollIntervalMs, logger: log })
       : null;
-  const intervalMs = mode === 'idle' ? 24 * 3600_000 : DEFAULT_CONFIG.pollIntervalMs;
+  const intervalMs = mode === 'poll' ? DEFAULT_CONFIG.pollIntervalMs : 24 * 3600_000;
+  let records = 0;
+  if (mode === 'reader') {
+    // The same request and caps as OperatorSource's, every record dropped as it comes.
+    const reader = new StreamClient({
+      name: 'operator stream',
+      endpoints: () => [new URL('/api/v1', master).toString()],
+      request: { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ type: 'SUBSCRIBE' }) },
+      logger: log,
+      onRecord: () => void records++,
+      maxRecordBytes: 1024 * 1024,
+      maxFirstRecordBytes: maxStateBytes,
+    });
+    reader.start();
+  }
   const source: StateSource =
     operator ?? new StatePoller({ source: new StateClient({ masters: [master], timeoutMs: 60_000, maxBodyBytes: maxStateBytes }), logger: log }, { intervalMs });
   let frames: [number, number][] | null = null;
@@ -82,21 +109,30 @@ async function main(): Promise<void> {
     version: 'bench',
   });
   daemon.start();
-  // Ready once the source serves (subscribed, for the stream) and its start-up reads have settled: the window
-  // measures the steady state, not SUBSCRIBED's whole cluster or the first /state.
+  // Ready once the source serves (subscribed, for the stream) and its start-up reads have settled and their garbage
+  // is collected (the parent runs the child with --expose-gc): the window measures the steady state, not SUBSCRIBED's
+  // whole cluster or the first /state, nor the one-off collection of what they left.
   const ready = setInterval(() => {
     const m = daemon?.model();
-    if (m?.snapshot && m.source.ok) {
+    if (m?.snapshot && m.source.ok && (mode !== 'reader' || records > 0)) {
       clearInterval(ready);
-      setTimeout(() => process.send?.('ready'), 3000);
+      setTimeout(() => {
+        collect();
+        process.send?.('ready');
+      }, 3000);
     }
   }, 100);
   let cpu0 = process.cpuUsage();
   let bytes0 = 0;
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 200);
+  const profileDir = process.env.SCALE_PROFILE;
+  const profiler = profileDir ? new Session() : null;
+  profiler?.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler?.post(method, (err: Error | null, r?: object) => (err ? reject(err) : resolve(r))));
   process.on('message', async (m) => {
     if (m === 'go') {
+      if (profiler) await post('Profiler.enable').then(() => post('Profiler.start'));
       frames = [];
       bytes0 = read.total;
       rssMax = process.memoryUsage().rss;
@@ -105,11 +141,17 @@ async function main(): Promise<void> {
     }
     if (m !== 'stop') return;
     const used = process.cpuUsage(cpu0);
-    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, bytes: read.total - bytes0, frames: frames ?? [] };
+    if (profiler && profileDir) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(path.join(profileDir, `${mode}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    }
+    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, rssPeakBytes: process.resourceUsage().maxRSS * 1024, bytes: read.total - bytes0, frames: frames ?? [] };
     if (operator) {
       const c = process.cpuUsage();
       const b = read.total;
       await operator.refreshNow();
+      // The collection of the document it read, which polling pays in its window.
+      collect();
       const r = process.cpuUsage(c);
       report.refresh = { cpuMs: (r.user + r.system) / 1000, bytes: read.total - b };
     }

@@ -2,12 +2,14 @@
 // by side on the same simulated clusters of 10, 100, 1,000 and 5,000 agents with ten running tasks each (the
 // simulator's model behind a simulated master: the real /state and GET_STATE shapes), under steady churn (ten task
 // replacements a second) plus one more running task every second, which the overview shows. The daemon runs as a
-// child process; for each source and size it reports CPU seconds per minute, its largest resident memory, the
+// child process; for each source and size it reports CPU seconds per minute, its largest resident memory (in the
+// window, and since it started: the start-up reads of the whole cluster are its peak), the
 // time from a change to the first frame showing it (p50, p99), and the bytes it read from the master per minute.
 // The child runs with the service's environment (systemd/mesos-panel.service). The stream's figures include its
 // /state refresh, measured once and counted at its rate (once a minute). A third run, `idle`, reads /state once and
 // then draws the same frames from it: the daemon's own cost (drawing four frames a second, timers, the runtime),
-// which both sources pay; the sources' costs are compared above it as well.
+// which both sources pay; the sources' costs are compared above it as well. A fourth, `reader`, is idle plus the
+// event stream read and its records dropped: what reading the events costs, apart from using them.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -69,10 +71,14 @@ function pct(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-type Mode = 'idle' | 'poll' | 'stream';
+type Mode = 'idle' | 'reader' | 'poll' | 'stream';
 
-async function measure(c: Cluster, mode: Mode): Promise<ScaleReport & { latencies: number[] }> {
-  const child = fork(path.join(__dirname, 'scale-child.js'), [mode, c.master.url], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: serviceEnv() });
+interface Measured extends ScaleReport {
+  latencies: number[];
+}
+
+async function measure(c: Cluster, mode: Mode): Promise<Measured> {
+  const child = fork(path.join(__dirname, 'scale-child.js'), [mode, c.master.url], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: serviceEnv(), execArgv: ['--expose-gc'] });
   try {
     const message = (want: (m: unknown) => boolean) =>
       new Promise<unknown>((resolve, reject) => {
@@ -122,31 +128,35 @@ export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const perMinute = (x: number) => (x * 60_000) / WINDOW_MS;
   const refreshesPerMinute = 60 / DEFAULT_CONFIG.stateRefreshSeconds;
+  const rss = (r: ScaleReport) => `${Math.round(r.rssMaxBytes / 2 ** 20)}; ${Math.round(r.rssPeakBytes / 2 ** 20)}`;
   for (const size of SIZES) {
     const c = await cluster(size);
     try {
-      const results: Record<string, ScaleReport & { latencies: number[] }> = {};
-      for (const mode of ['idle', 'poll', 'stream'] as const) results[mode] = await measure(c, mode);
+      const results: Partial<Record<Mode, Measured>> = {};
+      for (const mode of ['idle', 'reader', 'poll', 'stream'] as const) results[mode] = await measure(c, mode);
+      const { idle, reader, poll, stream } = results as Record<Mode, Measured>;
       const cpu = (r: ScaleReport) => perMinute(r.cpuMs / 1000) + (r.refresh ? (r.refresh.cpuMs / 1000) * refreshesPerMinute : 0);
       const bytes = (r: ScaleReport) => perMinute(r.bytes) + (r.refresh ? r.refresh.bytes * refreshesPerMinute : 0);
       const section = `scale ${size} agents`;
       rows.push(
-        { section, name: 'idle: daemon CPU', value: cpu(results.idle), unit: 's/min', note: '/state read once, the same frames drawn' },
-        { section, name: 'idle: resident memory (largest)', value: results.idle.rssMaxBytes / (1024 * 1024), unit: 'MB' },
+        { section, name: 'idle: daemon CPU', value: cpu(idle), unit: 's/min', note: '/state read once, the same frames drawn' },
+        { section, name: 'idle: resident memory, window; peak', value: rss(idle), unit: 'MB', note: 'largest in the window; since start' },
+        { section, name: 'reader: daemon CPU', value: cpu(reader), unit: 's/min', note: 'idle + the event stream read, records dropped' },
       );
-      for (const mode of ['poll', 'stream'] as const) {
-        const r = results[mode];
+      for (const [mode, r] of [['poll', poll], ['stream', stream]] as const) {
         rows.push(
           { section, name: `${mode}: daemon CPU`, value: cpu(r), unit: 's/min' },
-          { section, name: `${mode}: resident memory (largest)`, value: r.rssMaxBytes / (1024 * 1024), unit: 'MB' },
+          { section, name: `${mode}: resident memory, window; peak`, value: rss(r), unit: 'MB' },
           { section, name: `${mode}: change to frame p50; p99`, value: `${Math.round(pct(r.latencies, 50))}; ${Math.round(pct(r.latencies, 99))}`, unit: 'ms', note: `${r.latencies.length} changes` },
           { section, name: `${mode}: read from the master`, value: bytes(r) / (1024 * 1024), unit: 'MB/min' },
         );
       }
-      const aboveIdle = (r: ScaleReport) => Math.max(0, cpu(r) - cpu(results.idle));
+      rows.push({ section, name: 'stream: of which the /state refresh', value: ((stream.refresh?.cpuMs ?? 0) / 1000) * refreshesPerMinute, unit: 's/min', note: `once every ${DEFAULT_CONFIG.stateRefreshSeconds} s` });
+      const aboveIdle = (r: ScaleReport) => Math.max(0, cpu(r) - cpu(idle));
       rows.push(
-        { section, name: 'stream CPU ÷ poll CPU', value: cpu(results.stream) / cpu(results.poll), unit: '', note: 'target ≤ 0.1 at 1,000 agents' },
-        { section, name: 'the same above idle', value: aboveIdle(results.stream) / aboveIdle(results.poll), unit: '', note: 'what each source adds to the daemon' },
+        { section, name: 'stream CPU ÷ poll CPU', value: cpu(stream) / cpu(poll), unit: '', note: 'target ≤ 0.1 at 1,000 agents' },
+        { section, name: 'the same above idle', value: aboveIdle(stream) / aboveIdle(poll), unit: '', note: 'what each source adds to the daemon' },
+        { section, name: "the stream's reader ÷ the stream, above idle", value: aboveIdle(reader) / aboveIdle(stream), unit: '', note: 'the share of reading the events' },
       );
     } finally {
       c.operator.close();

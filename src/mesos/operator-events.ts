@@ -10,6 +10,7 @@ import type { ResourceName } from './snapshot';
 import { RESOURCES } from './snapshot';
 import { type Amounts, StateFormatError, arr, obj, optBool, optNum, optStr, str, zero } from './state-parse';
 import { errorLine } from '../lib/error-line';
+import { parseSplit } from './json-split';
 
 export interface OpTask {
   id: string;
@@ -186,17 +187,27 @@ function decodeRoot(root: Record<string, unknown>): DecodedOperatorEvent {
   }
 }
 
+/** Where SUBSCRIBED carries its tasks, the bulk of the whole cluster it describes. */
+const TASKS_PATH = ['subscribed', 'get_state', 'get_tasks', 'tasks'] as const;
+/** Records larger than this have their tasks parsed one at a time (json-split.ts); only SUBSCRIBED grows so large. */
+const SPLIT_ABOVE = 1024 * 1024;
+
 /** One RecordIO record of the operator stream. Throws StateFormatError (one line) for anything malformed. */
 export function decodeOperatorEvent(record: Uint8Array | string, origin = 'operator event'): DecodedOperatorEvent {
-  const text = typeof record === 'string' ? record : Buffer.from(record.buffer, record.byteOffset, record.byteLength).toString('utf8');
   let json: unknown;
+  let tasks: OpTask[] | null = null;
   try {
-    json = JSON.parse(text);
+    if (typeof record !== 'string' && record.byteLength > SPLIT_ABOVE) {
+      ({ root: json, items: tasks } = parseSplit(record, TASKS_PATH, (v, n) => task(v, `${TASKS_PATH.join('.')}[${n}]`)));
+    } else json = JSON.parse(typeof record === 'string' ? record : Buffer.from(record.buffer, record.byteOffset, record.byteLength).toString('utf8'));
   } catch (err) {
-    throw new StateFormatError('', `invalid JSON in a record of ${text.length} bytes (${errorLine(err, 80)})`, origin);
+    if (err instanceof StateFormatError) throw new StateFormatError(err.path, err.detail, origin);
+    throw new StateFormatError('', `invalid JSON in a record of ${record.length} bytes (${errorLine(err, 80)})`, origin);
   }
   try {
-    return decodeRoot(obj(json, ''));
+    const event = decodeRoot(obj(json, ''));
+    if (tasks && event.type === 'SUBSCRIBED') event.cluster.tasks = tasks;
+    return event;
   } catch (err) {
     if (err instanceof StateFormatError) throw new StateFormatError(err.path, err.detail, origin);
     throw err;

@@ -15,8 +15,7 @@ import { Backoff } from '../lib/backoff';
 import type { Credentials } from './http';
 import { type DecodedOperatorEvent, type OperatorEvent, decodeOperatorEvent } from './operator-events';
 import { type StateDocument, readStateDocument } from './operator-state-doc';
-import { type OperatorState, emptyState, fromCluster, reduceAll, snapshotOf } from './operator-state';
-import type { ClusterSnapshot } from './snapshot';
+import { type OperatorState, emptyState, fromCluster } from './operator-state';
 import { StateClient } from './state-client';
 import { StatePoller, type StateView } from './state-poller';
 import { StateFormatError } from './state-parse';
@@ -60,8 +59,8 @@ export class OperatorSource {
   private readonly state: StateClient;
   private readonly stream: StreamClient;
   private readonly refreshBackoff: Backoff;
+  /** The cluster as the events left it, changed in place (a refresh replaces it). */
   private opState: OperatorState = emptyState();
-  private snapshot: ClusterSnapshot | null = null;
   private snapshotAt: number | null = null;
   private subscribed = false;
   private status: SourceStatus;
@@ -117,7 +116,9 @@ export class OperatorSource {
     if (this.running) return;
     this.running = true;
     this.stream.start();
-    this.scheduleRefresh(0);
+    // SUBSCRIBED has /state read as soon as it arrives (see onRecord); this later first read is for a stream that
+    // does not come. Reading both at once would hold two documents of the whole cluster in memory together.
+    this.scheduleRefresh(this.opts.pollIntervalMs);
   }
 
   stop(): void {
@@ -134,8 +135,9 @@ export class OperatorSource {
       return { ...v, status: { ...v.status, via: 'poll' } };
     }
     this.flush();
-    if (this.snapshot === null && (this.subscribed || this.snapshotAt !== null)) this.snapshot = snapshotOf(this.opState);
-    return { snapshot: this.snapshot, snapshotAt: this.snapshotAt, status: { ...this.status, masterStartedAt: this.opState.master.startedAt, taskEnds: this.taskEnds } };
+    // Built only now, when the panel asks, and kept by the state until an event changes it.
+    const snapshot = this.subscribed || this.snapshotAt !== null ? this.opState.snapshot() : null;
+    return { snapshot, snapshotAt: this.snapshotAt, status: { ...this.status, masterStartedAt: this.opState.master.startedAt, taskEnds: this.taskEnds } };
   }
 
   /** Reads /state now, out of turn (tests, and after an event that could not be applied). */
@@ -147,12 +149,6 @@ export class OperatorSource {
 
   private now(): number {
     return (this.opts.now ?? Date.now)();
-  }
-
-  private set(next: OperatorState): void {
-    if (next === this.opState) return;
-    this.opState = next;
-    this.snapshot = null;
   }
 
   private onRecord(record: Buffer, session: StreamSession): void {
@@ -195,14 +191,13 @@ export class OperatorSource {
   }
 
   /**
-   * Applies the events received since the last call, as one step: the daemon asks for the state four times a
-   * second, so a busy stream costs one copy of the state per frame, not one per event.
+   * Applies the events received since the last call, in place: the daemon asks for the state four times a second,
+   * so a busy stream builds at most four snapshots a second, however many events it brings.
    */
   private flush(): void {
     if (this.pending.length === 0) return;
-    const r = reduceAll(this.opState, this.pending);
+    const r = this.opState.applyAll(this.pending);
     this.pending = [];
-    this.set(r.state);
     // Counted here, not on replay: events replayed over a refresh have been counted once already.
     if (r.ended.length > 0) {
       const ends = { ...this.taskEnds };
@@ -284,7 +279,9 @@ export class OperatorSource {
     this.refreshBackoff.reset();
     if (this.opts.mode === 'auto' && tooOldForStream(doc.master.version)) return this.toPolling(`the master runs Mesos ${doc.master.version}, older than 1.5`);
     this.flush();
-    this.set(reduceAll(fromCluster(doc.cluster, doc.master), replay).state);
+    const next = fromCluster(doc.cluster, doc.master);
+    next.applyAll(replay);
+    this.opState = next;
     if (this.snapshotAt === null) this.snapshotAt = this.now();
     this.scheduleRefresh(this.refreshOutdated ? 0 : this.opts.refreshMs);
   }

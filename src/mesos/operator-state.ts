@@ -1,4 +1,5 @@
-// The cluster as the operator event stream keeps it, and the pure reducer (state, event) → state over it.
+// The cluster as the operator event stream keeps it, changed in place event by event, and the pure reducer
+// (state, event) → state over it for tests and fuzzing.
 //
 // SUBSCRIBED replaces everything (a resubscribe starts over, never merges). Task events move resources in and out
 // of agents and frameworks as they happen; what the stream never reports (executors' share of used resources,
@@ -13,23 +14,18 @@
 // A task leaves the counts when it reaches a terminal state. /state keeps such a task in its framework's `tasks`
 // until the framework acknowledges the update (Master::removeTask), which the stream does not announce.
 //
-// Maps are copied once per batch of events (reduceAll), tasks grouped by agent, so a batch costs O(agents), not
-// O(tasks), and a single event no more.
+// Cost: the daemon keeps one state and applies each batch of events to it in place (apply, applyAll), so an event
+// costs the same at 10 agents as at 5,000: no map is copied, the cluster's totals are running sums, and a snapshot,
+// built only when asked for after a change, rebuilds the summaries of the agents and frameworks that changed since
+// the last one (operator-listing.ts). Agent and framework entries are replaced, never changed, so a snapshot or a
+// copy may share them. `reduce` is the same step on a copy, for tests and fuzzing: O(tasks) a call.
 import type { OpAgent, OpCluster, OpFramework, OpTask, OperatorEvent } from './operator-events';
-import { type AgentSummary, type ClusterSnapshot, type FrameworkSummary, RESOURCES, type ResourceName } from './snapshot';
-import { type Amounts, round3, use, zero } from './state-parse';
+import { type AgentEntry, Entries, type FrameworkEntry, Totals, agentSummary, frameworkSummary } from './operator-listing';
+import type { AgentSummary, ClusterSnapshot, FrameworkSummary } from './snapshot';
+import { RESOURCES } from './snapshot';
+import { type Amounts, round3, zero } from './state-parse';
 
-/** Used resources split in two: the live tasks' sum, exact from events, and the rest (executors), refreshed. */
-interface UsedSplit {
-  /** Sum of the live tasks. */
-  taskUsed: Amounts;
-  /** The rest of the used resources (executors), as of the last SUBSCRIBED, AGENT_ADDED, FRAMEWORK_* or refresh. */
-  otherUsed: Amounts;
-}
-
-export type AgentEntry = Omit<OpAgent, 'used'> & UsedSplit;
-
-export type FrameworkEntry = Omit<OpFramework, 'used'> & UsedSplit & { tasks: number };
+export type { AgentEntry, FrameworkEntry };
 
 /** What only /state says: the stream has no master information at all. */
 export interface MasterFacts {
@@ -40,30 +36,22 @@ export interface MasterFacts {
   startedAt: number | null;
 }
 
-export interface OperatorState {
-  readonly agents: ReadonlyMap<string, AgentEntry>;
-  readonly frameworks: ReadonlyMap<string, FrameworkEntry>;
-  /** Live (non-terminal) tasks: agent id → task key → task. */
-  readonly tasks: ReadonlyMap<string, ReadonlyMap<string, OpTask>>;
-  /** Live tasks by state. */
-  readonly counts: Readonly<Record<string, number>>;
-  readonly master: MasterFacts;
-}
-
 export interface Reduced {
   state: OperatorState;
   /** One line when the event did not fit the state (and was skipped or applied in part), else null. */
   problem: string | null;
 }
 
+/** A batch applied: the problem lines, and the terminal states of the known tasks that ended. */
+export interface Applied {
+  problems: string[];
+  ended: string[];
+}
+
 /** States after which a task leaves /state's `tasks` (TASK_UNREACHABLE moves to `unreachable_tasks`). */
 export const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNREACHABLE']);
 
 const NO_MASTER: MasterFacts = { leader: null, version: null, unreachable: 0, startedAt: null };
-
-export function emptyState(master: MasterFacts = NO_MASTER): OperatorState {
-  return { agents: new Map(), frameworks: new Map(), tasks: new Map(), counts: {}, master };
-}
 
 const taskKey = (frameworkId: string, taskId: string): string => `${frameworkId}\u0000${taskId}`;
 
@@ -101,108 +89,92 @@ function frameworkEntry(f: OpFramework, tasks: number, taskUsed: Amounts): Frame
   return { id, name, active, connected, tasks, taskUsed, otherUsed: rest(f.used, taskUsed), offered };
 }
 
-/** The state a SUBSCRIBED (or a refresh) describes, whole. */
-export function fromCluster(cluster: OpCluster, master: MasterFacts): OperatorState {
-  const tasks = new Map<string, Map<string, OpTask>>();
-  const counts: Record<string, number> = {};
-  const byAgent = new Map<string, Amounts>();
-  const byFramework = new Map<string, { used: Amounts; n: number }>();
-  for (const t of cluster.tasks) {
-    if (TERMINAL.has(t.state)) continue;
-    let m = tasks.get(t.agentId);
-    if (!m) tasks.set(t.agentId, (m = new Map()));
-    const key = taskKey(t.frameworkId, t.id);
-    if (m.has(key)) continue;
-    m.set(key, t);
-    counts[t.state] = (counts[t.state] ?? 0) + 1;
-    byAgent.set(t.agentId, plus(byAgent.get(t.agentId) ?? zero(), t.resources, 1));
-    const f = byFramework.get(t.frameworkId) ?? { used: zero(), n: 0 };
-    byFramework.set(t.frameworkId, { used: plus(f.used, t.resources, 1), n: f.n + 1 });
-  }
-  const agents = new Map(cluster.agents.map((a) => [a.id, agentEntry(a, byAgent.get(a.id) ?? zero())]));
-  const frameworks = new Map(
-    cluster.frameworks.map((f) => {
-      const own = byFramework.get(f.id) ?? { used: zero(), n: 0 };
-      return [f.id, frameworkEntry(f, own.n, own.used)];
-    }),
-  );
-  return { agents, frameworks, tasks, counts, master };
+/** An id from the stream, as a problem line may show it: cut short, and with any control character escaped. */
+function shown(id: string): string {
+  const cut = id.length > 48 ? `${id.slice(0, 47)}…` : id;
+  return /^[\w.:@-]+$/.test(cut) ? cut : JSON.stringify(cut);
 }
 
-/**
- * The next state being built from a previous one: its maps copied once, then changed in place, so a batch of events
- * costs one copy of the agent-sized maps, not one per event. The previous state is never touched.
- */
-class Draft {
-  agents: Map<string, AgentEntry>;
-  frameworks: Map<string, FrameworkEntry>;
-  tasks: Map<string, ReadonlyMap<string, OpTask>>;
-  counts: Record<string, number>;
-  master: MasterFacts;
-  changed = false;
-  /** Agents whose task map is this draft's own copy. */
-  private readonly owned = new Set<string>();
+export class OperatorState {
+  private agentEntries = new Entries<AgentEntry, AgentSummary>(agentSummary);
+  private frameworkEntries = new Entries<FrameworkEntry, FrameworkSummary>(frameworkSummary);
+  /** Live (non-terminal) tasks: agent id → task key → task. */
+  private taskMap = new Map<string, Map<string, OpTask>>();
+  private countMap: Record<string, number> = {};
+  private totals = new Totals();
+  private frameworksActive = 0;
+  private version = 0;
+  private snap: ClusterSnapshot | null = null;
 
-  constructor(s: OperatorState) {
-    this.agents = new Map(s.agents);
-    this.frameworks = new Map(s.frameworks);
-    this.tasks = new Map(s.tasks);
-    this.counts = { ...s.counts };
-    this.master = s.master;
+  constructor(readonly master: MasterFacts = NO_MASTER) {}
+
+  get agents(): ReadonlyMap<string, AgentEntry> {
+    return this.agentEntries.map;
   }
 
-  state(): OperatorState {
-    return { agents: this.agents, frameworks: this.frameworks, tasks: this.tasks, counts: this.counts, master: this.master };
+  get frameworks(): ReadonlyMap<string, FrameworkEntry> {
+    return this.frameworkEntries.map;
   }
 
-  replace(s: OperatorState): void {
-    this.agents = new Map(s.agents);
-    this.frameworks = new Map(s.frameworks);
-    this.tasks = new Map(s.tasks);
-    this.counts = { ...s.counts };
-    this.owned.clear();
-    this.changed = true;
+  /** Live tasks by state. */
+  get counts(): Readonly<Record<string, number>> {
+    return this.countMap;
   }
 
-  private taskMap(agentId: string): Map<string, OpTask> {
-    let m = this.tasks.get(agentId) as Map<string, OpTask> | undefined;
-    if (!m || !this.owned.has(agentId)) {
-      m = new Map(m ?? []);
-      this.tasks.set(agentId, m);
-      this.owned.add(agentId);
+  /** An independent state equal to this one: task maps copied, entries (never changed in place) shared. */
+  copy(): OperatorState {
+    const out = new OperatorState(this.master);
+    out.agentEntries = this.agentEntries.copy();
+    out.frameworkEntries = this.frameworkEntries.copy();
+    for (const [agentId, m] of this.taskMap) out.taskMap.set(agentId, new Map(m));
+    out.countMap = { ...this.countMap };
+    out.totals = this.totals.copy();
+    out.frameworksActive = this.frameworksActive;
+    out.version = this.version;
+    out.snap = this.snap;
+    return out;
+  }
+
+  /** The ClusterSnapshot /state would give for the same cluster (see the note on terminal tasks above). */
+  snapshot(): ClusterSnapshot {
+    if (this.snap) return this.snap;
+    const agentList = this.agentEntries.summaries();
+    const frameworkList = this.frameworkEntries.summaries();
+    const active = this.totals.activeAgents;
+    this.snap = {
+      leader: this.master.leader,
+      version: this.master.version,
+      agents: { active, inactive: this.agents.size - active, unreachable: this.master.unreachable },
+      cpus: this.totals.use('cpus'),
+      mem: this.totals.use('mem'),
+      disk: this.totals.use('disk'),
+      gpus: this.totals.use('gpus'),
+      frameworks: { active: this.frameworksActive, registered: this.frameworks.size },
+      tasks: Object.fromEntries(Object.entries(this.countMap).sort(([a], [b]) => (a < b ? -1 : 1))),
+      agentList,
+      frameworkList,
+    };
+    return this.snap;
+  }
+
+  /** Applies events in order, in place. */
+  applyAll(events: Iterable<OperatorEvent>): Applied {
+    const problems: string[] = [];
+    const ended: string[] = [];
+    for (const e of events) {
+      const known = e.type === 'TASK_UPDATED' && TERMINAL.has(e.state) && this.find(e.frameworkId, e.taskId, e.agentId) !== undefined;
+      const problem = this.apply(e);
+      if (problem) problems.push(problem);
+      if (known && e.type === 'TASK_UPDATED') ended.push(e.state);
     }
-    return m;
+    return { problems, ended };
   }
 
-  find(frameworkId: string, taskId: string, agentId: string | null): OpTask | undefined {
-    const key = taskKey(frameworkId, taskId);
-    if (agentId !== null) return this.tasks.get(agentId)?.get(key);
-    for (const m of this.tasks.values()) {
-      const t = m.get(key);
-      if (t) return t;
-    }
-    return undefined;
-  }
-
-  /** Adds (+1) or removes (−1) a live task's share everywhere it counts. */
-  account(t: OpTask, sign: 1 | -1): void {
-    this.changed = true;
-    const mine = this.taskMap(t.agentId);
-    if (sign > 0) mine.set(taskKey(t.frameworkId, t.id), t);
-    else mine.delete(taskKey(t.frameworkId, t.id));
-    const a = this.agents.get(t.agentId);
-    if (a) this.agents.set(a.id, { ...a, taskUsed: plus(a.taskUsed, t.resources, sign) });
-    const f = this.frameworks.get(t.frameworkId);
-    if (f) this.frameworks.set(f.id, { ...f, tasks: f.tasks + sign, taskUsed: plus(f.taskUsed, t.resources, sign) });
-    this.counts[t.state] = (this.counts[t.state] ?? 0) + sign;
-    if (this.counts[t.state] <= 0) delete this.counts[t.state];
-  }
-
-  /** Applies one event; returns a problem line, or null. */
+  /** Applies one event in place; returns a problem line, or null. */
   apply(e: OperatorEvent): string | null {
     switch (e.type) {
       case 'SUBSCRIBED':
-        this.replace(fromCluster(e.cluster, this.master));
+        this.load(e.cluster);
         return null;
       case 'HEARTBEAT':
         return null;
@@ -226,137 +198,146 @@ class Draft {
         return null;
       }
       case 'AGENT_ADDED': {
-        const taskUsed = sumTasks(this.tasks.get(e.agent.id)?.values() ?? [], () => true).used;
-        this.agents.set(e.agent.id, agentEntry(e.agent, taskUsed));
-        this.changed = true;
+        const taskUsed = sumTasks(this.taskMap.get(e.agent.id)?.values() ?? [], () => true).used;
+        this.setAgent(agentEntry(e.agent, taskUsed));
         return null;
       }
       case 'AGENT_REMOVED': {
         if (!this.agents.has(e.agentId)) return `AGENT_REMOVED for agent ${shown(e.agentId)}, which the stream has not announced; ignored`;
-        for (const t of [...(this.tasks.get(e.agentId)?.values() ?? [])]) this.account(t, -1);
-        this.agents.delete(e.agentId);
-        this.tasks.delete(e.agentId);
-        this.changed = true;
+        for (const t of [...(this.taskMap.get(e.agentId)?.values() ?? [])]) this.account(t, -1);
+        this.setAgent(e.agentId);
+        this.taskMap.delete(e.agentId);
         return null;
       }
       case 'FRAMEWORK_ADDED':
       case 'FRAMEWORK_UPDATED': {
-        const own = sumTasks(this.allTasks(), (t) => t.frameworkId === e.framework.id);
-        this.frameworks.set(e.framework.id, frameworkEntry(e.framework, own.n, own.used));
-        this.changed = true;
+        // A known framework's task figures are kept up by every task event; only one not seen before is counted.
+        const old = this.frameworks.get(e.framework.id);
+        const own = old ? { n: old.tasks, used: old.taskUsed } : sumTasks(this.allTasks(), (t) => t.frameworkId === e.framework.id);
+        this.setFramework(frameworkEntry(e.framework, own.n, own.used));
         return null;
       }
       case 'FRAMEWORK_REMOVED': {
         if (!this.frameworks.has(e.frameworkId)) return `FRAMEWORK_REMOVED for framework ${shown(e.frameworkId)}, which the stream has not announced; ignored`;
-        for (const t of this.allTasks()) if (t.frameworkId === e.frameworkId) this.account(t, -1);
-        this.frameworks.delete(e.frameworkId);
-        this.changed = true;
+        for (const t of [...this.allTasks()]) if (t.frameworkId === e.frameworkId) this.account(t, -1);
+        this.setFramework(e.frameworkId);
         return null;
       }
     }
   }
 
-  private allTasks(): OpTask[] {
-    const out: OpTask[] = [];
-    for (const m of this.tasks.values()) out.push(...m.values());
-    return out;
-  }
-}
-
-/** An id from the stream, as a problem line may show it: cut short, and with any control character escaped. */
-function shown(id: string): string {
-  const cut = id.length > 48 ? `${id.slice(0, 47)}…` : id;
-  return /^[\w.:@-]+$/.test(cut) ? cut : JSON.stringify(cut);
-}
-
-/** Several events in order, as one step: the state after them, the problem lines, and the tasks that ended. */
-export function reduceAll(s: OperatorState, events: readonly OperatorEvent[]): { state: OperatorState; problems: string[]; ended: string[] } {
-  const problems: string[] = [];
-  const ended: string[] = [];
-  if (events.every((e) => e.type === 'HEARTBEAT')) return { state: s, problems, ended };
-  const d = new Draft(s);
-  for (const e of events) {
-    const known = e.type === 'TASK_UPDATED' && TERMINAL.has(e.state) ? d.find(e.frameworkId, e.taskId, e.agentId) : undefined;
-    const problem = d.apply(e);
-    if (problem) problems.push(problem);
-    if (known && e.type === 'TASK_UPDATED') ended.push(e.state);
-  }
-  return { state: d.changed ? d.state() : s, problems, ended };
-}
-
-export function reduce(s: OperatorState, e: OperatorEvent): Reduced {
-  const r = reduceAll(s, [e]);
-  return { state: r.state, problem: r.problems[0] ?? null };
-}
-
-const used = (e: AgentEntry | FrameworkEntry, r: ResourceName): number => e.taskUsed[r] + e.otherUsed[r];
-
-// Summaries by entry: an entry is replaced, never changed, when an event touches it, so a snapshot taken after a
-// batch rebuilds only the summaries of what the batch touched (a busy stream at 1,000 agents touches a few) and the
-// rest are the previous snapshot's objects. Weak, so entries that left the state take their summaries with them.
-const agentSummaries = new WeakMap<AgentEntry, AgentSummary>();
-const frameworkSummaries = new WeakMap<FrameworkEntry, FrameworkSummary>();
-
-function agentSummary(a: AgentEntry): AgentSummary {
-  let out = agentSummaries.get(a);
-  if (!out) {
-    out = {
-      id: a.id,
-      hostname: a.hostname,
-      active: a.active,
-      cpus: use(a.total.cpus, used(a, 'cpus'), a.offered.cpus),
-      mem: use(a.total.mem, used(a, 'mem'), a.offered.mem),
-      ...(a.deactivated ? { deactivated: true as const } : {}),
-      ...(a.draining ? { draining: true as const } : {}),
-    };
-    agentSummaries.set(a, out);
-  }
-  return out;
-}
-
-function frameworkSummary(f: FrameworkEntry): FrameworkSummary {
-  let out = frameworkSummaries.get(f);
-  if (!out) {
-    out = { id: f.id, name: f.name, active: f.active, tasks: f.tasks, cpusUsed: round3(used(f, 'cpus')), memUsed: round3(used(f, 'mem')) };
-    frameworkSummaries.set(f, out);
-  }
-  return out;
-}
-
-/** The ClusterSnapshot /state would give for the same cluster (see the note on terminal tasks above). */
-export function snapshotOf(s: OperatorState): ClusterSnapshot {
-  const total = zero();
-  const usedAll = zero();
-  const offered = zero();
-  let active = 0;
-  const agentList: AgentSummary[] = [];
-  for (const a of s.agents.values()) {
-    for (const r of RESOURCES) {
-      total[r] += a.total[r];
-      usedAll[r] += used(a, r);
-      offered[r] += a.offered[r];
+  /** Replaces everything with the cluster a SUBSCRIBED (or a refresh) describes. */
+  private load(cluster: OpCluster): void {
+    this.changed();
+    this.agentEntries = new Entries<AgentEntry, AgentSummary>(agentSummary);
+    this.frameworkEntries = new Entries<FrameworkEntry, FrameworkSummary>(frameworkSummary);
+    this.taskMap = new Map();
+    this.countMap = {};
+    this.totals = new Totals();
+    this.frameworksActive = 0;
+    const byAgent = new Map<string, Amounts>();
+    const byFramework = new Map<string, { used: Amounts; n: number }>();
+    for (const t of cluster.tasks) {
+      if (TERMINAL.has(t.state)) continue;
+      let m = this.taskMap.get(t.agentId);
+      if (!m) this.taskMap.set(t.agentId, (m = new Map()));
+      const key = taskKey(t.frameworkId, t.id);
+      if (m.has(key)) continue;
+      m.set(key, t);
+      this.countMap[t.state] = (this.countMap[t.state] ?? 0) + 1;
+      let a = byAgent.get(t.agentId);
+      if (!a) byAgent.set(t.agentId, (a = zero()));
+      let f = byFramework.get(t.frameworkId);
+      if (!f) byFramework.set(t.frameworkId, (f = { used: zero(), n: 0 }));
+      f.n++;
+      for (const r of RESOURCES) {
+        a[r] += t.resources[r];
+        f.used[r] += t.resources[r];
+      }
     }
-    if (a.active) active++;
-    agentList.push(agentSummary(a));
+    for (const a of cluster.agents) this.setAgent(agentEntry(a, byAgent.get(a.id) ?? zero()));
+    for (const f of cluster.frameworks) {
+      const own = byFramework.get(f.id) ?? { used: zero(), n: 0 };
+      this.setFramework(frameworkEntry(f, own.n, own.used));
+    }
   }
-  const frameworkList: FrameworkSummary[] = [];
-  let frameworksActive = 0;
-  for (const f of s.frameworks.values()) {
-    if (f.active) frameworksActive++;
-    frameworkList.push(frameworkSummary(f));
+
+  private changed(): void {
+    this.version++;
+    this.snap = null;
   }
-  const byResource = (r: ResourceName) => use(total[r], usedAll[r], offered[r]);
-  return {
-    leader: s.master.leader,
-    version: s.master.version,
-    agents: { active, inactive: s.agents.size - active, unreachable: s.master.unreachable },
-    cpus: byResource('cpus'),
-    mem: byResource('mem'),
-    disk: byResource('disk'),
-    gpus: byResource('gpus'),
-    frameworks: { active: frameworksActive, registered: frameworkList.length },
-    tasks: Object.fromEntries(Object.entries(s.counts).sort(([a], [b]) => (a < b ? -1 : 1))),
-    agentList,
-    frameworkList,
-  };
+
+  /** Puts in (an entry) or takes out (an id) an agent, its figures with it. */
+  private setAgent(a: AgentEntry | string): void {
+    this.changed();
+    const old = typeof a === 'string' ? this.agentEntries.drop(a) : this.agentEntries.set(a);
+    if (old) this.totals.agent(old, -1);
+    if (typeof a !== 'string') this.totals.agent(a, 1);
+  }
+
+  /** Puts in (an entry) or takes out (an id) a framework. */
+  private setFramework(f: FrameworkEntry | string): void {
+    this.changed();
+    const old = typeof f === 'string' ? this.frameworkEntries.drop(f) : this.frameworkEntries.set(f);
+    if (old?.active) this.frameworksActive--;
+    if (typeof f !== 'string' && f.active) this.frameworksActive++;
+  }
+
+  private find(frameworkId: string, taskId: string, agentId: string | null): OpTask | undefined {
+    const key = taskKey(frameworkId, taskId);
+    if (agentId !== null) return this.taskMap.get(agentId)?.get(key);
+    for (const m of this.taskMap.values()) {
+      const t = m.get(key);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** Adds (+1) or removes (−1) a live task's share everywhere it counts. */
+  private account(t: OpTask, sign: 1 | -1): void {
+    this.changed();
+    const key = taskKey(t.frameworkId, t.id);
+    let mine = this.taskMap.get(t.agentId);
+    if (sign > 0) {
+      if (!mine) this.taskMap.set(t.agentId, (mine = new Map()));
+      mine.set(key, t);
+    } else mine?.delete(key);
+    const a = this.agents.get(t.agentId);
+    if (a) this.setAgent({ ...a, taskUsed: plus(a.taskUsed, t.resources, sign) });
+    const f = this.frameworks.get(t.frameworkId);
+    if (f) this.setFramework({ ...f, tasks: f.tasks + sign, taskUsed: plus(f.taskUsed, t.resources, sign) });
+    this.countMap[t.state] = (this.countMap[t.state] ?? 0) + sign;
+    if (this.countMap[t.state] <= 0) delete this.countMap[t.state];
+  }
+
+  private *allTasks(): Iterable<OpTask> {
+    for (const m of this.taskMap.values()) yield* m.values();
+  }
+
+  /** How many changes the state has seen: reduce compares it to tell whether an event changed anything. */
+  get changes(): number {
+    return this.version;
+  }
+}
+
+export function emptyState(master: MasterFacts = NO_MASTER): OperatorState {
+  return new OperatorState(master);
+}
+
+/** The state a SUBSCRIBED (or a refresh) describes, whole. */
+export function fromCluster(cluster: OpCluster, master: MasterFacts): OperatorState {
+  const s = new OperatorState(master);
+  s.apply({ type: 'SUBSCRIBED', cluster, heartbeatSeconds: null });
+  return s;
+}
+
+/** One event as a pure step: `s` is left as it was, and comes back itself when the event changed nothing. */
+export function reduce(s: OperatorState, e: OperatorEvent): Reduced {
+  const next = s.copy();
+  const problem = next.apply(e);
+  return { state: next.changes === s.changes ? s : next, problem };
+}
+
+export function snapshotOf(s: OperatorState): ClusterSnapshot {
+  return s.snapshot();
 }

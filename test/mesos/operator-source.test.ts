@@ -1,6 +1,10 @@
 // The operator stream source against the simulated master, which answers as the real one does (src/sim/operator-api.ts):
 // after every kind of change, the snapshot from the stream equals the one from /state, at once for what the stream
 // carries and after one refresh for what it does not.
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import type { Logger } from '../../src/log';
 import { getJson } from '../../src/mesos/http';
 import { OperatorSource, tooOldForStream } from '../../src/mesos/operator-source';
@@ -173,5 +177,42 @@ describe('operator stream source on the simulated master', () => {
   test('Mesos older than 1.5 is too old for the stream', () => {
     expect(['0.28.2', '1.0.0', '1.4.3'].map(tooOldForStream)).toEqual([true, true, true]);
     expect(['1.5.0', '1.12.0', '2.0.0', null].map(tooOldForStream)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('operator stream source, the order of its start-up reads', () => {
+  test('the first /state read comes after SUBSCRIBED, not beside it: two documents of the whole cluster are never read at once', async () => {
+    const dir = path.resolve(__dirname, '../fixtures/mesos/real-1.12.0/operator-stream');
+    const getState = (JSON.parse(readFileSync(path.join(dir, 'operator-get-state-idle.json'), 'utf8')) as { get_state: unknown }).get_state;
+    const record = JSON.stringify({ type: 'SUBSCRIBED', subscribed: { get_state: getState, heartbeat_interval_seconds: 15 } });
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      if (req.url === '/api/v1') {
+        seen.push('SUBSCRIBE');
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        // The master takes a while to write a large cluster's SUBSCRIBED.
+        setTimeout(() => {
+          seen.push('SUBSCRIBED sent');
+          res.write(`${Buffer.byteLength(record)}\n${record}`);
+        }, 300);
+        return;
+      }
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(readFileSync(path.join(dir, 'master-state-idle.json')));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const src = new OperatorSource({ masters: [url], mode: 'stream', timeoutMs: 2000, maxStateBytes: 1 << 24, refreshMs: 3_600_000, pollIntervalMs: 2000, logger });
+    try {
+      src.start();
+      await until('the first /state read', () => seen.includes('/master/state'));
+      expect(seen).toEqual(['SUBSCRIBE', 'SUBSCRIBED sent', '/master/state']);
+      await until('a snapshot', () => src.current().snapshot?.leader !== undefined && src.current().snapshot?.leader !== null);
+    } finally {
+      src.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -121,6 +121,47 @@ describe('operator stream reducer rules', () => {
     expect(after.frameworkList[0]).toMatchObject({ id: 'F', tasks: 1, cpusUsed: 1 });
   });
 
+  test('applied in place, events give the states the pure steps give, and a snapshot is built once per change', () => {
+    const events = recorded();
+    const live = emptyState(MASTER);
+    let pure = emptyState(MASTER);
+    for (const e of events) {
+      live.applyAll([e]);
+      pure = reduce(pure, e).state;
+      expect(JSON.stringify(live.snapshot())).toBe(JSON.stringify(snapshotOf(pure)));
+    }
+    const snap = live.snapshot();
+    expect(live.snapshot()).toBe(snap);
+    live.applyAll([{ type: 'HEARTBEAT' }]);
+    expect(live.snapshot()).toBe(snap);
+  });
+
+  test('the agent list of a snapshot is the last one when no agent changed, and never changed once handed out', () => {
+    const s = base();
+    const before = s.snapshot();
+    const listed = [...before.agentList];
+    s.apply(ev({ type: 'FRAMEWORK_UPDATED', framework_updated: { framework: fwJson('F') } }));
+    const after = s.snapshot();
+    expect(after).not.toBe(before);
+    expect(after.agentList).toBe(before.agentList);
+    expect(after.frameworkList[0].tasks).toBe(1);
+    s.apply(ev({ type: 'TASK_ADDED', task_added: { task: taskJson('t2', 'A') } }));
+    expect(s.snapshot().agentList).not.toBe(before.agentList);
+    expect(before.agentList).toEqual(listed);
+  });
+
+  test('cluster totals kept as running sums stay exact over many task changes', () => {
+    const s = base();
+    for (let i = 0; i < 5000; i++) {
+      s.apply(ev({ type: 'TASK_ADDED', task_added: { task: { ...taskJson(`n${i}`, 'A', 'TASK_RUNNING'), resources: r(0.001, 0.1) } } }));
+      if (i >= 3) s.apply(ev({ type: 'TASK_UPDATED', task_updated: { framework_id: { value: 'F' }, status: { task_id: { value: `n${i - 3}` } }, state: 'TASK_FINISHED' } }));
+    }
+    // 1.1 from base() plus the three tasks still running.
+    expect(s.snapshot().cpus.used).toBe(1.103);
+    expect(s.snapshot().mem.used).toBe(132.3);
+    expect(s.snapshot().cpus.free).toBe(2.897);
+  });
+
   test('a TASK_ADDED seen twice counts once (events replayed over a refresh)', () => {
     const add = ev({ type: 'TASK_ADDED', task_added: { task: taskJson('t2', 'A') } });
     const { state } = replay([add, add], base());
