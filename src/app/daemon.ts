@@ -219,7 +219,8 @@ export class Daemon {
       const seen = this.model(now);
       this.observe(seen, now);
       if (seen.snapshot && seen.snapshotAt !== null) this.history = recordAllocation(this.history, seen.snapshotAt, seen.snapshot);
-      const model = this.model(now);
+      // The sources are read once a tick; what observing changed (the notices, the hour) is put in afterwards.
+      const model: PanelModel = { ...seen, ...(this.deps.attention ? { attention: this.watch.notices } : {}), history: this.history };
       const entries = this.entries(model);
       this.cycle = tickCycle(this.cycle, entries, now, { autoAdvanceMs: this.deps.screens.autoCycleSeconds * 1000 });
       const entry: CycleEntry = now < this.attentionUntil ? { slot: 'attention', screen: 'attention', page: this.attentionPage } : currentEntry(this.cycle, entries);

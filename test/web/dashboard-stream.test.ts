@@ -46,7 +46,8 @@ test('a new stream starts from everything; then only what changed, once a tick a
   expect(first.reset).toBe(10_000);
   expect(first.hist).toHaveLength(5);
   expect(first.hist[0]).toEqual([Math.round((NOW - 50_000) / 1000), ...['cpus', 'mem', 'disk'].flatMap((k) => [model.snapshot![k as 'cpus'].used, model.snapshot![k as 'cpus'].offered, model.snapshot![k as 'cpus'].total])]);
-  expect(first.conv).toEqual([[500_000, expect.closeTo(2e-6, 12), expect.any(Number)]]);
+  // log10 of the bounds: 1/500,000 (plus 2ε) for the raw sum.
+  expect(first.conv).toEqual([[500_000, expect.closeTo(Math.log10(2e-6), 3), expect.any(Number)]]);
   expect(first.pi.digits.startsWith('3.14159265358979')).toBe(true);
   expect(first.pi.raw.startsWith('3.14159065358979324046')).toBe(true);
   const rows = first.pi.agents as { host: string; state: string; done: number; run: unknown; n: number }[];
