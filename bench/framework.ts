@@ -56,8 +56,11 @@ function kernelSpeed(kernel: KernelName, seconds = 1): { wall: number; cpu: numb
     wall.push(size / ((performance.now() - t0) / 1000));
     cpu.push(size / ((c.user + c.system) / 1e6));
   }
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   return { wall: median(wall), cpu: median(cpu) };
+}
+
+function median(xs: number[]): number {
+  return xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 }
 
 /** CPU seconds a process has used (all its threads), from /proc/<pid>/stat; null where there is no /proc. */
@@ -79,16 +82,21 @@ function cpuSeconds(pid: number): number | null {
  */
 const DIGITS: DigitsSpec = { terms: Number(process.env.BENCH_DIGITS_TERMS ?? 4e7), corrections: 954, bits: 33_400 };
 
-/** Median terms/s of the exact kernel at the digits job's precision on this thread, per wall second. */
-function exactSpeed(): number {
+/** Median terms/s of the exact kernel at the digits job's precision on this thread, per wall and per CPU second. */
+function exactSpeed(): { wall: number; cpu: number } {
   const size = 1e6;
-  const speeds = [0, 1, 2].map((i) => {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < 3; i++) {
     const a = 1e7 + i * size;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     exactChunk(a, a + size, DIGITS.bits);
-    return size / ((performance.now() - t0) / 1000);
-  });
-  return speeds.sort((x, y) => x - y)[1];
+    const c = process.cpuUsage(c0);
+    wall.push(size / ((performance.now() - t0) / 1000));
+    cpu.push(size / ((c.user + c.system) / 1e6));
+  }
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 async function runJob(
@@ -260,8 +268,14 @@ async function digitsRows(cores: number): Promise<BenchRow[]> {
   };
   const job = await digitsJob(DEFAULT_LEDGER_OPTIONS);
   const previous = await digitsJob(PREVIOUS_SIZING);
-  const single = (before + exactSpeed()) / 2;
+  const after = exactSpeed();
+  const single = (before.wall + after.wall) / 2;
+  const singleCpu = (before.cpu + after.cpu) / 2;
   const cpuShare = (j: typeof job) => (j.executorCpuSeconds === null ? '' : `, on CPU ${(j.executorCpuSeconds / (cores * j.seconds)).toFixed(3)} of the whole job`);
+  // As for the double job: executors busy × their terms per CPU second against the single process's, the
+  // framework's own cost without the machine's other load.
+  const idle = (j: typeof job) => (j.executorCpuSeconds === null ? null : (j.busySeconds / (cores * j.summingSeconds)) * (j.termsDone / j.executorCpuSeconds / singleCpu));
+  const idleNote = (j: typeof job) => { const x = idle(j); return x === null ? '' : `, on idle cores (estimate) ${x.toFixed(3)}`; };
   const spec = `N = ${DIGITS.terms.toExponential(0)}, K = ${DIGITS.corrections}, P = ${DIGITS.bits} bits, ${cores} agents`;
   const final = job.final;
   return [
@@ -287,14 +301,14 @@ async function digitsRows(cores: number): Promise<BenchRow[]> {
       name: 'executors busy, digits job',
       value: Number((job.busySeconds / (cores * job.summingSeconds)).toFixed(3)),
       unit: 'ratio',
-      note: `kernel time in the executors ÷ (executors × summing time): the framework's share of the gap, the rest is the machine's other load${cpuShare(job)}`,
+      note: `kernel time in the executors ÷ (executors × summing time): the framework's share of the gap, the rest is the machine's other load${cpuShare(job)}${idleNote(job)}`,
     },
     {
       section: SECTION,
       name: 'framework efficiency, digits job, previous sizing',
       value: Number((previous.termsDone / previous.summingSeconds / (cores * single)).toFixed(3)),
       unit: 'ratio',
-      note: `summing ${previous.summingSeconds.toFixed(1)} s in ${previous.chunksPerAgent} chunks per agent, executors busy ${(previous.busySeconds / (cores * previous.summingSeconds)).toFixed(3)}${cpuShare(previous)}`,
+      note: `summing ${previous.summingSeconds.toFixed(1)} s in ${previous.chunksPerAgent} chunks per agent, executors busy ${(previous.busySeconds / (cores * previous.summingSeconds)).toFixed(3)}${cpuShare(previous)}${idleNote(previous)}`,
     },
     {
       section: SECTION,
