@@ -34,7 +34,7 @@ export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = {
   // Geometric growth from the timed first chunk: a Pi core at 20 M terms/s reaches its 2.5e8-term chunks in
   // three steps (1e6, 8e6, 6.4e7), so the panel's prefix moves after 0.05, 0.4 and 3.6 s instead of after a
   // first full-length chunk, and every step is sized on a speed measured under the load the last one met.
-  // The steps cost little: the next chunk launches within tens of ms of a result (a REVIVE is answered at once).
+  // The steps cost little: on the simulator the next chunk launches within tens of ms of a result.
   maxGrowth: 8,
   maxFailuresPerAgent: 3,
 };
@@ -124,7 +124,7 @@ export class ChunkSizer {
   /**
    * Of `together` seconds that would end every slot at once, the piece to carve now: half of it while the half
    * is no shorter than the smallest tail piece, so the rest shrinks by halves and the slots' last chunks are
-   * short (a 12.5-s last chunk 10% slower than its agent's estimate idled the others for over a second).
+   * short (on a loaded machine one last chunk of 12.5 s ended 2.4 s after the other slot's, idle meanwhile).
    */
   private tailPiece(together: number): number {
     const smallest = Math.max(this.options.minTailSeconds ?? 1, (10 * this.cycleOverheadMs) / 1000);
