@@ -1,5 +1,5 @@
-// Chunk sizing (issue 3: tasks of about 5–20 s at each agent's measured speed): full length from the first
-// timed result, and a tail cut so that every task slot ends together. Time here is simulated: each agent
+// Chunk sizing (issue 3: tasks of about 5–20 s at each agent's measured speed): steps of at most maxGrowth from
+// the first timed result to full length, and a tail cut in halves so that every task slot ends together. Time here is simulated: each agent
 // computes at a fixed speed and waits a fixed time for its next offer, so the schedule is exact.
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../../src/pi/chunk-sizing';
 import { Ledger, type Launch } from '../../src/pi/ledger';
