@@ -8,7 +8,8 @@
 // executor accepts), for a fixed few seconds; and the task slots a 4-cpu Pi offers for two taskCpus values.
 // And a job asked for by digits: exact chunks at 33,400 bits for 10,000 decimals, its efficiency measured the
 // same way against the exact kernel's single-process speed, and its serial tail (Euler numbers, certification,
-// BBP check in the daemon) timed apart.
+// BBP check in the daemon) timed apart. Both jobs also run with the previous chunk sizing (one step of up to
+// 1000× from the first timed chunk, the tail in one piece per slot), side by side with the default.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,8 @@ const KERNEL: KernelName = process.env.BENCH_FRAMEWORK_KERNEL === 'fast' ? 'fast
 const BASELINE_SECONDS = 5;
 // One task slot per agent: a 1-cpu task plus the 0.1-cpu executor.
 const AGENT = { cpus: 1.1, mem: 1024, disk: 1024 };
+/** The sizing before chunks grew by steps of 8 and the tail was cut in halves. */
+const PREVIOUS_SIZING: LedgerOptions = { ...DEFAULT_LEDGER_OPTIONS, maxGrowth: 1000, minTailSeconds: Infinity };
 
 /**
  * Median terms/s of the kernel on this thread, over chunks like the ones the job runs: per wall second, and
@@ -53,8 +56,11 @@ function kernelSpeed(kernel: KernelName, seconds = 1): { wall: number; cpu: numb
     wall.push(size / ((performance.now() - t0) / 1000));
     cpu.push(size / ((c.user + c.system) / 1e6));
   }
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   return { wall: median(wall), cpu: median(cpu) };
+}
+
+function median(xs: number[]): number {
+  return xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 }
 
 /** CPU seconds a process has used (all its threads), from /proc/<pid>/stat; null where there is no /proc. */
@@ -76,16 +82,21 @@ function cpuSeconds(pid: number): number | null {
  */
 const DIGITS: DigitsSpec = { terms: Number(process.env.BENCH_DIGITS_TERMS ?? 4e7), corrections: 954, bits: 33_400 };
 
-/** Median terms/s of the exact kernel at the digits job's precision on this thread, per wall second. */
-function exactSpeed(): number {
+/** Median terms/s of the exact kernel at the digits job's precision on this thread, per wall and per CPU second. */
+function exactSpeed(): { wall: number; cpu: number } {
   const size = 1e6;
-  const speeds = [0, 1, 2].map((i) => {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < 3; i++) {
     const a = 1e7 + i * size;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     exactChunk(a, a + size, DIGITS.bits);
-    return size / ((performance.now() - t0) / 1000);
-  });
-  return speeds.sort((x, y) => x - y)[1];
+    const c = process.cpuUsage(c0);
+    wall.push(size / ((performance.now() - t0) / 1000));
+    cpu.push(size / ((c.user + c.system) / 1e6));
+  }
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 async function runJob(
@@ -132,11 +143,17 @@ async function runJob(
     const l = service.job!;
     // Time the executors spent in the kernel, from the ms each result reports.
     let busyMs = 0;
-    for (const c of l.data.chunks) if (c.state.kind === 'done') busyMs += c.state.result.ms;
+    const perAgent = new Map<string, number>();
+    for (const c of l.data.chunks) {
+      if (c.state.kind !== 'done') continue;
+      busyMs += c.state.result.ms;
+      perAgent.set(c.state.result.agentId, (perAgent.get(c.state.result.agentId) ?? 0) + 1);
+    }
     // The last result's time: what follows it is a digits job's serial tail in the daemon.
     const summingSeconds = ((l.data.finishedAt ?? 0) - l.data.startedAt) / 1000;
     return {
       seconds, summingSeconds, final: l.final, termsDone: l.total().termsDone, tasks: l.counters.finished, chunks: l.data.chunks.length, busySeconds: busyMs / 1000, executorCpuSeconds,
+      chunksPerAgent: [...perAgent.values()].sort((a, b) => a - b).join(' and '),
     };
   } finally {
     clearInterval(sampler);
@@ -161,6 +178,7 @@ export async function run(): Promise<BenchRow[]> {
   const cores = Math.max(1, Math.min(availableParallelism(), 4));
   const before = kernelSpeed(KERNEL);
   const job = await runJob(cores, TERMS, DEFAULT_LEDGER_OPTIONS, 1);
+  const previous = await runJob(cores, TERMS, PREVIOUS_SIZING, 1);
   // The daemon's way: the ledger saved in stateDir, launches and result acknowledgements held for the save.
   const stateDir = mkdtempSync(join(tmpdir(), 'bench-framework-'));
   let daemon: Awaited<ReturnType<typeof runJob>>;
@@ -189,9 +207,16 @@ export async function run(): Promise<BenchRow[]> {
   const note = `${cores} simulated agents with one 1-cpu task slot each, ${KERNEL} kernel, default chunk sizing`;
   const rows: BenchRow[] = [
     { section: SECTION, name: `single-process kernel (${KERNEL})`, value: Math.round(single / 1e6), unit: 'M terms/s', note: `median before ${(before.wall / 1e6).toFixed(0)}, after ${(after.wall / 1e6).toFixed(0)}` },
-    { section: SECTION, name: `job of ${TERMS.toExponential(0)} terms`, value: Number(job.seconds.toFixed(1)), unit: 's', note: `${job.chunks} chunks; ${note}` },
+    { section: SECTION, name: `job of ${TERMS.toExponential(0)} terms`, value: Number(job.seconds.toFixed(1)), unit: 's', note: `${job.chunksPerAgent} chunks per agent; ${note}` },
     { section: SECTION, name: 'cluster throughput', value: Math.round(total / 1e6), unit: 'M terms/s', note },
     { section: SECTION, name: 'framework efficiency', value: Number(efficiency.toFixed(3)), unit: 'ratio', note: `throughput ÷ (${cores} executors × single-process speed); target ≥ 0.9` },
+    {
+      section: SECTION,
+      name: 'framework efficiency, previous sizing',
+      value: Number((previous.termsDone / previous.seconds / (cores * single)).toFixed(3)),
+      unit: 'ratio',
+      note: `one step of up to 1000× after the first chunk, the tail in one piece per slot: ${previous.chunksPerAgent} chunks per agent, executors busy ${(previous.busySeconds / (cores * previous.seconds)).toFixed(3)}`,
+    },
     {
       section: SECTION,
       name: 'framework efficiency, daemon mode',
@@ -233,14 +258,24 @@ export async function run(): Promise<BenchRow[]> {
 /** The digits job in daemon mode (the ledger and the Euler numbers in stateDir), against the exact kernel's speed. */
 async function digitsRows(cores: number): Promise<BenchRow[]> {
   const before = exactSpeed();
-  const stateDir = mkdtempSync(join(tmpdir(), 'bench-digits-'));
-  let job: Awaited<ReturnType<typeof runJob>>;
-  try {
-    job = await runJob(cores, DIGITS.terms, DEFAULT_LEDGER_OPTIONS, 1, { stateDir, digits: DIGITS });
-  } finally {
-    rmSync(stateDir, { recursive: true, force: true });
-  }
-  const single = (before + exactSpeed()) / 2;
+  const digitsJob = async (sizing: LedgerOptions) => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'bench-digits-'));
+    try {
+      return await runJob(cores, DIGITS.terms, sizing, 1, { stateDir, digits: DIGITS });
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  };
+  const job = await digitsJob(DEFAULT_LEDGER_OPTIONS);
+  const previous = await digitsJob(PREVIOUS_SIZING);
+  const after = exactSpeed();
+  const single = (before.wall + after.wall) / 2;
+  const singleCpu = (before.cpu + after.cpu) / 2;
+  const cpuShare = (j: typeof job) => (j.executorCpuSeconds === null ? '' : `, on CPU ${(j.executorCpuSeconds / (cores * j.seconds)).toFixed(3)} of the whole job`);
+  // As for the double job: executors busy × their terms per CPU second against the single process's, the
+  // framework's own cost without the machine's other load.
+  const idle = (j: typeof job) => (j.executorCpuSeconds === null ? null : (j.busySeconds / (cores * j.summingSeconds)) * (j.termsDone / j.executorCpuSeconds / singleCpu));
+  const idleNote = (j: typeof job) => { const x = idle(j); return x === null ? '' : `, on idle cores (estimate) ${x.toFixed(3)}`; };
   const spec = `N = ${DIGITS.terms.toExponential(0)}, K = ${DIGITS.corrections}, P = ${DIGITS.bits} bits, ${cores} agents`;
   const final = job.final;
   return [
@@ -252,7 +287,7 @@ async function digitsRows(cores: number): Promise<BenchRow[]> {
       unit: 'decimals',
       note: final?.kind === 'certified' ? `${spec}; BBP agrees at hexadecimal position ${final.bbp.position}` : `${spec}; ${final?.kind === 'refuted' ? final.message : 'not certified'}`,
     },
-    { section: SECTION, name: 'digits job: summing', value: Number(job.summingSeconds.toFixed(1)), unit: 's', note: `${job.chunks} chunks, default chunk sizing; task data ~${Math.ceil(DIGITS.bits / 6)} base64 characters of sum per result` },
+    { section: SECTION, name: 'digits job: summing', value: Number(job.summingSeconds.toFixed(1)), unit: 's', note: `${job.chunksPerAgent} chunks per agent, default chunk sizing; task data ~${Math.ceil(DIGITS.bits / 6)} base64 characters of sum per result` },
     { section: SECTION, name: 'digits job: serial tail', value: Number((job.seconds - job.summingSeconds).toFixed(1)), unit: 's', note: `what is left after the last result: E_0..E_${2 * DIGITS.corrections} (built in a worker from the job's start), the enclosure, the BBP check` },
     {
       section: SECTION,
@@ -266,7 +301,14 @@ async function digitsRows(cores: number): Promise<BenchRow[]> {
       name: 'executors busy, digits job',
       value: Number((job.busySeconds / (cores * job.summingSeconds)).toFixed(3)),
       unit: 'ratio',
-      note: 'kernel time in the executors ÷ (executors × summing time): the framework\'s share of the gap, the rest is the machine\'s other load',
+      note: `kernel time in the executors ÷ (executors × summing time): the framework's share of the gap, the rest is the machine's other load${cpuShare(job)}${idleNote(job)}`,
+    },
+    {
+      section: SECTION,
+      name: 'framework efficiency, digits job, previous sizing',
+      value: Number((previous.termsDone / previous.summingSeconds / (cores * single)).toFixed(3)),
+      unit: 'ratio',
+      note: `summing ${previous.summingSeconds.toFixed(1)} s in ${previous.chunksPerAgent} chunks per agent, executors busy ${(previous.busySeconds / (cores * previous.summingSeconds)).toFixed(3)}${cpuShare(previous)}${idleNote(previous)}`,
     },
     {
       section: SECTION,

@@ -1,7 +1,8 @@
 // How long a chunk the ledger carves for an agent (tasks of about 5 to 20 s at each agent's measured
 // speed, starting small: long enough to amortise scheduling, short enough that a lost one costs little):
-// each agent's speed from its results, the time a slot spends between chunks, and a tail cut so that every
-// task slot ends together. Pure: the clock comes in as `now` arguments.
+// each agent's speed from its results, grown toward that length a few times per chunk, the time a slot
+// spends between chunks, and a tail cut in shrinking pieces so that every task slot ends together. Pure: the
+// clock comes in as `now` arguments.
 
 export interface LedgerOptions {
   /** First chunk for an agent of unknown speed, and the smallest chunk carved. */
@@ -10,9 +11,17 @@ export interface LedgerOptions {
   targetTaskSeconds: number;
   /**
    * A new chunk is at most this many times the agent's previous one: a guard against a speed timed on a chunk
-   * of a few milliseconds. 1 gives chunks of exactly minChunkTerms (tests that need the same cut every run).
+   * of a few milliseconds, or on one that ran alone before its agent got busier. 1 gives chunks of exactly
+   * minChunkTerms (tests that need the same cut every run).
    */
   maxGrowth: number;
+  /**
+   * Near the end a chunk is half of what would make every slot finish together, down to pieces of this many
+   * seconds (or ten of the measured times between chunks, if more): the last pieces are short, so a speed
+   * misjudged on a loaded machine leaves the other slots idle only briefly. Infinity cuts the tail in one piece
+   * per slot. Default 1.
+   */
+  minTailSeconds?: number;
   /** Failures of one chunk on one agent after which the chunk avoids that agent. */
   maxFailuresPerAgent: number;
 }
@@ -22,9 +31,11 @@ export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = {
   // The middle of the 5–20 s window: long enough that the wait for the next offer (up to one allocation
   // interval, 1 s) costs little, short enough that a lost task costs little and the panel moves.
   targetTaskSeconds: 12.5,
-  // One timed first chunk sizes the next at full length: 1e6 terms × 1000 covers 80 M terms/s per core over
-  // 12.5 s, well above a Raspberry Pi's; a faster machine gets there in two steps.
-  maxGrowth: 1000,
+  // Geometric growth from the timed first chunk: a Pi core at 20 M terms/s reaches its 2.5e8-term chunks in
+  // three steps (1e6, 8e6, 6.4e7), so the panel's prefix moves after 0.05, 0.4 and 3.6 s instead of after a
+  // first full-length chunk, and every step is sized on a speed measured under the load the last one met.
+  // The steps cost little: on the simulator the next chunk launches within tens of ms of a result.
+  maxGrowth: 8,
   maxFailuresPerAgent: 3,
 };
 
@@ -74,7 +85,8 @@ export class ChunkSizer {
     let size = minChunkTerms;
     if (speed && speed.termsPerSecond > 0) {
       const v = speed.termsPerSecond;
-      size = Math.min(v * targetTaskSeconds, v * this.finishTogetherSeconds(agentId, v, now, waiting, running), speed.lastChunk * maxGrowth);
+      const together = this.finishTogetherSeconds(agentId, v, now, waiting, running);
+      size = Math.min(v * targetTaskSeconds, v * this.tailPiece(together), speed.lastChunk * maxGrowth);
     }
     size = Math.max(minChunkTerms, 2 * Math.floor(size / 2));
     if (remaining - size < minChunkTerms) size = remaining; // no sliver at the end
@@ -107,6 +119,16 @@ export class ChunkSizer {
     const tps = (prior * (old?.termsPerSecond ?? 0) + ms * measured) / (prior + ms);
     this.speeds.set(agentId, { termsPerSecond: tps, lastChunk: old?.lastChunk ?? terms, sampleMs: prior + ms });
     if (launchedAt !== null) this.freedAt.set(agentId, launchedAt + ms);
+  }
+
+  /**
+   * Of `together` seconds that would end every slot at once, the piece to carve now: half of it while the half
+   * is no shorter than the smallest tail piece, so the rest shrinks by halves and the slots' last chunks are
+   * short (on a loaded machine one last chunk of 12.5 s ended 2.4 s after the other slot's, idle meanwhile).
+   */
+  private tailPiece(together: number): number {
+    const smallest = Math.max(this.options.minTailSeconds ?? 1, (10 * this.cycleOverheadMs) / 1000);
+    return together / 2 >= smallest ? together / 2 : together;
   }
 
   /**

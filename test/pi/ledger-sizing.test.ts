@@ -1,5 +1,5 @@
-// Chunk sizing (issue 3: tasks of about 5–20 s at each agent's measured speed): full length from the first
-// timed result, and a tail cut so that every task slot ends together. Time here is simulated: each agent
+// Chunk sizing (issue 3: tasks of about 5–20 s at each agent's measured speed): steps of at most maxGrowth from
+// the first timed result to full length, and a tail cut in halves so that every task slot ends together. Time here is simulated: each agent
 // computes at a fixed speed and waits a fixed time for its next offer, so the schedule is exact.
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../../src/pi/chunk-sizing';
 import { Ledger, type Launch } from '../../src/pi/ledger';
@@ -53,22 +53,23 @@ function simulate(terms: number, speeds: number[], offerWait: number, options: L
 }
 
 describe('ledger chunk sizing', () => {
-  test('after the first timed result a chunk is sized for targetTaskSeconds (12.5 s, the middle of 5–20 s)', () => {
+  test('from the first timed result chunks grow by maxGrowth (×8) a step toward targetTaskSeconds (12.5 s)', () => {
     const led = Ledger.create('job1', 1e12, 'fast', 0);
-    const first = led.nextChunk('a1', 0)!;
-    expect(first.end - first.start).toBe(DEFAULT_LEDGER_OPTIONS.minChunkTerms);
-    // 1e6 terms in 20 ms: 5e7 terms/s, so 12.5 s is 6.25e8 terms.
-    led.onUpdate({ taskId: first.taskId, state: 'TASK_FINISHED', data: result(first, 20) }, 100);
-    const second = led.nextChunk('a1', 1000)!;
-    expect(second.end - second.start).toBe(6.25e8);
-    // A full-length result all but replaces the estimate (the first weighs its 20 ms): now 4e7 terms/s, so 5e8.
-    led.onUpdate({ taskId: second.taskId, state: 'TASK_FINISHED', data: result(second, 15_625) }, 17_000);
-    const third = led.nextChunk('a1', 17_500)!;
-    expect(Math.abs(third.end - third.start - 5e8)).toBeLessThan(5e8 * 0.001);
+    let now = 0;
+    const sizes: number[] = [];
+    // Every chunk at 5e7 terms/s: 12.5 s is 6.25e8 terms, reached in steps of ×8 from 1e6 (never a 1000× leap,
+    // so the prefix moves early and a speed timed on a chunk of milliseconds decides no 12.5-s chunk).
+    for (let i = 0; i < 6; i++) {
+      const l = led.nextChunk('a1', now)!;
+      sizes.push(l.end - l.start);
+      now += ((l.end - l.start) / 5e7) * 1000;
+      led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: result(l, ((l.end - l.start) / 5e7) * 1000) }, now);
+    }
+    expect(sizes).toEqual([1e6, 8e6, 6.4e7, 5.12e8, 6.25e8, 6.25e8]);
   });
 
   test('results weigh by their compute time: a cold first chunk does not drag the estimate down', () => {
-    const led = Ledger.create('job1', 1e12, 'fast', 0);
+    const led = Ledger.create('job1', 1e12, 'fast', 0, { ...DEFAULT_LEDGER_OPTIONS, maxGrowth: 1000 });
     const first = led.nextChunk('a1', 0)!;
     // The first 1e6 terms ran at 3e7 terms/s (a fresh worker); the next chunk, sized for 12.5 s at that speed,
     // at the agent's real 1e8.
@@ -79,6 +80,18 @@ describe('ledger chunk sizing', () => {
     const third = led.nextChunk('a1', 3900)!;
     // 12.5 s at 1e8 terms/s, to 1%. Weighing the 33 ms result by its share of 12.5 s instead made it 49% short.
     expect(Math.abs(third.end - third.start - 1.25e9)).toBeLessThan(1.25e9 * 0.01);
+  });
+
+  test('a new job starts from minChunkTerms whatever an earlier job measured: speeds are per job, so per kernel', () => {
+    const double = Ledger.create('job1', 1e12, 'fast', 0);
+    const l = double.nextChunk('a1', 0)!;
+    double.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: result(l, 5) }, 10);
+    expect(double.nextChunk('a1', 10)!.end - l.end).toBe(8e6);
+    // The same agent on an exact job, about 300 times slower per term, is timed afresh.
+    const exact = Ledger.create('job2', 1e8, { kernel: 'exact', bits: 1024, corrections: 10 }, 20);
+    const first = exact.nextChunk('a1', 20)!;
+    expect(first.end - first.start).toBe(DEFAULT_LEDGER_OPTIONS.minChunkTerms);
+    expect(exact.data.speeds.get('a1')?.termsPerSecond).toBe(0);
   });
 
   test('an agent that slows down (a Pi throttling) is followed within two chunks', () => {
@@ -109,8 +122,8 @@ describe('ledger chunk sizing', () => {
     expect(fixed.launches.map((l) => l.end - l.start)).toEqual(Array(10).fill(4e6));
   });
 
-  test('slots free at the same moment share the last of the work equally', () => {
-    const led = Ledger.create('job1', 3e6 + 3e9 + 2, 'fast', 0);
+  test('with the tail in one piece per slot (minTailSeconds Infinity), slots free at the same moment share the last of the work equally', () => {
+    const led = Ledger.create('job1', 3e6 + 3e9 + 2, 'fast', 0, { ...DEFAULT_LEDGER_OPTIONS, maxGrowth: 1000, minTailSeconds: Infinity });
     const agents = ['a', 'b', 'c'];
     const firsts = agents.map((a) => led.nextChunk(a, 0)!);
     // Each agent did its first 1e6 terms at 1e8 terms/s; 3e9 terms are left, 10 s for each of the three.
@@ -120,6 +133,23 @@ describe('ledger chunk sizing', () => {
     expect(sizes).toEqual([1e9, 1e9, 1e9 + 2]);
     expect(led.nextChunk('a', 10)).toBeNull();
     expect(led.hasWaiting()).toBe(false);
+  });
+
+  test('the tail is cut in halves down to minTailSeconds (1 s), so the last chunks are short', () => {
+    const led = Ledger.create('job1', 3e6 + 3e9 + 2, 'fast', 0, { ...DEFAULT_LEDGER_OPTIONS, maxGrowth: 1000 });
+    const agents = ['a', 'b', 'c'];
+    let round = agents.map((a) => led.nextChunk(a, 0)!);
+    let now = 10;
+    const sizes: number[][] = [];
+    // Each slot gets half of its 10 s share, then half of the 5 s left, ...; under 2 s the whole rest.
+    while (round.length > 0) {
+      for (const l of round) led.onUpdate({ taskId: l.taskId, state: 'TASK_FINISHED', data: result(l, ((l.end - l.start) / 1e8) * 1000) }, now);
+      round = agents.map((a) => led.nextChunk(a, now)).filter((l): l is Launch => l !== null);
+      if (round.length > 0) sizes.push(round.map((l) => l.end - l.start));
+      now += Math.max(0, ...round.map((l) => ((l.end - l.start) / 1e8) * 1000));
+    }
+    expect(sizes).toEqual([[5e8, 5e8, 5e8], [2.5e8, 2.5e8, 2.5e8], [1.25e8, 1.25e8, 1.25e8], [1.25e8, 1.25e8, 1.25e8 + 2]]);
+    expect(led.isDone()).toBe(true);
   });
 
   test.each([
