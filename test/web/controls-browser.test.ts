@@ -38,6 +38,9 @@ const read = (page: Page) =>
     };
   });
 
+/** The header, CPU and memory rows of a 20x4 glass: steady on a cluster without background load. */
+const upperRows = (text: string): string[] => text.split('\n').slice(0, 3);
+
 let browser: Browser;
 let cluster: SimCluster;
 let dir: string;
@@ -107,8 +110,9 @@ test('next screen is refused with a wrong secret and works with the right one; t
     await waitFor('the refusal', async () => (await read(page)).said.startsWith('wrong secret'));
     expect(await read(page)).toMatchObject({ stored: null });
     expect(host.daemon.presses).toBe(0);
-    expect(glass.text()).toBe(before.text);
-    expect((await canvasPixels(page)).data.equals(before.pixels)).toBe(true);
+    // Still the overview, on the glass and the page (its bottom row takes turns on a 20x4 by itself, every 5 s).
+    expect(upperRows(glass.text())).toEqual(upperRows(before.text));
+    await waitFor('the page to show the glass', matches);
 
     // Asked again, the right secret presses: the glass shows the next screen, and so does the mirror.
     await page.click('#press-next');
@@ -117,7 +121,7 @@ test('next screen is refused with a wrong secret and works with the right one; t
     await page.click('#controls form button');
     await waitFor('the press to be done', async () => (await read(page)).said === 'next screen');
     expect(host.daemon.presses).toBe(1);
-    expect(glass.text()).not.toBe(before.text);
+    expect(upperRows(glass.text())).not.toEqual(upperRows(before.text));
     await waitFor('the page to show the new glass', async () => (await matches()) && !(await canvasPixels(page)).data.equals(before.pixels));
 
     // Kept for the tab: the next press asks nothing. The secret was never in the URL.
