@@ -39,6 +39,8 @@ async function main(): Promise<number> {
     schedules,
     job: { terms, chunkTerms, kernel: 'precise' },
     digitsJob,
+    // A digits job of 1e8 terms at 33,282 bits took 74 s on a loaded 2-core machine; faults add to that.
+    timeoutMs: 300_000,
     agents: AGENTS,
     script: { path: join(__dirname, 'chaos', 'daemon-child.js') },
     bundle: executorBundle(),
