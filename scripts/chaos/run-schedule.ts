@@ -1,9 +1,10 @@
 // One chaos schedule from start to finish: a fresh simulated cluster (two masters, real executors), the daemon
 // as a real child process with a stateDir, the schedule's faults fired as the job progresses, then the
 // invariants: the job finishes with the fault-free sum bit for bit, every chunk of [0,N) is counted exactly
-// once (and a digits job certifies its digits, each one π's, checkDigits), the daemon never died unless killed, the ledger file parsed after every kill, and the display drew
-// again once its faults were over; and after each fault on the operator event stream, the panel's snapshot equals
-// the master's /state within one refresh (convergence.ts).
+// once (and a digits job certifies its digits, each one π's: checkDigits), the daemon never died unless killed,
+// the ledger file parsed after every kill, and the display drew again once its faults were over; and after each
+// fault on the operator event stream, the panel's snapshot equals the master's /state within one refresh
+// (convergence.ts).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
