@@ -52,6 +52,8 @@ async function main(): Promise<void> {
   });
 
   const service = new PiService({ ...o.service, logger: log.child('pi'), now });
+  // As pi-host.ts wires the long press with pi.digits set, less the plan: the controller gives the spec.
+  const start = (): void => (o.digits ? service.startDigits(o.digits) : service.start());
   const state = new OperatorSource({
     masters: o.service.masters,
     mode: 'stream',
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
     display,
     state,
     host: async () => ({ hostname: 'chaos', addresses: ['127.0.0.1'], uptimeSeconds: Math.round(process.uptime()), load1: 0, temperatureC: null }),
-    pi: { view: (t) => service.view(t), start: () => service.start(), reset: () => service.reset(), stop: () => service.stop() },
+    pi: { view: (t) => service.view(t), start, reset: () => service.reset(), stop: () => service.stop() },
     button,
     screens: { enabled: ['overview', 'pi'], autoCycleSeconds: 2 },
     burnIn: DEFAULT_CONFIG.burnIn,
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
   });
   await service.open();
   daemon.start();
-  if (o.autoStart) service.start();
+  if (o.autoStart) start();
 
   const delay = monitorEventLoopDelay({ resolution: 10 });
   const counts = { tx: 0, txFailed: 0 };
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
       finished: l?.counters.finished ?? 0,
       running: l?.runningCount() ?? 0,
       done: l?.isDone() ?? false,
+      final: l?.final?.kind ?? null,
       subscribed: service.connection.phase === 'subscribed',
       i2cOk: counts.tx,
       i2cFailed: counts.txFailed,

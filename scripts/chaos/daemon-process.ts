@@ -21,6 +21,8 @@ export class DaemonProcess {
   readonly child: ChildProcess;
   readonly exit: Promise<Exit>;
   last: Progress | null = null;
+  /** The first job this daemon reported running (or resumed); null before it reported one. */
+  firstJobId: string | null = null;
   /** The end of the child's log, for a failure report. */
   stderrTail = '';
   /** Log lines saying that the process guard caught an exception, or that a frame could not be drawn: each is a bug. */
@@ -42,7 +44,10 @@ export class DaemonProcess {
     );
     lines(this.child.stdout!, (line) => {
       const r = JSON.parse(line) as ChildReport;
-      if (r.type === 'progress') this.last = r;
+      if (r.type === 'progress') {
+        this.last = r;
+        this.firstJobId ??= r.jobId;
+      }
       else if (r.type === 'memory') this.memoryWaiters.shift()?.(r);
       else this.snapshotWaiters.shift()?.(r);
     });

@@ -2,7 +2,8 @@
 // line, commands on the child's stdin and reports on its stdout.
 import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import type { SourceStatus } from '../../src/mesos/source-status';
-import type { PiServiceOptions } from '../../src/pi/service';
+import type { FinalDigits } from '../../src/pi/final-digits';
+import type { DigitsSpec, PiServiceOptions } from '../../src/pi/service';
 
 /** Simulated time running `speed` times faster than the wall clock from a shared origin. */
 export interface CompressedClock {
@@ -19,6 +20,8 @@ export interface ChildOptions {
   service: Omit<PiServiceOptions, 'logger' | 'now' | 'onDone'>;
   /** Start a job once open, as with pi.autoStart (a no-op when a saved unfinished job was resumed). */
   autoStart: boolean;
+  /** Starts (by autoStart or the long press) a job asked for by digits, as pi.digits does, rather than by terms. */
+  digits?: DigitsSpec;
   /** Absent: the wall clock. */
   clock?: CompressedClock;
   tickMs: number;
@@ -47,6 +50,8 @@ export interface Progress {
   finished: number;
   running: number;
   done: boolean;
+  /** A digits job's outcome once certified or refuted, after the last chunk (null before, and for a job by terms). */
+  final: FinalDigits['kind'] | null;
   subscribed: boolean;
   /** I2C transactions that reached the display, and those that failed, since the child started. */
   i2cOk: number;

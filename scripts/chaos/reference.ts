@@ -1,13 +1,22 @@
 // What a finished job must equal: the same chunks summed in this process by the same kernel, added exactly,
-// as a fault-free run would. Chunk sums are cached, since every schedule of a run cuts the same chunks.
+// as a fault-free run would; and π's decimals for a digits job. Chunk sums are cached, since every schedule of a
+// run cuts the same chunks.
 import type { JobSpec } from '../../src/pi/chunk-result';
 import { scaleResult } from '../../src/pi/exact';
 import { exactChunk } from '../../src/pi/exact-kernel';
 import { runKernel } from '../../src/pi/kernel';
 import type { Chunk, Ledger } from '../../src/pi/ledger';
+import { machinPi } from './machin';
 
 export class ReferenceSums {
   private readonly cache = new Map<string, bigint>();
+  private pi = '';
+
+  /** π to `decimals` decimals as "3.1415…", by Machin's formula (machin.ts), independent of the daemon's code. */
+  piDigits(decimals: number): string {
+    if (this.pi.length < decimals + 2) this.pi = machinPi(decimals);
+    return this.pi.slice(0, decimals + 2);
+  }
 
   /** Σ over the chunks of the kernel's result as the ledger counts it: 2^-200 for doubles, 2^-bits for exact. */
   sumOf(chunks: readonly Pick<Chunk, 'start' | 'end'>[], spec: JobSpec): bigint {

@@ -1,9 +1,10 @@
 // One chaos schedule from start to finish: a fresh simulated cluster (two masters, real executors), the daemon
 // as a real child process with a stateDir, the schedule's faults fired as the job progresses, then the
 // invariants: the job finishes with the fault-free sum bit for bit, every chunk of [0,N) is counted exactly
-// once, the daemon never died unless killed, the ledger file parsed after every kill, and the display drew
-// again once its faults were over; and after each fault on the operator event stream, the panel's snapshot equals
-// the master's /state within one refresh (convergence.ts).
+// once (and a digits job certifies its digits, each one π's: checkDigits), the daemon never died unless killed,
+// the ledger file parsed after every kill, and the display drew again once its faults were over; and after each
+// fault on the operator event stream, the panel's snapshot equals the master's /state within one refresh
+// (convergence.ts).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,9 @@ import { parseState } from '../../src/mesos/state-parse';
 import type { KernelName } from '../../src/pi/kernel';
 import type { LedgerOptions } from '../../src/pi/chunk-sizing';
 import { LEDGER_FILE } from '../../src/pi/job-persistence';
+import type { Ledger } from '../../src/pi/ledger';
 import { parseLedger } from '../../src/pi/ledger-store';
+import type { DigitsSpec } from '../../src/pi/service';
 import { executorIdFor, type ExecutorSpec } from '../../src/pi/offers';
 import { type SimCluster, type SimMaster, startSimCluster } from '../../src/sim';
 import { converges } from './convergence';
@@ -28,7 +31,10 @@ export interface ChaosJob {
   terms: number;
   /** Every chunk this size (no growth), so every run cuts the same chunks and must give the same bits. */
   chunkTerms: number;
+  /** The kernel of a job by terms (the service's configured job, which a digits job leaves unused). */
   kernel: KernelName;
+  /** A job asked for by digits instead, exact at `bits`: the planner's K and P for `decimals` from `terms`. */
+  digits?: Omit<DigitsSpec, 'terms'> & { decimals: number };
 }
 
 export interface ChaosEnv {
@@ -49,6 +55,8 @@ export interface ScheduleResult {
   /** Empty when every invariant held. */
   violations: string[];
   seconds: number;
+  /** Decimals a digits job certified (0 if none); absent for a job by terms. */
+  decimals?: number;
   /** The daemon's log tail when something failed. */
   log?: string;
 }
@@ -87,6 +95,7 @@ export function childOptions(job: ChaosJob, served: { url: string; sha256: strin
       implicitReconcileMs: 5000,
     },
     autoStart: true,
+    digits: job.digits && { terms: job.terms, corrections: job.digits.corrections, bits: job.digits.bits },
     tickMs: 100,
     state: { refreshMs: REFRESH_MS, pollMs: 300 },
     reportMs: 25,
@@ -96,6 +105,7 @@ export function childOptions(job: ChaosJob, served: { url: string; sha256: strin
 class Run {
   readonly faults = noFaults();
   readonly violations: string[] = [];
+  decimals?: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly stateDir = mkdtempSync(join(tmpdir(), 'chaos-state-'));
   private readonly options: ChildOptions;
@@ -305,6 +315,26 @@ class Run {
     if (c.mismatches !== 0) this.violations.push(`${c.mismatches} results differed from an earlier copy`);
     const aside = readdirSync(this.stateDir).filter((f) => f.includes('.corrupt-'));
     if (aside.length > 0) this.violations.push(`ledger moved aside as corrupt: ${aside.join(', ')}`);
+    if (this.env.job.digits) this.checkDigits(ledger, this.env.job.digits.decimals);
+  }
+
+  /**
+   * A digits job's own invariants, beyond the bits of its sum. Those bits are an invariant of the chunks, not of
+   * the job: the exact kernel rounds down once per group of terms, so another cut gives another (equally
+   * bounded) sum; the chunks here are fixed (ChaosJob.chunkTerms), and the reference sums the ledger's own
+   * chunks, whose cover of [0, N) is checked beside it. The digits are an invariant of the job: every one equal
+   * to Machin's π, at least as many as the plan promised, the BBP check agreed; and the job that certified them
+   * is the one the daemon started first, not a new one begun by a restart that found it unfinished.
+   */
+  private checkDigits(ledger: Ledger, promised: number): void {
+    const ids = new Set([ledger.jobId, ...[...this.past, this.daemon].map((d) => d.firstJobId).filter((id) => id !== null)]);
+    if (ids.size !== 1) this.violations.push(`the daemons reported ${ids.size} jobs (${[...ids].join(', ')}), not the one started`);
+    const final = ledger.final;
+    this.decimals = final?.kind === 'certified' ? final.decimals : 0;
+    if (final?.kind !== 'certified') return void this.violations.push(`the digits were not certified: ${final ? final.message : 'no outcome saved'}`);
+    if (final.decimals < promised) this.violations.push(`${final.decimals} decimals certified, fewer than the ${promised} planned`);
+    const pi = this.env.reference.piDigits(final.decimals);
+    if (final.digits !== pi) this.violations.push(`certified ${final.digits.slice(0, 12)}… differs from Machin's π at decimal ${[...final.digits].findIndex((c, i) => c !== pi[i]) - 1}`);
   }
 
   async close(): Promise<void> {
@@ -338,7 +368,9 @@ export async function runSchedule(env: ChaosEnv, schedule: Schedule): Promise<Sc
       if (!run.checkAlive(`before ${step.kind}`)) run.restart();
       await run.fire(step);
     }
-    await run.daemon.until('the job to finish', (p) => p.done, left());
+    // A digits job ends once its digits are certified (or refuted), after the last chunk.
+    const digits = env.job.digits !== undefined;
+    await run.daemon.until('the job to finish', (p) => p.done && (!digits || p.final !== null), left());
     // The display must draw again once NACKs and unplugs are over.
     await sleep(Math.max(0, run.displayQuietAt - Date.now()));
     const drawn = run.daemon.last!.i2cOk;
@@ -355,5 +387,6 @@ export async function runSchedule(env: ChaosEnv, schedule: Schedule): Promise<Sc
   const log = run.violations.length > 0 ? run.daemon.stderrTail : undefined;
   await run.close();
   await cluster.close();
-  return { seed: schedule.seed, faults: run.faults, violations: run.violations, seconds: (Date.now() - t0) / 1000, log };
+  const decimals = env.job.digits ? (run.decimals ?? 0) : undefined;
+  return { seed: schedule.seed, faults: run.faults, violations: run.violations, seconds: (Date.now() - t0) / 1000, decimals, log };
 }

@@ -38,6 +38,16 @@ export interface Schedule {
   steps: FaultStep[];
 }
 
+/**
+ * Whether the schedule of `seed` runs a digits job (when the run has one): every third seed, shifted by one at
+ * each pass through FAULT_KINDS, so that ten consecutive seeds hold two to four and, over three passes, every
+ * kind leads a digits schedule as the first fault (with the plain every third, 15 being a multiple of 3, only
+ * every third kind would).
+ */
+export function runsDigits(seed: number): boolean {
+  return (seed + Math.floor(seed / FAULT_KINDS.length)) % 3 === 0;
+}
+
 /** Two to five faults; the first is the seed's own kind, so consecutive seeds cover every kind in turn. */
 export function makeSchedule(seed: number, chunks: number): Schedule {
   const rng = seededRng(seed);

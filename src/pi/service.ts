@@ -149,6 +149,10 @@ export class PiService {
   private begin(terms: number, kernel: Parameters<typeof Ledger.create>[2], said: string): void {
     // A paused job resumes where it stopped: its ledger was kept.
     if (this.ledger && !this.ledger.isDone()) return this.failures.resume();
+    // So is a finished digits job whose digits are not in yet: a daemon killed before it certified them certifies
+    // them on the way up (open), and pi.autoStart right after must not throw the job's terms away for a new one;
+    // a certification that failed said why in the log and tries again at the next start of the daemon.
+    if (this.ledger && this.ledger.spec.kernel === 'exact' && this.ledger.isDone() && !this.ledger.final) return;
     const jobId = randomBytes(6).readUIntBE(0, 6).toString(36);
     this.ledger = Ledger.create(jobId, terms, kernel, this.now(), this.o.ledgerOptions ?? DEFAULT_LEDGER_OPTIONS);
     this.log.info(`π job ${jobId}: ${terms} terms, ${said}`);

@@ -1,7 +1,7 @@
 // A job asked for by digits, end to end on a simulated cluster with the real executor: exact chunks at P bits
 // summed bit for bit as this process sums them, the Euler corrections and the BBP check in the service, and
 // every certified decimal checked against π from Machin's formula; through a lost agent and duplicated updates.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../src/log';
@@ -53,7 +53,8 @@ afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
 describe('a digits job killed between its last result and its certification', () => {
 
-  const open = async (ledger: Ledger, log = memoryLogger()): Promise<PiService> => {
+  /** A daemon opened on the saved `ledger`; open() below also waits for its certification. */
+  const opened = async (ledger: Ledger, log: ReturnType<typeof memoryLogger>): Promise<PiService> => {
     await saveLedger(join(stateDir, LEDGER_FILE), ledger);
     // No master: a finished job does not subscribe.
     const service = new PiService({
@@ -68,6 +69,10 @@ describe('a digits job killed between its last result and its certification', ()
       ledgerOptions: DIGITS_CHUNKS,
     });
     await service.open();
+    return service;
+  };
+  const open = async (ledger: Ledger, log = memoryLogger()): Promise<PiService> => {
+    const service = await opened(ledger, log);
     await decided(service);
     return service;
   };
@@ -77,6 +82,23 @@ describe('a digits job killed between its last result and its certification', ()
     expectCertified(service);
     await service.stop();
     expect(parseLedger(readFileSync(join(stateDir, LEDGER_FILE), 'utf8'), 0, DIGITS_CHUNKS).final).toEqual(service.job!.final);
+  });
+
+  it('a start after its certification failed (pi.autoStart, a long press) keeps it for the next daemon to certify', async () => {
+    const log = memoryLogger();
+    // A directory where the Euler numbers' file goes: they cannot be kept, so the certification on the way up fails.
+    const numbers = join(stateDir, 'euler-numbers.txt');
+    mkdirSync(numbers);
+    const first = await opened(finishedHere(), log);
+    await until('the certification to fail', () => log.lines.some((l) => /^error: π job here1: no digits certified: /.test(l)));
+    first.startDigits(DIGITS_JOB);
+    expect(first.job!.jobId).toBe('here1');
+    await first.stop();
+    rmdirSync(numbers);
+    const next = await open(parseLedger(readFileSync(join(stateDir, LEDGER_FILE), 'utf8'), 0, DIGITS_CHUNKS));
+    expect(next.job!.jobId).toBe('here1');
+    expectCertified(next);
+    await next.stop();
   });
 
   it('a result whose low bits were forged passes the chunk checks, but BBP refutes the digits: a loud error, no digit shown', async () => {
