@@ -24,6 +24,7 @@ import { type TaskResources, tasksForOffer } from '../src/pi/offers';
 import { exactChunk } from '../src/pi/exact-kernel';
 import { type DigitsSpec, PiService, type PiServiceOptions } from '../src/pi/service';
 import { startSimCluster } from '../src/sim';
+import { machinPi } from '../scripts/chaos/machin';
 import type { BenchRow } from './types';
 
 const SECTION = 'framework';
@@ -285,10 +286,13 @@ async function digitsRows(cores: number): Promise<BenchRow[]> {
       name: 'digits job: decimals certified',
       value: final?.kind === 'certified' ? final.decimals : 'NONE',
       unit: 'decimals',
-      note: final?.kind === 'certified' ? `${spec}; BBP agrees at hexadecimal position ${final.bbp.position}` : `${spec}; ${final?.kind === 'refuted' ? final.message : 'not certified'}`,
+      // Every decimal against an independent BigInt Machin's π, besides the BBP check the job makes itself.
+      note: final?.kind === 'certified'
+        ? `${spec}; BBP agrees at hexadecimal position ${final.bbp.position}; ${final.digits === machinPi(final.decimals) ? "every decimal equal to Machin's π" : "DIFFERS FROM MACHIN'S π"}`
+        : `${spec}; ${final?.kind === 'refuted' ? final.message : 'not certified'}`,
     },
     { section: SECTION, name: 'digits job: summing', value: Number(job.summingSeconds.toFixed(1)), unit: 's', note: `${job.chunksPerAgent} chunks per agent, default chunk sizing; task data ~${Math.ceil(DIGITS.bits / 6)} base64 characters of sum per result` },
-    { section: SECTION, name: 'digits job: serial tail', value: Number((job.seconds - job.summingSeconds).toFixed(1)), unit: 's', note: `what is left after the last result: E_0..E_${2 * DIGITS.corrections} (built in a worker from the job's start), the enclosure, the BBP check` },
+    { section: SECTION, name: 'digits job: serial tail', value: Number((job.seconds - job.summingSeconds).toFixed(1)), unit: 's', note: `what is left after the last result: E_0..E_${2 * DIGITS.corrections} (built in a child process from the job's start), the enclosure, the BBP check` },
     {
       section: SECTION,
       name: 'framework efficiency, digits job',
