@@ -320,7 +320,13 @@ export class ThrottledSaver {
    * must not write into a state folder its owner may already have removed.
    */
   async close(): Promise<void> {
-    await this.flush();
+    // Closed first: a change during the save under way, or during the last one, must not schedule another.
     this.closed = true;
+    if (this.timer !== null) {
+      this.timer_.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.running) await this.running;
+    if (this.dirty) await this.run();
   }
 }

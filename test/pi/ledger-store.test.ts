@@ -196,6 +196,29 @@ describe('throttled saver', () => {
     await saver.flush();
     expect(saved).toBe(1);
   });
+
+  test('a change during the last save of close schedules nothing that writes after it', async () => {
+    const timer = manualTimer();
+    let saved = 0;
+    let release: () => void = () => undefined;
+    const saver = new ThrottledSaver(async () => {
+      await new Promise<void>((r) => (release = r));
+      saved++;
+    }, () => {}, timer, 1000);
+    saver.markDirty();
+    const closing = saver.close();
+    // The service's last change lands while that save is under way (seen as a ledger written into a removed folder).
+    saver.markDirty();
+    release();
+    await new Promise((r) => setImmediate(r));
+    release();
+    await closing;
+    const atClose = saved;
+    await timer.advance(5000);
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(saved).toBe(atClose);
+  });
 });
 
 describe('ids the file cannot hold', () => {
