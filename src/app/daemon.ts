@@ -171,6 +171,11 @@ export class Daemon {
 
   /** The model as it is now; public so that `status`-like tools and tests can look at what the panel sees. */
   model(now = this.now()): PanelModel {
+    return this.kept(this.read(now));
+  }
+
+  /** What the sources say now: the model without what the daemon keeps from tick to tick. */
+  private read(now: number): PanelModel {
     const state = this.deps.state.current();
     return {
       now,
@@ -180,9 +185,12 @@ export class Daemon {
       host: this.host,
       pi: this.deps.pi ? this.deps.pi.view(now) : null,
       ui: this.press ? this.press.ui() : this.ui,
-      ...(this.deps.attention ? { attention: this.watch.notices } : {}),
-      history: this.history,
     };
+  }
+
+  /** The model with what the daemon keeps: the notices (when attention is on) and the hour of allocation. */
+  private kept(read: PanelModel): PanelModel {
+    return { ...read, ...(this.deps.attention ? { attention: this.watch.notices } : {}), history: this.history };
   }
 
   /** Watches for what deserves a look; a notice interrupts the cycle and wakes the glass, outside quiet hours. */
@@ -216,11 +224,11 @@ export class Daemon {
     if (this.stopped) return;
     try {
       const now = this.now();
-      const seen = this.model(now);
+      // The sources are read once a tick; what observing them changes (the notices, the hour) is kept after.
+      const seen = this.read(now);
       this.observe(seen, now);
       if (seen.snapshot && seen.snapshotAt !== null) this.history = recordAllocation(this.history, seen.snapshotAt, seen.snapshot);
-      // The sources are read once a tick; what observing changed (the notices, the hour) is put in afterwards.
-      const model: PanelModel = { ...seen, ...(this.deps.attention ? { attention: this.watch.notices } : {}), history: this.history };
+      const model = this.kept(seen);
       const entries = this.entries(model);
       this.cycle = tickCycle(this.cycle, entries, now, { autoAdvanceMs: this.deps.screens.autoCycleSeconds * 1000 });
       const entry: CycleEntry = now < this.attentionUntil ? { slot: 'attention', screen: 'attention', page: this.attentionPage } : currentEntry(this.cycle, entries);

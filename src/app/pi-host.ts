@@ -46,7 +46,7 @@ function startDigits(service: PiService, config: Config, masters: string[], log:
   planOnCluster(config, masters, digits).then(
     (plan) => {
       log.info(`π digits job: ${plan.why}`);
-      service.startDigits({ terms: plan.terms, corrections: plan.corrections, bits: plan.bits });
+      service.startDigits(plan);
     },
     (err: unknown) => log.warn(`π digits job not started: ${errorLine(err)}`),
   );

@@ -192,8 +192,8 @@ export function registerPi(program: Command, ctx: CommandContext, deps: PiComman
       }
       const httpPort = opts.httpPort !== undefined ? intOption('--http-port', opts.httpPort, 0, 65_535) : undefined;
       const connectMs = intOption('--connect-timeout', opts.connectTimeout, 1, 86_400) * 1000;
+      // A plan is a DigitsSpec (N, K, P) with its estimates beside them.
       const plan = digits !== undefined ? await planForCluster(config, masters ?? config.masters, digits, terms, ctx.log) : undefined;
-      const spec = plan && { terms: plan.terms, corrections: plan.corrections, bits: plan.bits };
-      await runPi(ctx, deps, { masters, terms, kernel: opts.kernel as KernelName | undefined, httpPort, connectMs, json: opts.json === true, digits: spec });
+      await runPi(ctx, deps, { masters, terms, kernel: opts.kernel as KernelName | undefined, httpPort, connectMs, json: opts.json === true, digits: plan });
     });
 }

@@ -55,6 +55,8 @@ export interface ConvergencePoint {
 
 interface ConvergenceTrack {
   corrections: number;
+  /** log10 |E_2K| for those corrections, worked out once per track. */
+  logE: number;
   /** Chunks of the finished prefix already walked, and log10 of the sum of their error bounds. */
   walked: number;
   logEps: number;
@@ -97,8 +99,8 @@ export function log10Euler(k: number): number {
  */
 export function convergence(ledger: Ledger, corrections: number, maxPoints: number): ConvergencePoint[] {
   let t = trackCache.get(ledger);
-  if (!t || t.corrections !== corrections) trackCache.set(ledger, (t = { corrections, walked: 0, logEps: -Infinity, points: [] }));
-  const logE = log10Euler(corrections);
+  if (!t || t.corrections !== corrections) trackCache.set(ledger, (t = { corrections, logE: log10Euler(corrections), walked: 0, logEps: -Infinity, points: [] }));
+  const logE = t.logE;
   const chunks = ledger.data.chunks;
   while (t.walked < chunks.length) {
     const chunk = chunks[t.walked];
