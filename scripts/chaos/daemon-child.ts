@@ -81,6 +81,9 @@ async function main(): Promise<void> {
     tickMs: o.tickMs,
   });
   await service.open();
+  // A saved job not yet certified is owed: whatever starts next must go on with it, not begin another.
+  const loaded = service.job;
+  const owed = loaded && loaded.final?.kind !== 'certified' ? loaded.jobId : null;
   daemon.start();
   if (o.autoStart) start();
 
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
     return {
       type: 'progress',
       jobId: l?.jobId ?? null,
+      owed,
       finished: l?.counters.finished ?? 0,
       running: l?.runningCount() ?? 0,
       done: l?.isDone() ?? false,

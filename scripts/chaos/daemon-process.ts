@@ -23,6 +23,8 @@ export class DaemonProcess {
   last: Progress | null = null;
   /** The first job this daemon reported running (or resumed); null before it reported one. */
   firstJobId: string | null = null;
+  /** The saved, uncertified job this daemon found at start and must go on with (its first report says). */
+  owedJobId: string | null = null;
   /** The end of the child's log, for a failure report. */
   stderrTail = '';
   /** Log lines saying that the process guard caught an exception, or that a frame could not be drawn: each is a bug. */
@@ -47,6 +49,7 @@ export class DaemonProcess {
       if (r.type === 'progress') {
         this.last = r;
         this.firstJobId ??= r.jobId;
+        this.owedJobId ??= r.owed;
       }
       else if (r.type === 'memory') this.memoryWaiters.shift()?.(r);
       else this.snapshotWaiters.shift()?.(r);

@@ -47,6 +47,8 @@ export type ChildCommand =
 export interface Progress {
   type: 'progress';
   jobId: string | null;
+  /** The saved job this daemon found unfinished or uncertified at start, which it must go on with; else null. */
+  owed: string | null;
   finished: number;
   running: number;
   done: boolean;

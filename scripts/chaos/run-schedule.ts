@@ -327,8 +327,15 @@ class Run {
    * is the one the daemon started first, not a new one begun by a restart that found it unfinished.
    */
   private checkDigits(ledger: Ledger, promised: number): void {
-    const ids = new Set([ledger.jobId, ...[...this.past, this.daemon].map((d) => d.firstJobId).filter((id) => id !== null)]);
-    if (ids.size !== 1) this.violations.push(`the daemons reported ${ids.size} jobs (${[...ids].join(', ')}), not the one started`);
+    // A daemon that found a saved job not yet certified goes on with it; one that found it certified (a kill after
+    // the end) may start the next job, as pi.autoStart says.
+    for (const d of [...this.past, this.daemon]) {
+      if (d.owedJobId !== null && d.firstJobId !== null && d.firstJobId !== d.owedJobId) {
+        this.violations.push(`a restarted daemon began job ${d.firstJobId} instead of going on with ${d.owedJobId}`);
+      }
+    }
+    const lastOwed = this.daemon.owedJobId;
+    if (lastOwed !== null && ledger.jobId !== lastOwed) this.violations.push(`the saved job is ${ledger.jobId}, not ${lastOwed} that was owed`);
     const final = ledger.final;
     this.decimals = final?.kind === 'certified' ? final.decimals : 0;
     if (final?.kind !== 'certified') return void this.violations.push(`the digits were not certified: ${final ? final.message : 'no outcome saved'}`);
