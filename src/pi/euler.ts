@@ -92,6 +92,10 @@ export function storeEulerNumbers(dir: string, numbers: bigint[]): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(tmp, `${HEADER} ${count} ${digest(body)}\n${body}\n`);
   fs.renameSync(tmp, file);
+  // A writer killed between the two lines above (the daemon's child dies with the daemon) left its
+  // temporary behind, a megabyte or more each time; only one writer runs at a time, so what is left is stale.
+  const stale = new RegExp(`^${path.basename(file).replace(/\./g, '\\.')}\\.\\d+\\.tmp$`);
+  for (const name of fs.readdirSync(dir)) if (stale.test(name)) fs.rmSync(path.join(dir, name), { force: true });
 }
 
 /** The first `count` Euler numbers from the file in `dir`, or null when it holds fewer or none that is intact. */

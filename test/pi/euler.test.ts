@@ -79,4 +79,12 @@ describe('Euler numbers kept in the state directory', () => {
     }
     expect(fs.readdirSync(dir)).toEqual(['euler-numbers.txt']);
   });
+
+  test('a temporary left by a writer killed mid-write is removed by the next write, and nothing else is', () => {
+    fs.writeFileSync(path.join(dir, 'euler-numbers.txt.4242.tmp'), 'half a fi');
+    fs.writeFileSync(path.join(dir, 'pi-ledger.json'), '{}');
+    fs.writeFileSync(path.join(dir, 'euler-numbers.txt.old.tmp'), 'not ours');
+    expect(cachedEulerNumbers(dir, 10)).toEqual(eulerNumbers(10));
+    expect(fs.readdirSync(dir).sort()).toEqual(['euler-numbers.txt', 'euler-numbers.txt.old.tmp', 'pi-ledger.json']);
+  });
 });
