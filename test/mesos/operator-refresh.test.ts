@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { Logger } from '../../src/log';
 import { decodeGetState } from '../../src/mesos/operator-events';
 import { readGetMaster, readUnreachable } from '../../src/mesos/operator-refresh';
 import { OperatorSource } from '../../src/mesos/operator-source';
 import { fromCluster } from '../../src/mesos/operator-state';
 import { readStateSummary } from '../../src/mesos/state-summary';
 import { getMasterJson } from '../../src/sim/operator-api';
+import { lineLogger, until } from './source-helpers';
 
 const DIR = path.resolve(__dirname, '../fixtures/mesos/real-1.12.0');
 const load = (file: string): unknown => JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
@@ -26,21 +26,8 @@ const ghost = record({ type: 'TASK_UPDATED', task_updated: { framework_id: { val
 const START_TIME = 1795549000.5;
 
 const lines: string[] = [];
-const logger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (m: string) => void lines.push(`warn ${m}`),
-  error: (m: string) => void lines.push(`error ${m}`),
-  child: () => logger,
-} as unknown as Logger;
+const logger = lineLogger(lines);
 
-async function until(what: string, ok: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 type Answer = (res: http.ServerResponse) => void;
 const json = (doc: unknown): Answer => (res) => void res.writeHead(200, { 'Content-Type': 'application/json' }).end(typeof doc === 'string' ? doc : JSON.stringify(doc));

@@ -1,30 +1,17 @@
 // The operator stream source against the simulated master, which answers as the real one does (src/sim/operator-api.ts):
 // after every kind of change, the snapshot from the stream equals the one from /state, at once for what the stream
 // carries and after one refresh for what it does not.
-import type { Logger } from '../../src/log';
 import { getJson } from '../../src/mesos/http';
 import { OperatorSource, tooOldForStream } from '../../src/mesos/operator-source';
 import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import { parseState } from '../../src/mesos/state-parse';
 import { type SimCluster, startSimCluster } from '../../src/sim';
 import type { SimFramework } from '../../src/sim/cluster-entities';
+import { lineLogger, until } from './source-helpers';
 
 const lines: string[] = [];
-const logger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (m: string) => void lines.push(`warn ${m}`),
-  error: (m: string) => void lines.push(`error ${m}`),
-  child: () => logger,
-} as unknown as Logger;
+const logger = lineLogger(lines);
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function fromState(sim: SimCluster): Promise<ClusterSnapshot> {
   const answer = await getJson(`${sim.url}/master/state`, { timeoutMs: 2000, maxBodyBytes: 1 << 24 });
