@@ -65,8 +65,8 @@ export class OperatorSource {
   private readonly refreshBackoff: Backoff;
   /** A master whose refresh keeps failing is one warning and a count, not a warning per retry. */
   private readonly refreshFailures: RepeatLog;
-  /** The cluster as the events left it, changed in place (a refresh replaces it). */
-  private opState: OperatorState = emptyState();
+  /** The cluster as the events and the refreshes left it, changed in place (a SUBSCRIBED replaces its contents). */
+  private readonly opState: OperatorState = emptyState();
   private snapshotAt: number | null = null;
   private subscribed = false;
   /** The subscription the events come from, while there is one. */
