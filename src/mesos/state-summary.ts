@@ -5,8 +5,8 @@
 // with, so the figures mean what they mean there: `used_resources` is the agent's usedResources (its tasks' and
 // executors'), as GetAgents.Agent.allocated_resources is. Each also carries counts of its tasks by state
 // (TaskStateSummaries), which tell whether the stream held the same live tasks as the master when it wrote them.
-// The endpoint and these fields are in every master the stream serves (1.5+); `deactivated` and `drain_info` came
-// with 1.9, so they are optional here as in parseState.
+// The endpoint is there since 0.23, and these fields in every master the stream serves (1.5+) but `deactivated` and
+// `drain_info`, which came with 1.9: they are optional here as in parseState.
 import type { OpAgent, OpFramework } from './operator-events';
 import { addResources, arr, obj, optBool, optNum, resourcesOf, str, withOrigin, zero } from './state-parse';
 
