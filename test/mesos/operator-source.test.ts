@@ -99,6 +99,29 @@ describe('operator stream source on the simulated master', () => {
     expect(lines).toEqual([]);
   });
 
+  test('offers and what executors hold, which no event tells, are right after one refresh; the executor’s share stays when its task ends', async () => {
+    sim = await startSimCluster({ agents: 2, background: false, tickMs: 0 });
+    src = source(sim);
+    src.start();
+    await until('subscribed', () => src!.current().status.ok && src!.current().snapshot !== null);
+    const [a, b] = sim.model.registeredAgents();
+    const fw = sim.model.addFramework({ name: 'web', user: 'root' });
+    fw.executors.set(`${a.id}/e1`, { executorId: 'e1', frameworkId: fw.id, agentId: a.id, info: { executor_id: { value: 'e1' } }, resources: { cpus: 0.1, mem: 32, disk: 0, gpus: 0, ports: [] } });
+    launch(sim, fw, 't1', a.id);
+    sim.model.addOffer(fw.id, b.id, { cpus: 1, mem: 100, disk: 0, gpus: 0, ports: [] });
+    await differs(sim, src);
+    await src.refreshNow();
+    await converges(sim, src);
+    expect(src.current().snapshot?.cpus).toMatchObject({ used: 1.1, offered: 1 });
+    // The task ends, its executor stays (until the agent says it exited): /state and the stream agree at once.
+    const t1 = fw.tasks.get('t1')!;
+    sim.model.setTaskState(t1, 'TASK_FINISHED');
+    sim.model.completeTask(t1);
+    await converges(sim, src);
+    expect(src.current().snapshot?.cpus.used).toBe(0.1);
+    expect(lines).toEqual([]);
+  });
+
   test('a refresh keeps the tasks, agents and frameworks that arrived while it was in flight, and reads no task', async () => {
     sim = await startSimCluster({ agents: 2, background: false, tickMs: 0 });
     src = source(sim);
