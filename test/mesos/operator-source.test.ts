@@ -50,6 +50,15 @@ function launch(sim: SimCluster, fw: SimFramework, id: string, agentId: string):
 describe('operator stream source on the simulated master', () => {
   let sim: SimCluster;
   let src: OperatorSource | undefined;
+  /** A simulated cluster of `agents` agents, without background load, and a source subscribed to its stream. */
+  async function subscribedTo(agents: number): Promise<OperatorSource> {
+    sim = await startSimCluster({ agents, background: false, tickMs: 0 });
+    const started = source(sim);
+    src = started;
+    started.start();
+    await until('subscribed', () => started.current().status.ok && started.current().snapshot !== null);
+    return started;
+  }
   afterEach(async () => {
     src?.stop();
     src = undefined;
@@ -58,10 +67,7 @@ describe('operator stream source on the simulated master', () => {
   });
 
   test('equals /state after every kind of change; what the stream omits waits for the refresh', async () => {
-    sim = await startSimCluster({ agents: 3, background: false, tickMs: 0 });
-    src = source(sim);
-    src.start();
-    await until('subscribed', () => src!.current().status.ok && src!.current().snapshot !== null);
+    src = await subscribedTo(3);
     expect(src.current().status.via).toBe('stream');
     await converges(sim, src);
 
@@ -100,10 +106,7 @@ describe('operator stream source on the simulated master', () => {
   });
 
   test('offers and what executors hold, which no event tells, are right after one refresh; the executor’s share stays when its task ends', async () => {
-    sim = await startSimCluster({ agents: 2, background: false, tickMs: 0 });
-    src = source(sim);
-    src.start();
-    await until('subscribed', () => src!.current().status.ok && src!.current().snapshot !== null);
+    src = await subscribedTo(2);
     const [a, b] = sim.model.registeredAgents();
     const fw = sim.model.addFramework({ name: 'web', user: 'root' });
     fw.executors.set(`${a.id}/e1`, { executorId: 'e1', frameworkId: fw.id, agentId: a.id, info: { executor_id: { value: 'e1' } }, resources: { cpus: 0.1, mem: 32, disk: 0, gpus: 0, ports: [] } });
@@ -123,10 +126,7 @@ describe('operator stream source on the simulated master', () => {
   });
 
   test('a refresh keeps the tasks, agents and frameworks that arrived while it was in flight, and reads no task', async () => {
-    sim = await startSimCluster({ agents: 2, background: false, tickMs: 0 });
-    src = source(sim);
-    src.start();
-    await until('subscribed', () => src!.current().status.ok && src!.current().snapshot !== null);
+    src = await subscribedTo(2);
     const fw = sim.model.addFramework({ name: 'web', user: 'root' });
     launch(sim, fw, 't1', sim.model.registeredAgents()[0].id);
     await converges(sim, src);
