@@ -31,7 +31,7 @@ export interface ScaleReport {
   bytes: number;
   /** (ms since epoch, running tasks shown) for each frame drawn in the window. */
   frames: [number, number][];
-  /** One /state refresh of the stream source, measured alone (stream mode only). */
+  /** One refresh of the stream source (all its reads), measured alone (stream mode only). */
   refresh?: { cpuMs: number; bytes: number };
   error?: string;
 }

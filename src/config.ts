@@ -34,7 +34,7 @@ const schema = z.strictObject({
   requestTimeoutMs: int(100, 120_000),
   maxStateBytes: int(64 * 1024, 512 * 1024 * 1024),
   // The master's operator event stream (auto: where the master can serve it), else polling /state; the stream's
-  // figures it does not carry (offers, executors, disconnections) are refreshed from /state this often.
+  // figures it does not carry (offers, executors, disconnections, the master facts) are refreshed this often.
   stateSource: z.enum(['auto', 'stream', 'poll']),
   stateRefreshSeconds: int(5, 3600),
   // What interrupts the screens for holdSeconds (0: only listed), what makes a burst of task failures, and local

@@ -1,14 +1,18 @@
-// Fuzz inputs of the operator event stream: single events through the decoder and the reducer, and whole streams
+// Fuzz inputs of the operator event stream: single events through the decoder and the reducer, whole streams
 // (truncated, damaged, an endless record, a 64 MB SUBSCRIBED) through the capped RecordIO feed the source reads
-// with. A bad event must be one typed line or one problem line, never an exception; and a resubscribe after any
-// event must restore exactly the snapshot its SUBSCRIBED describes.
+// with, and the refresh's answers (/state-summary, GET_MASTER, /metrics/snapshot) through their readers and into a
+// state mid-job. A bad event or answer must be one typed line or one problem line, never an exception; and a
+// resubscribe after any event or refresh must restore exactly the snapshot its SUBSCRIBED describes.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseJsonBody, HttpError } from '../../src/mesos/http';
 import { type OperatorEvent, decodeOperatorEvent } from '../../src/mesos/operator-events';
+import { readGetMaster, readUnreachable } from '../../src/mesos/operator-refresh';
 import { type OperatorState, emptyState, fromCluster, reduce, snapshotOf } from '../../src/mesos/operator-state';
 import { RecordIODecoder, RecordIOError, encodeRecord } from '../../src/mesos/recordio';
 import { StateFormatError } from '../../src/mesos/state-parse';
 import { CappedRecords } from '../../src/mesos/stream-client';
+import { readStateSummary } from '../../src/mesos/state-summary';
 import { mutateBytes, mutateJson } from './mutate';
 import { type FuzzTarget, InvariantError, finiteSnapshot, fixturesDir } from './targets';
 
@@ -129,6 +133,48 @@ const streamTarget = (): FuzzTarget => {
   };
 };
 
+/** Each reader's refusal is its own typed line; what they accept goes into the state as a refresh does. */
+function readEach<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof StateFormatError) return null;
+    throw err;
+  }
+}
+
+const refreshTarget = (): FuzzTarget => {
+  const real = (file: string) => fs.readFileSync(path.join(fixturesDir(), 'real-1.12.0', file), 'utf8');
+  // A GET_MASTER answer around the recorded master's MasterInfo (scheduler SUBSCRIBED): hand-made around it.
+  const masterInfo = (JSON.parse(real('scheduler-events.json')) as { subscribed?: { master_info: unknown } }[])[0].subscribed?.master_info;
+  const seeds = [
+    real('master-state-summary.json'),
+    real('operator-stream/metrics-snapshot-agent-lost.json'),
+    JSON.stringify({ type: 'GET_MASTER', get_master: { master_info: masterInfo, start_time: 1795549280.1, elected_time: 1795549281.2 } }),
+  ];
+  const { state, subscribed } = midJob();
+  return {
+    name: 'operator-refresh',
+    typed: [StateFormatError, HttpError],
+    mutate: (r) => mutateJson(r.pick(seeds), r),
+    run: (input) => {
+      const json = parseJsonBody(input, 'fuzz-refresh.json');
+      const summary = readEach(() => readStateSummary(json, 'fuzz-refresh.json'));
+      const facts = readEach(() => readGetMaster(json, 'fuzz-refresh.json'));
+      const unreachable = readEach(() => readUnreachable(json, 'fuzz-refresh.json'));
+      const master = { ...MASTER, ...facts, unreachable: unreachable ?? 0 };
+      const after = state.copy();
+      after.refresh(master, summary);
+      const snap = snapshotOf(after);
+      const bad = finiteSnapshot(snap);
+      if (bad) throw new InvariantError(bad);
+      after.apply(subscribed);
+      if (JSON.stringify(snapshotOf(after)) !== JSON.stringify(snapshotOf(fromCluster(subscribed.cluster, master)))) throw new InvariantError('a resubscribe after a refresh does not restore the SUBSCRIBED snapshot');
+      return snap;
+    },
+  };
+};
+
 export function operatorTargets(): FuzzTarget[] {
-  return [eventTarget(), streamTarget()];
+  return [eventTarget(), streamTarget(), refreshTarget()];
 }

@@ -254,6 +254,9 @@ export interface GetJsonOptions {
   /** Config key named when a 401 arrives; default `credentialsFile`. */
   credentialsKey?: string;
   headers?: Record<string, string>;
+  /** A call that is a POST expecting JSON back, such as the operator API's GET_MASTER; default GET, no body. */
+  method?: string;
+  body?: string;
 }
 
 export type JsonAnswer =
@@ -261,13 +264,13 @@ export type JsonAnswer =
   | { kind: 'redirect'; url: string; status: number; location: string };
 
 /**
- * GET that expects JSON. A 3xx is returned with its Location resolved, not followed; every other failure
+ * GET (or another method) that expects JSON. A 3xx is returned with its Location resolved, not followed; every other failure
  * throws an HttpError. The timeout covers the whole exchange including the body.
  */
 export async function getJson(url: string, opts: GetJsonOptions): Promise<JsonAnswer> {
   const deadline = new Deadline(opts.timeoutMs);
   try {
-    const res = await send(url, { headers: { Accept: 'application/json', ...opts.headers }, credentials: opts.credentials, ca: opts.ca }, deadline);
+    const res = await send(url, { method: opts.method, body: opts.body, headers: { Accept: 'application/json', ...opts.headers }, credentials: opts.credentials, ca: opts.ca }, deadline);
     if (res.status >= 300 && res.status < 400) {
       await discardBody(res);
       const location = res.headers.get('location');

@@ -1,10 +1,13 @@
 // The panel's state source on the master's v1 operator event stream (Mesos docs/operator-http-api.md): `POST /api/v1`
 // {"type":"SUBSCRIBE"}, JSON in RecordIO (Master::Http::api in src/master/http.cpp, whose answer
 // Master::ReadOnlyHandler::subscribe in src/master/readonly_handler.cpp builds: SUBSCRIBED with the whole GET_STATE,
-// then HEARTBEAT every 15 s). Events keep the snapshot current as they happen; a slow, bounded read of /state
-// refreshes what no event tells (offers, executors, agents disconnecting or draining, frameworks disconnecting,
-// unreachable agents, the leader and the version). Events that arrive while a refresh is in flight are replayed
-// over its answer, which the reducer allows because every event is idempotent.
+// then HEARTBEAT every 15 s). Events keep the snapshot current as they happen; a slow, bounded refresh reads what no
+// event tells from the leader (operator-refresh.ts): its agents and frameworks from /state-summary (offers,
+// executors, agents disconnecting or draining, frameworks disconnecting), every refreshMs, and the master facts
+// (the leader, the version, the start time, unreachable agents) then and right after each SUBSCRIBED, which carries
+// everything else. The tasks are the stream's alone. Events that arrive while a refresh is in flight are applied
+// again over its answer, which the reducer allows because every event is idempotent. An event that does not fit
+// (a TASK_UPDATED before its TASK_ADDED) has the stream subscribed to again, since SUBSCRIBED replaces everything.
 //
 // Falls back to polling /state, for good, where the stream cannot serve: `auto` does so for a master older than 1.5
 // (no heartbeats, and events dropped: MESOS-8469), one that answers SUBSCRIBE with an error (404 before 1.0, 4xx),
@@ -14,8 +17,9 @@ import type { SourceStatus } from './source-status';
 import { Backoff } from '../lib/backoff';
 import type { Credentials } from './http';
 import { type DecodedOperatorEvent, type OperatorEvent, decodeOperatorEvent } from './operator-events';
-import { type StateDocument, readStateDocument } from './operator-state-doc';
-import { type OperatorState, emptyState, fromCluster } from './operator-state';
+import { type Refreshed, readRefresh } from './operator-refresh';
+import { type OperatorState, emptyState } from './operator-state';
+import { RepeatLog } from './repeat-log';
 import { StateClient } from './state-client';
 import { StatePoller, type StateView } from './state-poller';
 import { StateFormatError } from './state-parse';
@@ -26,13 +30,13 @@ export interface OperatorSourceOptions {
   masters: string[];
   mode: 'auto' | 'stream';
   timeoutMs: number;
-  /** Cap on a /state answer and on SUBSCRIBED (both describe the whole cluster). */
+  /** Cap on SUBSCRIBED and on the answers that grow with the cluster (/state, /state-summary, /metrics/snapshot). */
   maxStateBytes: number;
   /** Cap on any later event; default 1 MiB (a TASK_ADDED is under 1 kB). */
   maxEventBytes?: number;
-  /** How often /state refreshes what the stream does not carry. */
+  /** How often /state-summary and the master facts refresh what the stream does not carry. */
   refreshMs: number;
-  /** The poll interval, for the fall-back and as the shortest wait between refreshes. */
+  /** The poll interval: the fall-back's, the shortest wait between refreshes, and between resubscribes. */
   pollIntervalMs: number;
   credentials?: Credentials;
   ca?: string | Buffer;
@@ -59,10 +63,16 @@ export class OperatorSource {
   private readonly state: StateClient;
   private readonly stream: StreamClient;
   private readonly refreshBackoff: Backoff;
-  /** The cluster as the events left it, changed in place (a refresh replaces it). */
-  private opState: OperatorState = emptyState();
+  /** A master whose refresh keeps failing is one warning and a count, not a warning per retry. */
+  private readonly refreshFailures: RepeatLog;
+  /** The cluster as the events and the refreshes left it, changed in place (a SUBSCRIBED replaces its contents). */
+  private readonly opState: OperatorState = emptyState();
   private snapshotAt: number | null = null;
   private subscribed = false;
+  /** The subscription the events come from, while there is one. */
+  private session: StreamSession | null = null;
+  /** The current subscription is being ended on purpose: its end is no outage. */
+  private resubscribing = false;
   private status: SourceStatus;
   private fallback: StatePoller | null = null;
   private running = false;
@@ -73,7 +83,7 @@ export class OperatorSource {
   private refreshOutdated = false;
   private problems = 0;
   private readonly unknownTypes = new Set<string>();
-  private lastEarlyRefresh = 0;
+  private lastResubscribe = Number.NEGATIVE_INFINITY;
   /** Tasks that ended, by state, since start: what a burst of failures is measured by. */
   private taskEnds: Record<string, number> = {};
   /** Events received and not applied yet (see flush). */
@@ -83,6 +93,7 @@ export class OperatorSource {
     this.state = new StateClient({ masters: opts.masters, timeoutMs: opts.timeoutMs, maxBodyBytes: opts.maxStateBytes, credentials: opts.credentials, ca: opts.ca });
     this.status = { master: this.state.lastTried, ok: false, downSince: null, lastError: null, via: 'stream' };
     this.refreshBackoff = new Backoff({ minMs: opts.pollIntervalMs, maxMs: Math.max(opts.refreshMs, opts.pollIntervalMs), random: opts.random });
+    this.refreshFailures = new RepeatLog({ write: (line) => opts.logger.warn(line), now: opts.now });
     this.stream = new StreamClient({
       name: 'operator stream',
       endpoints: () => opts.masters.map((m) => new URL('/api/v1', m).toString()),
@@ -115,10 +126,8 @@ export class OperatorSource {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // The first refresh waits for SUBSCRIBED (see onRecord): without the stream's tasks there is nothing to refresh.
     this.stream.start();
-    // SUBSCRIBED has /state read as soon as it arrives (see onRecord); this later first read is for a stream that
-    // does not come. Reading both at once would hold two documents of the whole cluster in memory together.
-    this.scheduleRefresh(this.opts.pollIntervalMs);
   }
 
   stop(): void {
@@ -140,11 +149,11 @@ export class OperatorSource {
     return { snapshot, snapshotAt: this.snapshotAt, status: { ...this.status, masterStartedAt: this.opState.master.startedAt, taskEnds: this.taskEnds } };
   }
 
-  /** Reads /state now, out of turn (tests, and after an event that could not be applied). */
+  /** Refreshes agents, frameworks and master facts now, out of turn (tests and the bench); nothing until subscribed. */
   async refreshNow(): Promise<void> {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = null;
-    await this.refresh();
+    await this.refresh(true);
   }
 
   private now(): number {
@@ -158,8 +167,8 @@ export class OperatorSource {
     } catch (err) {
       // The first record is the whole state: without it nothing else makes sense, so subscribe again.
       if (!this.subscribed || !(err instanceof StateFormatError)) throw err;
-      this.problem(`${err.message}; skipped, refreshing from /state`);
-      this.earlyRefresh();
+      this.problem(`${err.message}; skipped`);
+      this.resubscribe();
       return;
     }
     this.snapshotAt = this.now();
@@ -172,13 +181,14 @@ export class OperatorSource {
       session.setSilenceLimit(event.heartbeatSeconds === null ? Infinity : HEARTBEAT_MISSES * event.heartbeatSeconds * 1000);
       session.healthy();
       this.subscribed = true;
+      this.session = session;
       this.problems = 0;
       const base = new URL(session.endpoint);
       this.opts.logger.info(`subscribed to the operator stream of ${base.host}`);
       this.status = { master: `${base.protocol}//${base.host}`, ok: true, downSince: null, lastError: null, via: 'stream' };
-      // A new subscription may be to a new leader: what only /state tells (the leader above all) is read again now,
-      // or, when a refresh is in flight, again once it is in, as its /state may be the old leader's.
-      if (this.sinceRefresh === null) this.scheduleRefresh(0);
+      // SUBSCRIBED tells all but the master facts, and a new subscription may be to a new leader: they are read now,
+      // or, when a refresh is in flight, again once it is in, as it may have read the old leader.
+      if (this.sinceRefresh === null) this.scheduleRefresh(0, false);
       else this.refreshOutdated = true;
     }
     if (event.type === 'UNKNOWN') {
@@ -205,7 +215,7 @@ export class OperatorSource {
       this.taskEnds = ends;
     }
     for (const p of r.problems) this.problem(p);
-    if (r.problems.length > 0) this.earlyRefresh();
+    if (r.problems.length > 0) this.resubscribe();
   }
 
   private problem(line: string): void {
@@ -216,6 +226,12 @@ export class OperatorSource {
 
   private down(reason: string): void {
     this.subscribed = false;
+    this.session = null;
+    if (this.resubscribing) {
+      // Ended on purpose (see resubscribe): the master is fine, and the new SUBSCRIBED follows within the backoff.
+      this.resubscribing = false;
+      return;
+    }
     if (this.status.ok || this.status.downSince === null) {
       // The same words as polling's, so a user reads one line for one outage whichever source is in use.
       this.opts.logger.warn(this.status.ok ? `lost master ${this.status.master}: ${reason}` : `no master answers: ${reason}`);
@@ -243,46 +259,54 @@ export class OperatorSource {
     this.fallback.start();
   }
 
-  private scheduleRefresh(ms: number): void {
+  /** `summary`: agents and frameworks as well as the master facts. */
+  private scheduleRefresh(ms: number, summary: boolean): void {
     if (!this.running || this.fallback) return;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
-      void this.refresh();
+      void this.refresh(summary);
     }, ms);
   }
 
-  /** An event did not fit: the next refresh comes now, though not more often than the poll interval. */
-  private earlyRefresh(): void {
+  /**
+   * An event did not fit the state: the refresh cannot mend that, as it leaves the tasks to the stream, so the
+   * stream is subscribed to again and its SUBSCRIBED replaces everything; not more often than the poll interval.
+   */
+  private resubscribe(): void {
     const now = this.now();
-    if (this.sinceRefresh !== null || now - this.lastEarlyRefresh < this.opts.pollIntervalMs) return;
-    this.lastEarlyRefresh = now;
-    this.scheduleRefresh(0);
+    if (this.session === null || now - this.lastResubscribe < this.opts.pollIntervalMs) return;
+    this.lastResubscribe = now;
+    this.resubscribing = true;
+    this.session.end('an event did not fit the state held; subscribing again');
   }
 
-  private async refresh(): Promise<void> {
-    if (this.sinceRefresh !== null) return;
+  private async refresh(summary: boolean): Promise<void> {
+    const session = this.session;
+    // Not subscribed: SUBSCRIBED asks for one when it comes.
+    if (this.sinceRefresh !== null || session === null) return;
     this.sinceRefresh = [];
     this.refreshOutdated = false;
-    let doc: StateDocument;
+    let got: Refreshed;
     try {
-      doc = (await this.state.fetchDocument((json, url) => readStateDocument(json, url))).value;
+      got = await readRefresh(session.endpoint, summary, { timeoutMs: this.opts.timeoutMs, maxBodyBytes: this.opts.maxStateBytes, credentials: this.opts.credentials, ca: this.opts.ca });
     } catch (err) {
       this.sinceRefresh = null;
       if (!this.running || this.fallback) return;
-      this.opts.logger.warn(`operator stream: refreshing from /state failed: ${errorLine(err)}`);
-      return this.scheduleRefresh(this.refreshBackoff.next());
+      const wait = this.refreshOutdated ? 0 : this.refreshBackoff.next();
+      // A master the stream has left already said why; a new subscription asked for a refresh of its own.
+      if (this.session === session) this.refreshFailures.failed(`operator stream: refreshing from the master failed, retrying with backoff: ${errorLine(err)}`);
+      return this.scheduleRefresh(wait, summary && !this.refreshOutdated);
     }
     const replay = this.sinceRefresh;
     this.sinceRefresh = null;
     if (!this.running || this.fallback) return;
     this.refreshBackoff.reset();
-    if (this.opts.mode === 'auto' && tooOldForStream(doc.master.version)) return this.toPolling(`the master runs Mesos ${doc.master.version}, older than 1.5`);
+    this.refreshFailures.ended();
+    if (this.opts.mode === 'auto' && tooOldForStream(got.master.version)) return this.toPolling(`the master runs Mesos ${got.master.version}, older than 1.5`);
     this.flush();
-    const next = fromCluster(doc.cluster, doc.master);
-    next.applyAll(replay);
-    this.opState = next;
-    if (this.snapshotAt === null) this.snapshotAt = this.now();
-    this.scheduleRefresh(this.refreshOutdated ? 0 : this.opts.refreshMs);
+    this.opState.refresh(got.master, got.summary);
+    this.opState.applyAll(replay);
+    this.scheduleRefresh(this.refreshOutdated ? 0 : this.opts.refreshMs, !this.refreshOutdated);
   }
 }

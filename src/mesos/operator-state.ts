@@ -22,12 +22,13 @@
 import type { OpAgent, OpCluster, OpFramework, OpTask, OperatorEvent } from './operator-events';
 import { type AgentEntry, Entries, type FrameworkEntry, Totals, agentSummary, frameworkSummary } from './operator-listing';
 import type { AgentSummary, ClusterSnapshot, FrameworkSummary } from './snapshot';
+import type { StateSummary } from './state-summary';
 import { RESOURCES } from './snapshot';
 import { type Amounts, round3, zero } from './state-parse';
 
 export type { AgentEntry, FrameworkEntry };
 
-/** What only /state says: the stream has no master information at all. */
+/** What the stream never says (it has no master information at all), read by the refresh. */
 export interface MasterFacts {
   leader: string | null;
   version: string | null;
@@ -106,7 +107,11 @@ export class OperatorState {
   private version = 0;
   private snap: ClusterSnapshot | null = null;
 
-  constructor(readonly master: MasterFacts = NO_MASTER) {}
+  constructor(private facts: MasterFacts = NO_MASTER) {}
+
+  get master(): MasterFacts {
+    return this.facts;
+  }
 
   get agents(): ReadonlyMap<string, AgentEntry> {
     return this.agentEntries.map;
@@ -123,7 +128,7 @@ export class OperatorState {
 
   /** An independent state equal to this one: task maps copied, entries (never changed in place) shared. */
   copy(): OperatorState {
-    const out = new OperatorState(this.master);
+    const out = new OperatorState(this.facts);
     out.agentEntries = this.agentEntries.copy();
     out.frameworkEntries = this.frameworkEntries.copy();
     for (const [agentId, m] of this.taskMap) out.taskMap.set(agentId, new Map(m));
@@ -190,7 +195,7 @@ export class OperatorState {
         const t = this.find(e.frameworkId, e.taskId, e.agentId);
         if (!t) {
           if (TERMINAL.has(e.state)) return null; // already gone: a repeat, or a task that ended before we subscribed
-          return `TASK_UPDATED (${shown(e.state)}) for task ${shown(e.taskId)} of framework ${shown(e.frameworkId)} before its TASK_ADDED; skipped until the next refresh`;
+          return `TASK_UPDATED (${shown(e.state)}) for task ${shown(e.taskId)} of framework ${shown(e.frameworkId)} before its TASK_ADDED; skipped`;
         }
         if (t.state === e.state) return null;
         this.account(t, -1);
@@ -226,7 +231,48 @@ export class OperatorState {
     }
   }
 
-  /** Replaces everything with the cluster a SUBSCRIBED (or a refresh) describes. */
+  /**
+   * Takes in a refresh, in place: the master facts, and unless null the agents and frameworks of /state-summary,
+   * which replace the ones held. The live tasks stay as the events left them, but for those on agents or of
+   * frameworks the summary no longer lists (gone without an event: an agent marked unreachable); the caller then
+   * replays the events that arrived while the refresh was in flight, as they may be newer than the summary. What
+   * executors hold (used − the tasks' share) is taken only where the summary counted as many live tasks as are held:
+   * otherwise the two describe different moments, and the figure the entry had is kept until the next refresh.
+   */
+  refresh(master: MasterFacts, summary: StateSummary | null): void {
+    this.changed();
+    this.facts = master;
+    if (!summary) return;
+    const agentIds = new Set(summary.agents.map((a) => a.id));
+    const frameworkIds = new Set(summary.frameworks.map((f) => f.id));
+    const byFramework = new Map<string, { used: Amounts; n: number }>();
+    for (const t of [...this.allTasks()]) {
+      if (!agentIds.has(t.agentId) || !frameworkIds.has(t.frameworkId)) {
+        this.account(t, -1);
+        continue;
+      }
+      let f = byFramework.get(t.frameworkId);
+      if (!f) byFramework.set(t.frameworkId, (f = { used: zero(), n: 0 }));
+      f.used = plus(f.used, t.resources, 1);
+      f.n++;
+    }
+    for (const id of [...this.agents.keys()]) if (!agentIds.has(id)) this.setAgent(id);
+    for (const id of [...this.frameworks.keys()]) if (!frameworkIds.has(id)) this.setFramework(id);
+    for (const a of summary.agents) {
+      const held = this.taskMap.get(a.id);
+      const next = agentEntry(a, sumTasks(held?.values() ?? [], () => true).used);
+      const old = this.agents.get(a.id);
+      this.setAgent(old && (held?.size ?? 0) !== a.liveTasks ? { ...next, otherUsed: old.otherUsed } : next);
+    }
+    for (const f of summary.frameworks) {
+      const own = byFramework.get(f.id) ?? { used: zero(), n: 0 };
+      const next = frameworkEntry(f, own.n, own.used);
+      const old = this.frameworks.get(f.id);
+      this.setFramework(old && own.n !== f.liveTasks ? { ...next, otherUsed: old.otherUsed } : next);
+    }
+  }
+
+  /** Replaces everything with the cluster a SUBSCRIBED describes. */
   private load(cluster: OpCluster): void {
     this.changed();
     this.agentEntries = new Entries<AgentEntry, AgentSummary>(agentSummary);
@@ -324,7 +370,7 @@ export function emptyState(master: MasterFacts = NO_MASTER): OperatorState {
   return new OperatorState(master);
 }
 
-/** The state a SUBSCRIBED (or a refresh) describes, whole. */
+/** The state a SUBSCRIBED describes, whole. */
 export function fromCluster(cluster: OpCluster, master: MasterFacts): OperatorState {
   const s = new OperatorState(master);
   s.apply({ type: 'SUBSCRIBED', cluster, heartbeatSeconds: null });

@@ -128,16 +128,20 @@ function pidAddress(pid: string): string {
  * redirects and the one an operator knows the master by; else the address in the `leader` PID.
  */
 export function leaderOf(doc: Obj): string | null {
-  if (doc.leader_info !== undefined) {
-    const info = obj(doc.leader_info, 'leader_info');
-    const hostname = optStr(info.hostname, 'leader_info.hostname');
-    const port = info.port === undefined ? null : optNum(info.port, 'leader_info.port');
-    if (hostname && port !== null) return `${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
-    const pid = optStr(info.pid, 'leader_info.pid');
-    if (pid) return pidAddress(pid);
-  }
+  const fromInfo = doc.leader_info === undefined ? null : masterAddress(doc.leader_info, 'leader_info');
+  if (fromInfo) return fromInfo;
   const leader = optStr(doc.leader, 'leader');
   return leader ? pidAddress(leader) : null;
+}
+
+/** host:port of a MasterInfo (include/mesos/mesos.proto) at `path`: its hostname and port, else its PID's address. */
+export function masterAddress(v: unknown, path: string): string | null {
+  const info = obj(v, path);
+  const hostname = optStr(info.hostname, `${path}.hostname`);
+  const port = info.port === undefined ? null : optNum(info.port, `${path}.port`);
+  if (hostname && port !== null) return `${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
+  const pid = optStr(info.pid, `${path}.pid`);
+  return pid ? pidAddress(pid) : null;
 }
 
 export type MasterRole =
@@ -169,8 +173,13 @@ export function masterRole(json: unknown): MasterRole {
  * `origin` names where the document came from, e.g. the URL; default `state`.
  */
 export function parseState(json: unknown, origin = 'state'): ClusterSnapshot {
+  return withOrigin(origin, () => snapshotOf(obj(json, '')));
+}
+
+/** Runs a reader whose StateFormatErrors then name `origin` (the URL the document came from) as where it failed. */
+export function withOrigin<T>(origin: string, read: () => T): T {
   try {
-    return snapshotOf(obj(json, ''));
+    return read();
   } catch (err) {
     if (err instanceof StateFormatError && origin !== err.origin) throw new StateFormatError(err.path, err.detail, origin);
     throw err;

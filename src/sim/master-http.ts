@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { ClusterModel } from './cluster-model';
 import { HttpFaults } from './faults';
 import type { OperatorApi } from './operator-api';
-import { type MasterView, metricsJson, stateJson } from './state-json';
+import { type MasterView, metricsJson, stateJson, stateSummaryJson } from './state-json';
 
 export interface MasterAddress {
   id: string;
@@ -125,15 +125,18 @@ export class SimMaster implements MasterAddress {
       return void res.writeHead(307, { Location: `//${leader.hostname}:${leader.port}`, 'Content-Length': '0' }).end();
     }
     const isState = path === '/master/state' || path === '/state';
+    // Master::Http::stateSummary redirects and answers 503 as Master::Http::state does.
+    const isSummary = path === '/master/state-summary' || path === '/state-summary';
     // Master::Http::api answers on /api/v1 (route "/api/v1" of the master actor); a 0.28 master has none.
     const isOperator = (path === '/api/v1' || path === '/master/api/v1') && this.operator !== undefined && mode.kind !== 'old-non-leader';
-    if (!isState && !isScheduler && !isOperator) return this.text(res, 404, '');
+    if (!isState && !isSummary && !isScheduler && !isOperator) return this.text(res, 404, '');
     if (mode.kind === 'no-leader') return this.text(res, 503, 'No leader elected');
     if (mode.kind === 'redirect' || (mode.kind === 'old-non-leader' && isScheduler)) {
       const location = `//${mode.leader.hostname}:${mode.leader.port}${path}${url.search}`;
       return void res.writeHead(307, { Location: location, 'Content-Length': '0' }).end();
     }
     if (isState) return this.json(res, url, stateJson(this.model, this.view()));
+    if (isSummary) return this.json(res, url, stateSummaryJson(this.model, this.view()));
     const body = await readBody(req);
     if (body === null) return this.text(res, 413, `Request body exceeds ${MAX_BODY} bytes`);
     if (isOperator) return this.operator?.handle(req, res, body, this);

@@ -1,5 +1,5 @@
-// The master's v1 operator API on the simulated master: `POST /api/v1` with SUBSCRIBE (an event stream) or
-// GET_STATE, as Master::Http::api (src/master/http.cpp) and Master::ReadOnlyHandler::subscribe
+// The master's v1 operator API on the simulated master: `POST /api/v1` with SUBSCRIBE (an event stream), GET_STATE or
+// GET_MASTER, as Master::Http::api and Master::Http::getMaster (src/master/http.cpp) and Master::ReadOnlyHandler::subscribe
 // (src/master/readonly_handler.cpp) serve them, in the shapes of include/mesos/v1/master/master.proto and of the
 // recorded 1.12 master (fixtures real-1.12.0/operator-stream).
 //
@@ -19,7 +19,8 @@ import { type ClusterModel } from './cluster-model';
 import { type SimAgent, type SimFramework, type SimTask, TERMINAL_STATES } from './cluster-entities';
 import { recordioFrame } from './recordio-writer';
 import { type Resources, subtract, toProtoList } from './resources';
-import { SIM_MESOS_VERSION } from './state-json';
+import { isIPv4 } from 'node:net';
+import { MASTER_CAPABILITIES, type MasterView, SIM_MESOS_VERSION } from './state-json';
 import { errorLine } from '../lib/error-line';
 
 const JSON_TYPE = 'application/json';
@@ -106,6 +107,30 @@ export function getStateJson(model: ClusterModel): Record<string, unknown> {
   };
 }
 
+/** MasterInfo.ip: the IPv4 address's bytes in network order read as one uint32 on a little-endian host. */
+function packedIp(host: string): number {
+  return isIPv4(host) ? host.split('.').reduce((n, b, i) => n + Number(b) * 2 ** (8 * i), 0) : 0;
+}
+
+/**
+ * Response.GetMaster (Master::Http::getMaster): the answering master's own MasterInfo (the leader's: the call is
+ * redirected elsewhere), in the shape of the recorded 1.12 master's (scheduler SUBSCRIBED's master_info), its
+ * start time and, once elected, its election time, in seconds.
+ */
+export function getMasterJson(view: MasterView): Record<string, unknown> {
+  const master_info = {
+    id: view.id,
+    ip: packedIp(view.hostname),
+    port: view.port,
+    pid: `master@${view.hostname}:${view.port}`,
+    hostname: view.hostname,
+    version: SIM_MESOS_VERSION,
+    address: { hostname: view.hostname, ip: view.hostname, port: view.port },
+    capabilities: MASTER_CAPABILITIES.map((type) => ({ type })),
+  };
+  return { master_info, start_time: view.startTime, ...(view.electedTime === undefined ? {} : { elected_time: view.electedTime }) };
+}
+
 interface Subscriber {
   res: ServerResponse;
   servedBy: unknown;
@@ -150,7 +175,7 @@ export class OperatorApi {
   }
 
   /** POST /api/v1 on the leader; the body is already read. */
-  handle(req: IncomingMessage, res: ServerResponse, body: Buffer, servedBy: unknown): void {
+  handle(req: IncomingMessage, res: ServerResponse, body: Buffer, servedBy: { view(): MasterView }): void {
     if (req.method !== 'POST') return text(res, 405, '', { Allow: 'POST' });
     const type = req.headers['content-type'];
     if (type === undefined) return text(res, 400, "Expecting 'Content-Type' to be present");
@@ -169,7 +194,10 @@ export class OperatorApi {
     if (call.type === 'GET_STATE') {
       return void res.writeHead(200, { 'Content-Type': JSON_TYPE }).end(JSON.stringify({ type: 'GET_STATE', get_state: getStateJson(this.model) }));
     }
-    // The sim serves only these two calls; any other is what a master without them would answer.
+    if (call.type === 'GET_MASTER') {
+      return void res.writeHead(200, { 'Content-Type': JSON_TYPE }).end(JSON.stringify({ type: 'GET_MASTER', get_master: getMasterJson(servedBy.view()) }));
+    }
+    // The sim serves only these calls; any other is what a master without them would answer.
     text(res, 400, `Failed to convert JSON into Call protobuf: Failed to find enum for '${String(call.type).slice(0, 40)}'`);
   }
 

@@ -1,13 +1,17 @@
-// /master/state and /metrics/snapshot documents built from the model, in the shape of the recorded 1.12 master
-// (fixtures/mesos/real-1.12.0/master-state-task-running.json; Master::ReadOnlyHandler::state and the
-// FullFrameworkWriter / SlaveWriter / TaskWriter in src/master/readonly_handler.cpp; metrics from
-// src/master/metrics.cpp). Pure functions: the HTTP layer only serialises what these return.
+// /master/state, /master/state-summary and /metrics/snapshot documents built from the model, in the shape of the
+// recorded 1.12 master (fixtures/mesos/real-1.12.0/master-state-task-running.json and master-state-summary.json;
+// Master::ReadOnlyHandler::state and ::stateSummary and the FullFrameworkWriter / SlaveWriter / TaskWriter in
+// src/master/readonly_handler.cpp; metrics from src/master/metrics.cpp). Pure functions: the HTTP layer only
+// serialises what these return.
 import * as os from 'node:os';
 import { type ClusterModel } from './cluster-model';
 import { type SimAgent, type SimExecutor, type SimFramework, type SimTask, TERMINAL_STATES } from './cluster-entities';
 import { type Resources, emptyResources, resourceObject, sum } from './resources';
 
 export const SIM_MESOS_VERSION = '1.12.0';
+
+/** MasterInfo.capabilities of a 1.12 master (the recorded /state and scheduler SUBSCRIBED). */
+export const MASTER_CAPABILITIES = ['AGENT_UPDATE', 'AGENT_DRAINING', 'QUOTA_V2'];
 
 /** Who is asking: the identity of the master serving the document and whom it believes leads. */
 export interface MasterView {
@@ -39,7 +43,7 @@ export function stateJson(model: ClusterModel, view: MasterView): Record<string,
     id: view.id,
     pid: pid(view.hostname, view.port),
     hostname: view.hostname,
-    capabilities: ['AGENT_UPDATE', 'AGENT_DRAINING', 'QUOTA_V2'],
+    capabilities: MASTER_CAPABILITIES,
     activated_slaves: agents.filter((a) => a.status === 'active').length,
     deactivated_slaves: agents.filter((a) => a.status === 'inactive').length,
     unreachable_slaves: view.leading ? [...model.agents.values()].filter((a) => a.status === 'unreachable').length : 0,
@@ -104,20 +108,28 @@ function agentJson(a: SimAgent, usage: { used: Resources; offered: Resources }):
   return doc;
 }
 
-function frameworkJson(model: ClusterModel, f: SimFramework): Record<string, unknown> {
-  const used = model.usedBy(f);
-  const offered = model.offeredTo(f);
-  const doc: Record<string, unknown> = {
+/** json(JSON::ObjectWriter*, const Summary<Framework>&): what /state-summary writes and /state begins with. */
+function frameworkSummaryJson(model: ClusterModel, f: SimFramework): Record<string, unknown> {
+  // No `pid`: it is written only for frameworks on the old driver, and the sim's speak the v1 HTTP API.
+  return {
     id: f.id,
     name: f.name,
-    used_resources: resourceObject(used),
-    offered_resources: resourceObject(offered),
+    used_resources: resourceObject(model.usedBy(f)),
+    offered_resources: resourceObject(model.offeredTo(f)),
     capabilities: f.capabilities,
     hostname: f.hostname,
     webui_url: f.webuiUrl,
     active: f.active,
     connected: f.connected,
     recovered: false,
+  };
+}
+
+function frameworkJson(model: ClusterModel, f: SimFramework): Record<string, unknown> {
+  const used = model.usedBy(f);
+  const offered = model.offeredTo(f);
+  const doc: Record<string, unknown> = {
+    ...frameworkSummaryJson(model, f),
     user: f.user,
     failover_timeout: f.failoverTimeout,
     checkpoint: f.checkpoint,
@@ -143,6 +155,60 @@ function frameworkJson(model: ClusterModel, f: SimFramework): Record<string, unk
     offer_constraints: {},
   });
   return doc;
+}
+
+/** The counters TaskStateSummary writes, in its order; TASK_DROPPED, TASK_GONE and the like are counted, not written. */
+const SUMMARY_STATES = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_KILLED', 'TASK_FAILED', 'TASK_LOST', 'TASK_ERROR', 'TASK_UNREACHABLE'];
+
+/** What TaskStateSummaries and SlaveFrameworkMapping gather for one agent or one framework. */
+interface Tally {
+  states: Map<string, number>;
+  others: Set<string>;
+}
+
+function tally(): Tally {
+  return { states: new Map(), others: new Set() };
+}
+
+function counters(t: Tally): Record<string, number> {
+  return Object.fromEntries(SUMMARY_STATES.map((s) => [s, t.states.get(s) ?? 0]));
+}
+
+/**
+ * /master/state-summary (Master::ReadOnlyHandler::stateSummary): the registered agents through SlaveWriter and the
+ * registered frameworks through Summary<Framework>, each with its tasks counted by state over the frameworks'
+ * tasks, unreachable and completed tasks, and the ids of the frameworks (agents) those tasks name. No tasks, and
+ * nothing of the master but its hostname (and `cluster`, which the sim's masters have no flag for).
+ */
+export function stateSummaryJson(model: ClusterModel, view: MasterView): Record<string, unknown> {
+  const agents = view.leading ? model.registeredAgents() : [];
+  const frameworks = view.leading ? [...model.frameworks.values()] : [];
+  const byAgent = new Map<string, Tally>();
+  const byFramework = new Map<string, Tally>();
+  for (const f of frameworks) {
+    const mine = tally();
+    byFramework.set(f.id, mine);
+    for (const t of [...f.tasks.values(), ...f.unreachableTasks, ...f.completedTasks]) {
+      let there = byAgent.get(t.agentId);
+      if (!there) byAgent.set(t.agentId, (there = tally()));
+      for (const [one, other] of [[mine, t.agentId], [there, f.id]] as const) {
+        one.states.set(t.state, (one.states.get(t.state) ?? 0) + 1);
+        one.others.add(other);
+      }
+    }
+  }
+  const usage = model.usageByAgent();
+  return {
+    hostname: view.hostname,
+    slaves: agents.map((a) => {
+      const t = byAgent.get(a.id) ?? tally();
+      return { ...agentJson(a, usage.get(a.id)!), ...counters(t), framework_ids: [...t.others] };
+    }),
+    frameworks: frameworks.map((f) => {
+      const t = byFramework.get(f.id) ?? tally();
+      return { ...frameworkSummaryJson(model, f), ...counters(t), slave_ids: [...t.others] };
+    }),
+  };
 }
 
 function taskJson(t: SimTask): Record<string, unknown> {

@@ -1,34 +1,17 @@
 // The operator stream source against the simulated master, which answers as the real one does (src/sim/operator-api.ts):
 // after every kind of change, the snapshot from the stream equals the one from /state, at once for what the stream
 // carries and after one refresh for what it does not.
-import { readFileSync } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
-import type { Logger } from '../../src/log';
 import { getJson } from '../../src/mesos/http';
 import { OperatorSource, tooOldForStream } from '../../src/mesos/operator-source';
 import type { ClusterSnapshot } from '../../src/mesos/snapshot';
 import { parseState } from '../../src/mesos/state-parse';
 import { type SimCluster, startSimCluster } from '../../src/sim';
 import type { SimFramework } from '../../src/sim/cluster-entities';
+import { lineLogger, until } from './source-helpers';
 
 const lines: string[] = [];
-const logger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (m: string) => void lines.push(`warn ${m}`),
-  error: (m: string) => void lines.push(`error ${m}`),
-  child: () => logger,
-} as unknown as Logger;
+const logger = lineLogger(lines);
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function fromState(sim: SimCluster): Promise<ClusterSnapshot> {
   const answer = await getJson(`${sim.url}/master/state`, { timeoutMs: 2000, maxBodyBytes: 1 << 24 });
@@ -67,6 +50,15 @@ function launch(sim: SimCluster, fw: SimFramework, id: string, agentId: string):
 describe('operator stream source on the simulated master', () => {
   let sim: SimCluster;
   let src: OperatorSource | undefined;
+  /** A simulated cluster of `agents` agents, without background load, and a source subscribed to its stream. */
+  async function subscribedTo(agents: number): Promise<OperatorSource> {
+    sim = await startSimCluster({ agents, background: false, tickMs: 0 });
+    const started = source(sim);
+    src = started;
+    started.start();
+    await until('subscribed', () => started.current().status.ok && started.current().snapshot !== null);
+    return started;
+  }
   afterEach(async () => {
     src?.stop();
     src = undefined;
@@ -75,10 +67,7 @@ describe('operator stream source on the simulated master', () => {
   });
 
   test('equals /state after every kind of change; what the stream omits waits for the refresh', async () => {
-    sim = await startSimCluster({ agents: 3, background: false, tickMs: 0 });
-    src = source(sim);
-    src.start();
-    await until('subscribed', () => src!.current().status.ok && src!.current().snapshot !== null);
+    src = await subscribedTo(3);
     expect(src.current().status.via).toBe('stream');
     await converges(sim, src);
 
@@ -113,6 +102,49 @@ describe('operator stream source on the simulated master', () => {
     await src.refreshNow();
     await converges(sim, src);
     expect(src.current().snapshot?.agents.unreachable).toBe(1);
+    expect(lines).toEqual([]);
+  });
+
+  test('offers and what executors hold, which no event tells, are right after one refresh; the executor’s share stays when its task ends', async () => {
+    src = await subscribedTo(2);
+    const [a, b] = sim.model.registeredAgents();
+    const fw = sim.model.addFramework({ name: 'web', user: 'root' });
+    fw.executors.set(`${a.id}/e1`, { executorId: 'e1', frameworkId: fw.id, agentId: a.id, info: { executor_id: { value: 'e1' } }, resources: { cpus: 0.1, mem: 32, disk: 0, gpus: 0, ports: [] } });
+    launch(sim, fw, 't1', a.id);
+    sim.model.addOffer(fw.id, b.id, { cpus: 1, mem: 100, disk: 0, gpus: 0, ports: [] });
+    await differs(sim, src);
+    await src.refreshNow();
+    await converges(sim, src);
+    expect(src.current().snapshot?.cpus).toMatchObject({ used: 1.1, offered: 1 });
+    // The task ends, its executor stays (until the agent says it exited): /state and the stream agree at once.
+    const t1 = fw.tasks.get('t1')!;
+    sim.model.setTaskState(t1, 'TASK_FINISHED');
+    sim.model.completeTask(t1);
+    await converges(sim, src);
+    expect(src.current().snapshot?.cpus.used).toBe(0.1);
+    expect(lines).toEqual([]);
+  });
+
+  test('a refresh keeps the tasks, agents and frameworks that arrived while it was in flight, and reads no task', async () => {
+    src = await subscribedTo(2);
+    const fw = sim.model.addFramework({ name: 'web', user: 'root' });
+    launch(sim, fw, 't1', sim.model.registeredAgents()[0].id);
+    await converges(sim, src);
+    // The summary says what was true when the master wrote it; it arrives after the changes below.
+    sim.masters[0].faults.slowAnswerMs = 600;
+    const inFlight = src.refreshNow();
+    await new Promise((r) => setTimeout(r, 100));
+    const late = sim.model.addFramework({ name: 'late', user: 'root' });
+    const agent = await sim.addAgent();
+    launch(sim, late, 't2', agent.id);
+    launch(sim, fw, 't3', sim.model.registeredAgents()[1].id);
+    sim.model.setTaskState(fw.tasks.get('t1')!, 'TASK_RUNNING');
+    await until('the events', () => src!.current().snapshot?.tasks.TASK_STAGING === 2);
+    await inFlight;
+    sim.masters[0].faults.slowAnswerMs = 0;
+    expect(src.current().snapshot?.tasks).toEqual({ TASK_RUNNING: 1, TASK_STAGING: 2 });
+    expect(src.current().snapshot?.frameworkList.map((f) => [f.name, f.tasks])).toEqual([['web', 2], ['late', 1]]);
+    await converges(sim, src);
     expect(lines).toEqual([]);
   });
 
@@ -177,42 +209,5 @@ describe('operator stream source on the simulated master', () => {
   test('Mesos older than 1.5 is too old for the stream', () => {
     expect(['0.28.2', '1.0.0', '1.4.3'].map(tooOldForStream)).toEqual([true, true, true]);
     expect(['1.5.0', '1.12.0', '2.0.0', null].map(tooOldForStream)).toEqual([false, false, false, false]);
-  });
-});
-
-describe('operator stream source, the order of its start-up reads', () => {
-  test('the first /state read comes after SUBSCRIBED, not beside it: two documents of the whole cluster are never read at once', async () => {
-    const dir = path.resolve(__dirname, '../fixtures/mesos/real-1.12.0/operator-stream');
-    const getState = (JSON.parse(readFileSync(path.join(dir, 'operator-get-state-idle.json'), 'utf8')) as { get_state: unknown }).get_state;
-    const record = JSON.stringify({ type: 'SUBSCRIBED', subscribed: { get_state: getState, heartbeat_interval_seconds: 15 } });
-    const seen: string[] = [];
-    const server = http.createServer((req, res) => {
-      if (req.url === '/api/v1') {
-        seen.push('SUBSCRIBE');
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        // The master takes a while to write a large cluster's SUBSCRIBED.
-        setTimeout(() => {
-          seen.push('SUBSCRIBED sent');
-          res.write(`${Buffer.byteLength(record)}\n${record}`);
-        }, 300);
-        return;
-      }
-      seen.push(req.url ?? '');
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(readFileSync(path.join(dir, 'master-state-idle.json')));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const src = new OperatorSource({ masters: [url], mode: 'stream', timeoutMs: 2000, maxStateBytes: 1 << 24, refreshMs: 3_600_000, pollIntervalMs: 2000, logger });
-    try {
-      src.start();
-      await until('the first /state read', () => seen.includes('/master/state'));
-      expect(seen).toEqual(['SUBSCRIBE', 'SUBSCRIBED sent', '/master/state']);
-      await until('a snapshot', () => src.current().snapshot?.leader !== undefined && src.current().snapshot?.leader !== null);
-    } finally {
-      src.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
   });
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type OperatorEvent, decodeGetState, decodeOperatorEvent } from '../../src/mesos/operator-events';
-import { readStateDocument } from '../../src/mesos/operator-state-doc';
 import { type OperatorState, emptyState, fromCluster, reduce, snapshotOf } from '../../src/mesos/operator-state';
 import { RecordIODecoder } from '../../src/mesos/recordio';
-import { parseState } from '../../src/mesos/state-parse';
+import { leaderOf, parseState } from '../../src/mesos/state-parse';
+import { readStateSummary } from '../../src/mesos/state-summary';
 
 const DIR = path.resolve(__dirname, '../fixtures/mesos/real-1.12.0/operator-stream');
 const load = (file: string): unknown => JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
@@ -52,15 +52,25 @@ const fwJson = (id: string) => ({ framework_info: { id: { value: id }, name: `fw
 describe('operator stream reducer on the real 1.12 recording', () => {
   test('GET_STATE and /state of the same moment give the same snapshot (the agent figures, frameworks, tasks)', () => {
     for (const moment of ['idle', 'job-running', 'agent-lost']) {
-      const doc = readStateDocument(load(`master-state-${moment}.json`));
-      const fromState = snapshotOf(fromCluster(doc.cluster, doc.master));
-      expect(fromState).toEqual(parseState(load(`master-state-${moment}.json`)));
+      const fromState = parseState(load(`master-state-${moment}.json`));
       const getState = (load(`operator-get-state-${moment}.json`) as { get_state: unknown }).get_state;
-      const fromStream = snapshotOf(fromCluster(decodeGetState(getState, 'get_state'), doc.master));
+      const fromStream = snapshotOf(fromCluster(decodeGetState(getState, 'get_state'), MASTER));
       // The two reads were a moment apart, so only what did not change in between is compared.
       expect(fromStream.cpus.total).toBe(fromState.cpus.total);
       expect(fromStream.frameworkList.map((f) => f.id)).toEqual(fromState.frameworkList.map((f) => f.id));
     }
+  });
+
+  test('the recorded /state-summary refreshes a state to the snapshot of /state at the same moment', () => {
+    const real = path.resolve(DIR, '..');
+    const doc = JSON.parse(readFileSync(path.join(real, 'master-state-after.json'), 'utf8')) as Record<string, unknown>;
+    const summary = readStateSummary(JSON.parse(readFileSync(path.join(real, 'master-state-summary.json'), 'utf8')));
+    // The task had finished: the summary counts it under TASK_FINISHED, none live.
+    expect(summary.agents.map((a) => a.liveTasks)).toEqual([0]);
+    const facts = { leader: leaderOf(doc), version: '1.12.0', unreachable: 0, startedAt: null };
+    const s = emptyState(MASTER);
+    s.refresh(facts, summary);
+    expect(snapshotOf(s)).toEqual(parseState(doc));
   });
 
   test('the whole stream replays without a problem and ends with the torn-down framework and its tasks gone', () => {
@@ -202,6 +212,43 @@ describe('operator stream reducer rules', () => {
     const s = reduce(base(), subscribed({ get_agents: { agents: [agentJson('B')] } })).state;
     expect(snapshotOf(s).agentList.map((a) => a.id)).toEqual(['B']);
     expect(snapshotOf(s).tasks).toEqual({});
+  });
+
+  describe('a refresh from /state-summary', () => {
+    const amounts = (cpus: number, mem: number) => ({ cpus, mem, disk: 0, gpus: 0 });
+    const summaryAgent = (id: string, used: [number, number], liveTasks: number, more = {}) => ({
+      id, hostname: `h-${id}`, active: true, deactivated: false, draining: false, total: amounts(4, 4000), used: amounts(...used), offered: amounts(0, 0), liveTasks, ...more,
+    });
+    const summaryFramework = (id: string, used: [number, number], liveTasks: number, more = {}) => ({ id, name: `fw ${id}`, active: true, connected: true, used: amounts(...used), offered: amounts(0, 0), liveTasks, ...more });
+    const facts = { leader: 'n:5050', version: '1.12.0', unreachable: 1, startedAt: 5 };
+
+    test('replaces agents, frameworks and master facts and keeps the tasks; executors hold what tasks do not', () => {
+      const s = base();
+      s.refresh(facts, { agents: [summaryAgent('A', [1.5, 400], 1, { deactivated: true, offered: amounts(2, 100) })], frameworks: [summaryFramework('F', [1.5, 400], 1, { connected: false })] });
+      const snap = s.snapshot();
+      expect(snap).toMatchObject({ leader: 'n:5050', version: '1.12.0', agents: { active: 1, unreachable: 1 }, tasks: { TASK_RUNNING: 1 } });
+      expect(snap.cpus).toEqual({ total: 4, used: 1.5, offered: 2, free: 0.5 });
+      expect(snap.agentList[0]).toMatchObject({ deactivated: true });
+      expect(snap.frameworkList).toEqual([{ id: 'F', name: 'fw F', active: true, tasks: 1, cpusUsed: 1.5, memUsed: 400 }]);
+      expect(s.agents.get('A')?.otherUsed.cpus).toBe(0.5);
+      // The task ends: what its executor holds stays until the next refresh says otherwise.
+      s.apply(ev({ type: 'TASK_UPDATED', task_updated: { framework_id: { value: 'F' }, status: { task_id: { value: 't1' } }, state: 'TASK_FINISHED' } }));
+      expect(s.snapshot().cpus.used).toBe(0.5);
+    });
+
+    test('where the summary counted other live tasks than are held, it was written at another moment: the executors’ figure is kept', () => {
+      const s = base();
+      // Written before t1 started: 0.1 cpus of executor, no task; the held task is newer.
+      s.refresh(facts, { agents: [summaryAgent('A', [0.1, 32], 0)], frameworks: [summaryFramework('F', [0.1, 32], 0)] });
+      expect(s.agents.get('A')?.otherUsed.cpus).toBeCloseTo(0.1);
+      expect(s.snapshot().cpus.used).toBe(1.1);
+    });
+
+    test('agents and frameworks it no longer lists go, with their tasks (an agent marked unreachable announces nothing)', () => {
+      const s = base();
+      s.refresh(facts, { agents: [summaryAgent('B', [0, 0], 0)], frameworks: [summaryFramework('F', [0, 0], 0)] });
+      expect(s.snapshot()).toMatchObject({ tasks: {}, agentList: [{ id: 'B' }], frameworkList: [{ id: 'F', tasks: 0 }], cpus: { used: 0 } });
+    });
   });
 
   test('ids from the stream are cut short and escaped in a problem line; a JSON error is one line (found by fuzzing)', () => {

@@ -214,3 +214,57 @@ describe('two simulated masters over one model', () => {
     }
   });
 });
+
+describe('simulated master: what the operator stream’s refresh reads', () => {
+  let cluster: SimCluster;
+  beforeAll(async () => {
+    cluster = await startSimCluster({ agents: 2, seed: 11, clock: manualClock(), tickMs: 0, background: false, standbys: 1 });
+  });
+  afterAll(() => cluster.close());
+
+  it('serves /master/state-summary with the key set and task counts of the recorded 1.12 master, and the same agent and framework fields as /state', async () => {
+    // As in the recording: one framework whose one task finished on the first agent.
+    const { model } = cluster;
+    const agent = model.registeredAgents()[0];
+    const fw = model.addFramework({ name: 'summary-probe', user: 'root', capabilities: ['MULTI_ROLE'], hostname: '127.0.0.1' });
+    const task = { id: 't1', name: 't1', frameworkId: fw.id, executorId: '', agentId: agent.id, state: 'TASK_STAGING', resources: { cpus: 0.5, mem: 32, disk: 0, gpus: 0, ports: [] }, statuses: [] };
+    fw.tasks.set('t1', task);
+    model.setTaskState(task, 'TASK_FINISHED');
+    model.completeTask(task);
+    // and, as then, an offer outstanding.
+    model.addOffer(fw.id, agent.id, { cpus: 1, mem: 100, disk: 0, gpus: 0, ports: [[31000, 31009]] });
+    const recordedSummary = JSON.parse(readFileSync(join(REAL, 'master-state-summary.json'), 'utf8')) as Json;
+    const res = await get(`${cluster.url}/master/state-summary`);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const summary = (await res.json()) as Json;
+    const slave = (summary.slaves as Json[]).find((s) => s.id === agent.id)!;
+    sameShape({ ...summary, slaves: [slave] }, recordedSummary, '', new Set());
+    expect(slave).toMatchObject({ TASK_FINISHED: 1, TASK_RUNNING: 0, framework_ids: [fw.id] });
+    expect(summary.frameworks).toEqual([expect.objectContaining({ id: fw.id, TASK_FINISHED: 1, slave_ids: [agent.id] })]);
+    expect((summary.slaves as Json[])[1]).toMatchObject({ TASK_FINISHED: 0, framework_ids: [] });
+    // The summary writes what /state writes for each agent and framework, plus its counters and ids, and no task.
+    const state = (await (await get(`${cluster.url}/master/state`)).json()) as Json;
+    const extra = /^TASK_|^framework_ids$|^slave_ids$/;
+    for (const [list, key] of [['slaves', 'slaves'], ['frameworks', 'frameworks']] as const) {
+      (summary[list] as Json[]).forEach((s, i) => {
+        const full = (state[key] as Json[])[i];
+        for (const k of Object.keys(s).filter((k) => !extra.test(k))) expect([k, s[k]]).toEqual([k, full[k]]);
+      });
+    }
+    expect(JSON.stringify(summary)).not.toMatch(/"tasks"/);
+    expect((await get(`${cluster.masters[1].url}/master/state-summary`)).status).toBe(307);
+  });
+
+  it('answers GET_MASTER with the leader’s MasterInfo in the recorded shape and /state’s start and election times', async () => {
+    const events = JSON.parse(readFileSync(join(REAL, 'scheduler-events.json'), 'utf8')) as { subscribed?: { master_info: unknown } }[];
+    const call = (url: string) => fetch(`${url}/api/v1`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: '{"type":"GET_MASTER"}' });
+    const answer = (await (await call(cluster.url)).json()) as { type: string; get_master: Json };
+    expect(answer.type).toBe('GET_MASTER');
+    sameShape(answer.get_master.master_info, events[0].subscribed?.master_info, 'master_info', new Set());
+    expect(answer.get_master.master_info).toMatchObject({ ip: 16777343, port: cluster.port, hostname: '127.0.0.1', version: '1.12.0', pid: `master@127.0.0.1:${cluster.port}` });
+    const state = (await (await get(`${cluster.url}/master/state`)).json()) as Json;
+    expect(answer.get_master).toMatchObject({ start_time: state.start_time, elected_time: state.elected_time });
+    expect((answer.get_master.master_info as Json).id).toBe(state.id);
+    expect((await call(cluster.masters[1].url)).status).toBe(307);
+  });
+});
