@@ -24,10 +24,20 @@ export interface RefreshReadOptions {
 }
 
 export interface Refreshed {
-  master: MasterFacts;
+  /** `unreachable` is null when /metrics/snapshot refused this user: the count held is kept. */
+  master: Omit<MasterFacts, 'unreachable'> & { unreachable: number | null };
   /** Null when only the master facts were read. */
   summary: StateSummary | null;
+  /** Why the count of unreachable agents was not read (metrics refused or absent), or null. */
+  metricsProblem: string | null;
 }
+
+/**
+ * A master may let this user read /state-summary and the operator API but not /metrics/snapshot (Mesos' ACLs guard
+ * the endpoints apart: `--authorization` with a `get_endpoints` rule); the unreachable count is then the only figure
+ * lost, so the refresh goes on without it rather than failing whole.
+ */
+const METRICS_REFUSED = new Set(['unauthorized', 'forbidden', 'not-found']);
 
 /** A MasterInfo with its domain and capabilities is under 2 kB. */
 const MAX_GET_MASTER_BYTES = 64 * 1024;
@@ -52,14 +62,22 @@ export async function readRefresh(endpoint: string, withSummary: boolean, o: Ref
   };
   const summaryUrl = `${root}/master/state-summary`;
   const metricsUrl = `${root}/metrics/snapshot`;
+  const metricsRead = ask(metricsUrl, o.maxBodyBytes).then(
+    (json) => ({ unreachable: readUnreachable(json, metricsUrl), problem: null }),
+    (err: unknown) => {
+      if (err instanceof HttpError && METRICS_REFUSED.has(err.kind)) return { unreachable: null, problem: err.message };
+      throw err;
+    },
+  );
   const [getMaster, metrics, summary] = await Promise.all([
     ask(endpoint, MAX_GET_MASTER_BYTES, 'GET_MASTER'),
-    ask(metricsUrl, o.maxBodyBytes),
+    metricsRead,
     withSummary ? ask(summaryUrl, o.maxBodyBytes) : null,
   ]);
   return {
-    master: { ...readGetMaster(getMaster, `GET_MASTER from ${endpoint}`), unreachable: readUnreachable(metrics, metricsUrl) },
+    master: { ...readGetMaster(getMaster, `GET_MASTER from ${endpoint}`), unreachable: metrics.unreachable },
     summary: summary === null ? null : readStateSummary(summary, summaryUrl),
+    metricsProblem: metrics.problem,
   };
 }
 

@@ -65,6 +65,8 @@ export class OperatorSource {
   private readonly refreshBackoff: Backoff;
   /** A master whose refresh keeps failing is one warning and a count, not a warning per retry. */
   private readonly refreshFailures: RepeatLog;
+  /** The last refresh could not read /metrics/snapshot (see METRICS_REFUSED in operator-refresh.ts). */
+  private metricsRefused = false;
   /** The cluster as the events and the refreshes left it, changed in place (a SUBSCRIBED replaces its contents). */
   private readonly opState: OperatorState = emptyState();
   private snapshotAt: number | null = null;
@@ -303,6 +305,11 @@ export class OperatorSource {
     if (!this.running || this.fallback) return;
     this.refreshBackoff.reset();
     this.refreshFailures.ended();
+    // Said once, not every minute: the rest of the refresh works, and only an operator can change the master's ACLs.
+    if (got.metricsProblem !== null && !this.metricsRefused) {
+      this.opts.logger.warn(`operator stream: the count of unreachable agents is kept as it was, the rest refreshes: ${got.metricsProblem}`);
+    }
+    this.metricsRefused = got.metricsProblem !== null;
     if (this.opts.mode === 'auto' && tooOldForStream(got.master.version)) return this.toPolling(`the master runs Mesos ${got.master.version}, older than 1.5`);
     this.flush();
     this.opState.refresh(got.master, got.summary);

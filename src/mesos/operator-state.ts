@@ -239,9 +239,9 @@ export class OperatorState {
    * executors hold (used − the tasks' share) is taken only where the summary counted as many live tasks as are held:
    * otherwise the two describe different moments, and the figure the entry had is kept until the next refresh.
    */
-  refresh(master: MasterFacts, summary: StateSummary | null): void {
+  refresh(master: Omit<MasterFacts, 'unreachable'> & { unreachable: number | null }, summary: StateSummary | null): void {
     this.changed();
-    this.facts = master;
+    this.facts = { ...master, unreachable: master.unreachable ?? this.facts.unreachable };
     if (!summary) return;
     const agentIds = new Set(summary.agents.map((a) => a.id));
     const frameworkIds = new Set(summary.frameworks.map((f) => f.id));

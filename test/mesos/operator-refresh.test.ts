@@ -156,6 +156,25 @@ describe('operator stream source: what it reads to refresh, and when it subscrib
     await until('the failures summed up once a refresh works', () => lines.length === 2);
     expect(lines[1]).toMatch(/\(failed \d+ more times? in \d+ s\)$/);
   });
+
+  test('a master that refuses this user /metrics/snapshot: the rest of the refresh is applied, the unreachable count kept, one warning', async () => {
+    src = source({ pollIntervalMs: 100, refreshMs: 200 });
+    src.start();
+    await until('the master facts', () => src!.current().snapshot?.leader === `127.0.0.1:${master.port}`);
+    master.answers['/metrics/snapshot'] = json({ ...(load('operator-stream/metrics-snapshot-idle.json') as object), 'master/slaves_unreachable': 3 });
+    await src.refreshNow();
+    expect(src.current().snapshot?.agents.unreachable).toBe(3);
+    master.answers['/metrics/snapshot'] = (res) => void res.writeHead(403).end();
+    // What else the refresh reads still comes in: a summary whose one agent was deactivated.
+    const summary = load('master-state-summary.json') as { slaves: object[] };
+    master.answers['/master/state-summary'] = json({ ...summary, slaves: summary.slaves.map((a) => ({ ...a, active: false })) });
+    const before = master.count('/metrics/snapshot');
+    await src.refreshNow();
+    await until('two more refreshes', () => master.count('/metrics/snapshot') >= before + 2);
+    expect(src.current().snapshot?.agents).toMatchObject({ active: 0, inactive: 1, unreachable: 3 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^warn operator stream: the count of unreachable agents is kept as it was, the rest refreshes: 403 from http:\S+\/metrics\/snapshot: .*check the master's ACLs$/);
+  });
 });
 
 describe('the readers of what the refresh reads', () => {
