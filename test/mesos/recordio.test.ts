@@ -181,6 +181,19 @@ describe('RecordIO decoder edge cases', () => {
     expect(() => clean.end()).not.toThrow();
   });
 
+  it('decodes large records spanning many chunks (filled in place) byte for byte, between small ones', () => {
+    const rand = seeded(7);
+    const bytes = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
+    // Around the size from which a record is filled in place, and one like a SUBSCRIBED.
+    const payloads = [bytes(10), bytes(256 * 1024 - 1), bytes(256 * 1024), bytes(5), bytes(2_000_000), bytes(1)];
+    const stream = Buffer.concat(payloads.map(encodeRecord));
+    for (const maxChunk of [1000, 65536, 300_000]) {
+      expect(digest(decodeChunks(randomChunks(stream, rand, maxChunk)))).toBe(digest(payloads));
+    }
+    // A record that fits one chunk is that chunk's bytes: no copy is made.
+    expect(digest(decodeChunks([stream]))).toBe(digest(payloads));
+  });
+
   it('skips zero-length records as mesos-go does', () => {
     expect(decodeChunks([Buffer.from('0\n1\na0\n')]).map(String)).toEqual(['a']);
   });
