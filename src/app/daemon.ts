@@ -15,7 +15,7 @@ import { sameFrame, type Frame } from '../panel/frame';
 import type { HostInfo, PanelModel, UiState } from '../panel/model';
 import type { SourceStatus } from '../mesos/source-status';
 import type { PiView } from '../pi/view';
-import { renderScreen } from '../panel/render';
+import { frameInputs, renderScreen, sameInputs } from '../panel/render';
 import type { ClusterSnapshot } from '../mesos/snapshot';
 import { errorLine } from '../lib/error-line';
 
@@ -69,6 +69,8 @@ export class Daemon {
   private cycle: CycleState;
   private ui: UiState = { holdProgress: null, banner: null };
   private lastFrame: Frame | null = null;
+  /** What the last frame drawn was drawn from (frameInputs). */
+  private drawnFrom: unknown[] | null = null;
   private level: PowerLevel = 'normal';
   private lastPress: number | null = null;
   /** Presses (and the keys or web controls standing in for them) since start; for /metrics. */
@@ -242,19 +244,29 @@ export class Daemon {
         this.level = power.level;
         this.deps.display.setLevel(power.level);
       }
-      const frame = renderScreen(entry.screen, model, this.deps.display.geometry, {
-        page: entry.page,
-        offset: power.offset,
-        version: this.deps.version,
-      });
-      if (!sameFrame(this.lastFrame, frame)) {
-        this.lastFrame = frame;
-        this.deps.display.show(frame);
-      }
+      this.draw(entry, model, power.offset);
       this.deps.onProgress?.();
     } catch (err) {
       // A bug in one frame must not take the panel down; the next tick tries again.
       this.deps.log.error(`panel: drawing failed: ${errorLine(err)}`);
+    }
+  }
+
+  /**
+   * Draws the entry and shows the frame if it differs from the last one shown; draws nothing when what the frame is
+   * drawn from has not changed since the last drawing (most ticks: the panel ticks four times a second so that a
+   * change reaches the glass within a quarter of a second, and most quarters bring none).
+   */
+  private draw(entry: CycleEntry, model: PanelModel, offset: { x: number; y: number }): void {
+    const { geometry } = this.deps.display;
+    const opts = { page: entry.page, offset, version: this.deps.version };
+    const inputs = frameInputs(entry.screen, model, geometry, opts);
+    if (sameInputs(this.drawnFrom, inputs)) return;
+    const frame = renderScreen(entry.screen, model, geometry, opts);
+    this.drawnFrom = inputs;
+    if (!sameFrame(this.lastFrame, frame)) {
+      this.lastFrame = frame;
+      this.deps.display.show(frame);
     }
   }
 
