@@ -10,7 +10,7 @@ import type { Logger } from '../log';
 import { emptyHistory, recordAllocation, type AllocationHistory } from '../panel/allocation-history';
 import { DEFAULT_ATTENTION, NEW_WATCH, watch, type Watch } from '../panel/attention';
 import { changeSignature, inWindow, parseNightHours, powerPolicy, powerState, type PowerLevel, type PowerPolicy } from '../panel/burnin';
-import { currentEntry, cycleEntries, initialCycle, nextScreen, SLOT_OF_SCREEN, tickCycle, type CycleEntry, type CycleState } from '../panel/cycle';
+import { currentEntry, cycleEntries, entriesKey, initialCycle, nextScreen, SLOT_OF_SCREEN, tickCycle, type CycleEntry, type CycleState } from '../panel/cycle';
 import { sameFrame, type Frame } from '../panel/frame';
 import type { HostInfo, PanelModel, UiState } from '../panel/model';
 import type { SourceStatus } from '../mesos/source-status';
@@ -69,6 +69,8 @@ export class Daemon {
   private cycle: CycleState;
   private ui: UiState = { holdProgress: null, banner: null };
   private lastFrame: Frame | null = null;
+  /** The cycle's entries and the entriesKey they were made for. */
+  private madeEntries: { key: string; entries: CycleEntry[] } | null = null;
   /** What the last frame drawn was drawn from (frameInputs). */
   private drawnFrom: unknown[] | null = null;
   private level: PowerLevel = 'normal';
@@ -215,11 +217,16 @@ export class Daemon {
     this.lastChange = now;
   }
 
+  /** The cycle's entries, made again only when what they are made from changed (a list of 1,000 agents has 200 pages). */
   private entries(model: PanelModel): CycleEntry[] {
+    const key = entriesKey(model);
+    if (this.madeEntries?.key === key) return this.madeEntries.entries;
     const all = cycleEntries(model, this.deps.display.geometry);
     // The main slot also carries boot and unreachable, which must show whatever the user enabled.
     const kept = all.filter((e) => this.enabledSlots.has(e.slot) || e.slot === 'attention' || (e.slot === 'main' && e.screen !== 'overview'));
-    return kept.length ? kept : all.slice(0, 1);
+    const entries = kept.length ? kept : all.slice(0, 1);
+    this.madeEntries = { key, entries };
+    return entries;
   }
 
   private tick(): void {
