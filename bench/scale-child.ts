@@ -152,6 +152,8 @@ async function main(): Promise<void> {
     host: async () => ({ hostname: 'bench', addresses: ['10.0.0.2'], uptimeSeconds: 1, load1: 0, temperatureC: null }),
     screens: { enabled: ['overview'], autoCycleSeconds: 0 },
     burnIn: { ...DEFAULT_CONFIG.burnIn, shiftEverySeconds: 0 },
+    // The service watches for what deserves a look at every tick (the default config), so the bench does too.
+    attention: DEFAULT_CONFIG.attention,
     version: 'bench',
   });
   daemon.start();
