@@ -18,13 +18,14 @@ import { StateClient } from '../src/mesos/state-client';
 import { StatePoller } from '../src/mesos/state-poller';
 import { StreamClient } from '../src/mesos/stream-client';
 import { geometryOf } from '../src/panel/frame';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import * as path from 'node:path';
 
 export interface ScaleReport {
   cpuMs: number;
-  /** Largest resident memory sampled in the window. */
+  /** Largest resident memory in the window (the kernel's high-water mark, reset as it begins). */
   rssMaxBytes: number;
   /** The kernel's high-water mark of resident memory since the child started, start-up reads included. */
   rssPeakBytes: number;
@@ -61,6 +62,51 @@ class BytesRead {
     let sum = this.closed;
     for (const s of this.open) sum += s.bytesRead;
     return sum;
+  }
+}
+
+/**
+ * The kernel's high-water mark of this process's resident memory (VmHWM in /proc/self/status, proc(5)): exact, where a
+ * timer sampling the RSS would miss peaks between its samples and wake the process several times a second, a cost
+ * the window would count as the daemon's.
+ */
+function residentPeak(): number {
+  const kb = /^VmHWM:\s*(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  if (kb === undefined) throw new Error('no VmHWM in /proc/self/status; the scale bench measures memory on Linux only');
+  return Number(kb) * 1024;
+}
+
+/** Starts the high-water mark again from the current resident memory (proc(5), /proc/[pid]/clear_refs, value 5). */
+function resetResidentPeak(): void {
+  writeFileSync('/proc/self/clear_refs', '5');
+}
+
+const QUIET_MS = 10_000;
+const SETTLE_MAX_MS = 30_000;
+
+/** When the last full collection (mark-compact) ended, as the runtime reports its collections. */
+class FullCollections {
+  private last = performance.now();
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) this.last = e.startTime + e.duration;
+    }
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /**
+   * Resolves once no full collection has run for quietMs, or after maxMs whatever the collector does. It waits a step
+   * before it first looks, since the runtime reports a collection just made a little later.
+   */
+  async settled(quietMs: number, maxMs: number): Promise<void> {
+    const start = performance.now();
+    do await new Promise((r) => setTimeout(r, 500));
+    while (performance.now() - this.last < quietMs && performance.now() - start < maxMs);
+    // Observing costs a callback per collection, which the window would count as the daemon's.
+    this.observer.disconnect();
   }
 }
 
@@ -106,26 +152,30 @@ async function main(): Promise<void> {
     host: async () => ({ hostname: 'bench', addresses: ['10.0.0.2'], uptimeSeconds: 1, load1: 0, temperatureC: null }),
     screens: { enabled: ['overview'], autoCycleSeconds: 0 },
     burnIn: { ...DEFAULT_CONFIG.burnIn, shiftEverySeconds: 0 },
+    // The service watches for what deserves a look at every tick (the default config), so the bench does too.
+    attention: DEFAULT_CONFIG.attention,
     version: 'bench',
   });
   daemon.start();
   // Ready once the source serves (subscribed, for the stream) and its start-up reads have settled and their garbage
   // is collected (the parent runs the child with --expose-gc): the window measures the steady state, not SUBSCRIBED's
-  // whole cluster or the first /state, nor the one-off collection of what they left.
+  // whole cluster or the first /state, nor the one-off collection of what they left. Nor the collections V8's memory
+  // reducer makes after a heap has grown (up to three full ones, seconds apart, src/heap/memory-reducer.cc): the
+  // window waits until none has run for QUIET_MS, or at most SETTLE_MAX_MS (polling's reads keep the collector busy).
+  const quiet = new FullCollections();
   const ready = setInterval(() => {
     const m = daemon?.model();
     if (m?.snapshot && m.source.ok && (mode !== 'reader' || records > 0)) {
       clearInterval(ready);
       setTimeout(() => {
         collect();
-        process.send?.('ready');
+        void quiet.settled(QUIET_MS, SETTLE_MAX_MS).then(() => process.send?.('ready'));
       }, 3000);
     }
   }, 100);
   let cpu0 = process.cpuUsage();
   let bytes0 = 0;
-  let rssMax = 0;
-  const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 200);
+  let peakBefore = 0;
   const profileDir = process.env.SCALE_PROFILE;
   const profiler = profileDir ? new Session() : null;
   profiler?.connect();
@@ -135,7 +185,8 @@ async function main(): Promise<void> {
       if (profiler) await post('Profiler.enable').then(() => post('Profiler.start'));
       frames = [];
       bytes0 = read.total;
-      rssMax = process.memoryUsage().rss;
+      peakBefore = residentPeak();
+      resetResidentPeak();
       cpu0 = process.cpuUsage();
       return;
     }
@@ -145,7 +196,8 @@ async function main(): Promise<void> {
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };
       writeFileSync(path.join(profileDir, `${mode}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
     }
-    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: rssMax, rssPeakBytes: process.resourceUsage().maxRSS * 1024, bytes: read.total - bytes0, frames: frames ?? [] };
+    const inWindow = residentPeak();
+    const report: ScaleReport = { cpuMs: (used.user + used.system) / 1000, rssMaxBytes: inWindow, rssPeakBytes: Math.max(peakBefore, inWindow), bytes: read.total - bytes0, frames: frames ?? [] };
     if (operator) {
       const c = process.cpuUsage();
       const b = read.total;
@@ -155,7 +207,6 @@ async function main(): Promise<void> {
       const r = process.cpuUsage(c);
       report.refresh = { cpuMs: (r.user + r.system) / 1000, bytes: read.total - b };
     }
-    clearInterval(sampler);
     await daemon?.stop();
     process.send?.(report, () => process.exit(0));
   });

@@ -10,12 +10,12 @@ import type { Logger } from '../log';
 import { emptyHistory, recordAllocation, type AllocationHistory } from '../panel/allocation-history';
 import { DEFAULT_ATTENTION, NEW_WATCH, watch, type Watch } from '../panel/attention';
 import { changeSignature, inWindow, parseNightHours, powerPolicy, powerState, type PowerLevel, type PowerPolicy } from '../panel/burnin';
-import { currentEntry, cycleEntries, initialCycle, nextScreen, SLOT_OF_SCREEN, tickCycle, type CycleEntry, type CycleState } from '../panel/cycle';
+import { currentEntry, cycleEntries, entriesKey, initialCycle, nextScreen, SLOT_OF_SCREEN, tickCycle, type CycleEntry, type CycleState } from '../panel/cycle';
 import { sameFrame, type Frame } from '../panel/frame';
 import type { HostInfo, PanelModel, UiState } from '../panel/model';
 import type { SourceStatus } from '../mesos/source-status';
 import type { PiView } from '../pi/view';
-import { renderScreen } from '../panel/render';
+import { frameInputs, renderScreen, sameInputs } from '../panel/render';
 import type { ClusterSnapshot } from '../mesos/snapshot';
 import { errorLine } from '../lib/error-line';
 
@@ -69,6 +69,10 @@ export class Daemon {
   private cycle: CycleState;
   private ui: UiState = { holdProgress: null, banner: null };
   private lastFrame: Frame | null = null;
+  /** The cycle's entries and the entriesKey they were made for. */
+  private madeEntries: { key: string; entries: CycleEntry[] } | null = null;
+  /** What the last frame drawn was drawn from (frameInputs). */
+  private drawnFrom: unknown[] | null = null;
   private level: PowerLevel = 'normal';
   private lastPress: number | null = null;
   /** Presses (and the keys or web controls standing in for them) since start; for /metrics. */
@@ -213,11 +217,16 @@ export class Daemon {
     this.lastChange = now;
   }
 
+  /** The cycle's entries, made again only when what they are made from changed (a list of 1,000 agents has 200 pages). */
   private entries(model: PanelModel): CycleEntry[] {
+    const key = entriesKey(model);
+    if (this.madeEntries?.key === key) return this.madeEntries.entries;
     const all = cycleEntries(model, this.deps.display.geometry);
     // The main slot also carries boot and unreachable, which must show whatever the user enabled.
     const kept = all.filter((e) => this.enabledSlots.has(e.slot) || e.slot === 'attention' || (e.slot === 'main' && e.screen !== 'overview'));
-    return kept.length ? kept : all.slice(0, 1);
+    const entries = kept.length ? kept : all.slice(0, 1);
+    this.madeEntries = { key, entries };
+    return entries;
   }
 
   private tick(): void {
@@ -242,19 +251,29 @@ export class Daemon {
         this.level = power.level;
         this.deps.display.setLevel(power.level);
       }
-      const frame = renderScreen(entry.screen, model, this.deps.display.geometry, {
-        page: entry.page,
-        offset: power.offset,
-        version: this.deps.version,
-      });
-      if (!sameFrame(this.lastFrame, frame)) {
-        this.lastFrame = frame;
-        this.deps.display.show(frame);
-      }
+      this.draw(entry, model, power.offset);
       this.deps.onProgress?.();
     } catch (err) {
       // A bug in one frame must not take the panel down; the next tick tries again.
       this.deps.log.error(`panel: drawing failed: ${errorLine(err)}`);
+    }
+  }
+
+  /**
+   * Draws the entry and shows the frame if it differs from the last one shown; draws nothing when what the frame is
+   * drawn from has not changed since the last drawing (most ticks: the panel ticks four times a second so that a
+   * change reaches the glass within a quarter of a second, and most quarters bring none).
+   */
+  private draw(entry: CycleEntry, model: PanelModel, offset: { x: number; y: number }): void {
+    const { geometry } = this.deps.display;
+    const opts = { page: entry.page, offset, version: this.deps.version };
+    const inputs = frameInputs(entry.screen, model, geometry, opts);
+    if (sameInputs(this.drawnFrom, inputs)) return;
+    const frame = renderScreen(entry.screen, model, geometry, opts);
+    this.drawnFrom = inputs;
+    if (!sameFrame(this.lastFrame, frame)) {
+      this.lastFrame = frame;
+      this.deps.display.show(frame);
     }
   }
 

@@ -69,13 +69,32 @@ const FAILED = ['TASK_FAILED', 'TASK_ERROR', 'TASK_DROPPED'];
 const YOUNG_MS = 60_000;
 const RESTART_WINDOW_MS = 3600_000;
 
+type Lists = Pick<Seen, 'agents' | 'frameworks'>;
+
+/**
+ * The agents and frameworks of each snapshot as the watch compares them, made once per snapshot: a source hands out
+ * the same snapshot until the cluster changes, and the daemon observes four times a second. Read, never changed.
+ */
+const listsOf = new WeakMap<ClusterSnapshot, Lists>();
+
+function lists(s: ClusterSnapshot): Lists {
+  let l = listsOf.get(s);
+  if (!l) {
+    l = {
+      agents: new Map(s.agentList.map((a) => [a.id, { host: a.hostname, deactivated: a.deactivated === true, draining: a.draining === true }])),
+      frameworks: new Map(s.frameworkList.map((f) => [f.id, { name: f.name, active: f.active }])),
+    };
+    listsOf.set(s, l);
+  }
+  return l;
+}
+
 function seenOf(s: ClusterSnapshot, o: Observation): Seen {
   const ends = o.taskEnds ?? null;
   return {
     leader: s.leader,
-    agents: new Map(s.agentList.map((a) => [a.id, { host: a.hostname, deactivated: a.deactivated === true, draining: a.draining === true }])),
+    ...lists(s),
     unreachable: s.agents.unreachable,
-    frameworks: new Map(s.frameworkList.map((f) => [f.id, { name: f.name, active: f.active }])),
     failures: ends ? FAILED.reduce((n, k) => n + (ends[k] ?? 0), 0) : null,
     lost: ends ? ends.TASK_LOST ?? 0 : null,
   };
@@ -96,17 +115,19 @@ export function watch(w: Watch, o: Observation, cfg: AttentionSettings = DEFAULT
   }
   if (was) {
     if (was.leader !== null && next.leader !== null && was.leader !== next.leader) found.push({ kind: 'leader', subject: 'leader', text: `new leader ${next.leader}` });
-    const gone = [...was.agents].filter(([id]) => !next.agents.has(id));
+    // The same lists (the same snapshot seen again) hold no change: nothing to compare, entry by entry.
+    const sameAgents = was.agents === next.agents;
+    const gone = sameAgents ? [] : [...was.agents].filter(([id]) => !next.agents.has(id));
     const unreachableUp = next.unreachable > was.unreachable;
     for (const [id, a] of gone) found.push({ kind: 'agent', subject: id, text: `agent ${a.host} ${unreachableUp ? 'unreachable' : 'removed'}` });
     if (unreachableUp && gone.length === 0) found.push({ kind: 'agent', subject: 'unreachable', text: `${next.unreachable} agent${next.unreachable > 1 ? 's' : ''} unreachable` });
-    for (const [id, a] of next.agents) {
+    for (const [id, a] of sameAgents ? [] : next.agents) {
       const before = was.agents.get(id);
       if (!before) continue;
       if (a.draining && !before.draining) found.push({ kind: 'agent', subject: id, text: `agent ${a.host} draining` });
       else if (a.deactivated && !before.deactivated) found.push({ kind: 'agent', subject: id, text: `agent ${a.host} deactivated` });
     }
-    for (const [id, f] of next.frameworks) {
+    for (const [id, f] of was.frameworks === next.frameworks ? [] : next.frameworks) {
       if (was.frameworks.get(id)?.active && !f.active) found.push({ kind: 'framework', subject: id, text: `framework ${f.name} disconnected` });
     }
   }

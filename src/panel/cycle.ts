@@ -64,6 +64,17 @@ export function cycleEntries(model: PanelModel, geometry: Geometry): CycleEntry[
   return out;
 }
 
+/**
+ * All that cycleEntries reads of the model, which a loop can keep its entries by: the main screen, the lengths of
+ * the paged lists (their pages depend on nothing else), whether there is a π job, and the number of notices.
+ */
+export function entriesKey(model: PanelModel): string {
+  const s = model?.snapshot;
+  const length = (list: unknown): number => (Array.isArray(list) ? list.length : -1);
+  const notices = Array.isArray(model?.attention) ? model.attention.length : 0;
+  return `${mainScreen(model)} ${length(s?.agentList)} ${length(s?.frameworkList)} ${Boolean(model?.pi)} ${notices}`;
+}
+
 export function initialCycle(now: number): CycleState {
   return { slot: 'main', page: 0, since: now };
 }

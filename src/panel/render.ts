@@ -47,13 +47,60 @@ export function pagesOf(name: ScreenName, model: PanelModel, geometry: Geometry)
   return SCREENS[name].pages?.(model, geometry) ?? 1;
 }
 
-export function renderScreen(name: ScreenName, model: PanelModel, geometry: Geometry, opts: RenderOpts = {}): Frame {
+function screenOf(name: ScreenName): Screen {
   const screen = SCREENS[name];
   if (!screen) throw new Error(`unknown screen "${name}"; use one of ${SCREEN_NAMES.join(', ')}`);
+  return screen;
+}
+
+/** The page drawn: opts.page wrapped into the screen's pages. */
+function pageIn(name: ScreenName, model: PanelModel, geometry: Geometry, page = 0): number {
   const pages = pagesOf(name, model, geometry);
+  return ((page % pages) + pages) % pages;
+}
+
+/**
+ * Everything renderScreen(name, model, geometry, opts) reads, for a caller to compare element by element
+ * (Object.is): where two lists are the same, so are the frames, and a loop drawing several times a second can skip
+ * the drawing. The objects a source replaces when they change (the snapshot, the history, the host's figures, the
+ * notices) stand for their contents; the source's status, made anew by some sources at every call, by the fields
+ * screens show; the time (the outage's included) and the π view by each screen's own account (Screen.varying).
+ */
+export function frameInputs(name: ScreenName, model: PanelModel, geometry: Geometry, opts: RenderOpts = {}): unknown[] {
+  const screen = screenOf(name);
+  const page = pageIn(name, model, geometry, opts.page);
+  const source = model?.source;
+  return [
+    name,
+    page,
+    geometry,
+    opts.offset?.x,
+    opts.offset?.y,
+    opts.message,
+    opts.version,
+    model?.ui?.holdProgress,
+    model?.ui?.banner,
+    model?.snapshot,
+    model?.host,
+    model?.attention,
+    model?.history,
+    source?.master,
+    source?.lastError,
+    source?.via,
+    screen.varying?.(model, page, geometry),
+  ];
+}
+
+/** Whether two frameInputs lists are the same, and so draw the same frame. */
+export function sameInputs(a: readonly unknown[] | null, b: readonly unknown[]): boolean {
+  return a !== null && a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}
+
+export function renderScreen(name: ScreenName, model: PanelModel, geometry: Geometry, opts: RenderOpts = {}): Frame {
+  const screen = screenOf(name);
   const ctx: ScreenContext = {
     model,
-    page: (((opts.page ?? 0) % pages) + pages) % pages,
+    page: pageIn(name, model, geometry, opts.page),
     message: opts.message ?? '',
     version: opts.version ?? '?',
   };

@@ -37,6 +37,23 @@ export function hourShares(history: AllocationHistory, now: number, columns: num
 }
 
 /**
+ * Where `now` stands for the charts of each width in `columns`: the last slice boundary before it, over all those
+ * widths. Each chart stays the same until `now` passes its next boundary (hourShares), so two times with the same
+ * value draw the same charts of this history.
+ */
+export function hourClock(history: AllocationHistory, now: number, columns: Iterable<number>): number {
+  let last = -Infinity;
+  for (const w of columns) {
+    const step = (history.shape.bucketMs * history.shape.buckets) / w;
+    last = Math.max(last, (Math.ceil(now / step) - 1) * step);
+  }
+  return last;
+}
+
+/** Every width drawHourBetween may give its chart. */
+export const HOUR_WIDTHS: readonly number[] = Array.from({ length: HOUR_COLUMNS - MIN_COLUMNS + 1 }, (_, i) => MIN_COLUMNS + i);
+
+/**
  * The hour's chart centred in the free width between two texts on a line whose text top is y, its bottom on the
  * digits' bottom row: at most HOUR_COLUMNS wide, none when less than MIN_COLUMNS is free.
  */

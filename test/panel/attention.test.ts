@@ -51,6 +51,13 @@ describe('attention detector', () => {
     ]);
   });
 
+  test('a snapshot seen again and again (a source hands the same one out until the cluster changes) raises nothing, and the change after it what it would have', () => {
+    const same = snap();
+    const changed = snap({ agentList: [agent('a', { draining: true }), agent('b')], frameworkList: [{ id: 'f', name: 'spark', active: false, tasks: 1, cpusUsed: 1, memUsed: 1 }] });
+    const r = run([{ snapshot: same }, { snapshot: same }, { snapshot: same }, { snapshot: changed }, { snapshot: changed }, { snapshot: same }]);
+    expect(texts(r)).toEqual(['agent pi-c removed', 'agent pi-a draining', 'framework spark disconnected']);
+  });
+
   test('a rolling restart of one agent is one notice, and its lost tasks are not a failure burst', () => {
     const gone = snap({ agentList: [agent('a'), agent('b')], agents: { active: 2, inactive: 0, unreachable: 1 } });
     const r = run([

@@ -1,6 +1,7 @@
-import { currentEntry, cycleEntries, initialCycle, mainScreen, nextScreen, tickCycle } from '../../src/panel/cycle';
+import { currentEntry, cycleEntries, entriesKey, initialCycle, mainScreen, nextScreen, tickCycle } from '../../src/panel/cycle';
 import { geometryOf } from '../../src/panel/frame';
-import { emptyModel, fixtureSnapshot, fullModel, NOW } from './fixture-model';
+import { emptyModel, fixtureSnapshot, fullModel, NOW, partialModel, RUNNING_PI } from './fixture-model';
+import type { PanelModel } from '../../src/panel/model';
 
 const g = geometryOf('20x4');
 const many = () => fullModel({ snapshot: fixtureSnapshot('master-state__v0.22.0_6agents_5frameworks__dcos-dcos-ui.json') });
@@ -17,6 +18,36 @@ describe('screen cycle', () => {
     expect(names(emptyModel())).toEqual(['boot', 'host']);
     const down = fullModel({ source: { master: 'm', ok: false, downSince: NOW - 1, lastError: 'ECONNREFUSED' } });
     expect(names(down)[0]).toBe('unreachable');
+  });
+
+  it('entriesKey: models with the same key have the same entries, at any geometry, so a loop may keep them', () => {
+    const s = many().snapshot!;
+    const notice = { kind: 'leader' as const, subject: 'leader', text: 'new leader', at: NOW, repeats: 0 };
+    const models: PanelModel[] = [
+      fullModel(),
+      many(),
+      emptyModel(),
+      partialModel(),
+      fullModel({ pi: null }),
+      fullModel({ pi: { ...RUNNING_PI, state: 'idle' } }),
+      fullModel({ attention: [notice] }),
+      fullModel({ attention: [notice, { ...notice, at: NOW - 1 }] }),
+      fullModel({ snapshot: { ...s, agentList: s.agentList.slice(0, 3) } }),
+      fullModel({ snapshot: { ...s, agentList: [...s.agentList, ...s.agentList, ...s.agentList] } }),
+      fullModel({ snapshot: { ...s, frameworkList: [] } }),
+      fullModel({ snapshot: { ...s, cpus: { total: 1, used: 1, offered: 0, free: 0 }, leader: 'elsewhere' } }),
+      fullModel({ source: { master: 'm', ok: false, downSince: NOW - 1, lastError: 'ECONNREFUSED' } }),
+      fullModel({ snapshot: null, source: { master: 'm', ok: false, downSince: null, lastError: 'HTTP 503' } }),
+      fullModel({ now: NOW + 3_600_000, host: { hostname: 'x', addresses: [], uptimeSeconds: 1, load1: 0, temperatureC: null } }),
+    ];
+    for (const geometry of ['20x4', '16x2', '128x64', '128x32', '128x128'] as const) {
+      const at = geometryOf(geometry);
+      for (const a of models) {
+        for (const b of models) {
+          if (entriesKey(a) === entriesKey(b)) expect(cycleEntries(a, at)).toEqual(cycleEntries(b, at));
+        }
+      }
+    }
   });
 
   it('advances on each press and wraps around', () => {

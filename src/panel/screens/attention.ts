@@ -19,6 +19,8 @@ function pageOf(model: PanelModel, page: number): { head: string; ago: string; t
 
 export const attention: Screen = {
   pages: (model) => Math.max(1, noticesOf(model).length),
+  // The notice's age, as shown.
+  varying: (model, page) => pageOf(model, page).ago,
   pixels(c, { model, page }) {
     const { small, medium } = fonts();
     const p = pageOf(model, page);

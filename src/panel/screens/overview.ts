@@ -6,7 +6,8 @@ import type { CharGrid } from '../chargrid';
 import { fonts } from '../font';
 import { bytesPair, fraction, pair } from '../format';
 import type { PanelModel } from '../model';
-import { drawHourBetween, hourShares, levelCells } from '../sparkline';
+import { drawHourBetween, HOUR_WIDTHS, hourClock, hourShares, levelCells } from '../sparkline';
+import type { Geometry } from '../frame';
 import type { ClusterSnapshot } from '../../mesos/snapshot';
 import { agentsText, hostOnly, leaderText, resource, runningTasks, snapshotOf, type Screen, type ScreenContext } from './screen';
 
@@ -89,6 +90,12 @@ function pixels(c: Canvas, { model }: ScreenContext): void {
 /** On a 4-row LCD with a history, the bottom row shows disk and the hour's CPU chart in turn, this long each. */
 export const LCD_HOUR_TURN_MS = 5000;
 
+/** Whether the 4-row LCD's bottom row shows the chart (rather than disk) at `now`. */
+const chartTurnAt = (now: number): boolean => Math.floor(now / LCD_HOUR_TURN_MS) % 2 === 1;
+
+/** The LCD's label column: "CPU " where 20 columns leave room, "C" and a space on 16. */
+const lcdLabelWidth = (cols: number): number => (cols >= 20 ? 4 : 2);
+
 /**
  * On a 4-row LCD with a history, the bottom row takes turns: disk, then the hour's CPU chart, so that neither the
  * chart nor a resource is lost for good. A 16x2's two rows stay CPU and memory, which a chart would cost one of.
@@ -99,7 +106,7 @@ function chars(g: CharGrid, { model }: ScreenContext): void {
   const wide = g.cols >= 20;
   const counts = `${agentsText(s)}ag ${runningTasks(s) ?? '?'}run`;
   const history = g.rows >= 4 ? historyOf(model) : null;
-  const chartTurn = history !== null && Math.floor(model.now / LCD_HOUR_TURN_MS) % 2 === 1;
+  const chartTurn = history !== null && chartTurnAt(model.now);
   const barRows = chartTurn ? rows.slice(0, 2) : g.rows >= 4 ? rows : rows.slice(0, g.rows);
   if (g.rows >= 4) {
     g.put(0, 0, leaderText(s?.leader, g.cols - counts.length - 1));
@@ -108,7 +115,7 @@ function chars(g: CharGrid, { model }: ScreenContext): void {
   const first = g.rows >= 4 ? 1 : 0;
   // The value column is as wide in both turns, so that the bars do not jump when the bottom row changes.
   const valueW = Math.max(...(g.rows >= 4 ? rows : barRows).map((r) => r.value.length));
-  const labelW = wide ? 4 : 2;
+  const labelW = lcdLabelWidth(g.cols);
   barRows.forEach((r, i) => {
     const row = first + i;
     g.put(0, row, wide ? r.label : r.label[0]);
@@ -121,4 +128,12 @@ function chars(g: CharGrid, { model }: ScreenContext): void {
   }
 }
 
-export const overview: Screen = { pixels, chars };
+/** The time as the overview shows it: only its chart of the hour does, and the LCD's turns between it and disk. */
+function varying(model: PanelModel, _page: number, geometry: Geometry): unknown {
+  const history = historyOf(model);
+  if (!history) return null;
+  if (geometry.kind === 'pixels') return hourClock(history, model.now, HOUR_WIDTHS);
+  return geometry.rows >= 4 ? `${chartTurnAt(model.now)} ${hourClock(history, model.now, [geometry.cols - lcdLabelWidth(geometry.cols)])}` : null;
+}
+
+export const overview: Screen = { pixels, chars, varying };

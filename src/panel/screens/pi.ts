@@ -6,6 +6,7 @@ import type { CharGrid } from '../chargrid';
 import { fonts, type Font } from '../font';
 import { duration, fraction, percent, rate, si } from '../format';
 import type { PiView } from '../../pi/view';
+import type { PanelModel } from '../model';
 import { CUT } from '../chargrid';
 import { cell, wrap, type Screen, type ScreenContext } from './screen';
 
@@ -175,4 +176,7 @@ function chars(g: CharGrid, { model }: ScreenContext): void {
   }
 }
 
-export const pi: Screen = { pixels, chars };
+/** The π view: the daemon makes it anew at every tick, with the time elapsed and left in it. */
+const varying = (model: PanelModel): unknown => JSON.stringify(model?.pi ?? null);
+
+export const pi: Screen = { pixels, chars, varying };

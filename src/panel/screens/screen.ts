@@ -24,6 +24,12 @@ export interface Screen {
   chars(g: CharGrid, ctx: ScreenContext): void;
   /** How many pages the screen needs at this geometry; 1 when absent. */
   pages?(model: PanelModel, geometry: Geometry): number;
+  /**
+   * What the screen draws that changes while the model's objects stay the same (render.ts frameInputs): the time,
+   * at the resolution the screen shows it, and anything the daemon makes anew at every tick. Two calls that return
+   * the same value (Object.is) must draw the same frame. Absent: the screen draws nothing of the kind.
+   */
+  varying?(model: PanelModel, page: number, geometry: Geometry): unknown;
 }
 
 export function snapshotOf(model: PanelModel): ClusterSnapshot | null {

@@ -14,6 +14,8 @@ export function statusOf(s: Partial<SourceStatus> | undefined, now: number): { m
 }
 
 export const unreachable: Screen = {
+  // How long the master has been down, as shown.
+  varying: (model) => statusOf(model?.source, model?.now).down,
   pixels(c, { model }) {
     const { small, medium } = fonts();
     const s = statusOf(model?.source, model?.now);
