@@ -7,7 +7,7 @@
 // framework, the leader) within mergeMinutes fold into the first, so an agent restarting in a rolling upgrade is one
 // notice however many changes it goes through; and the tasks lost with an agent just noticed are that agent's
 // notice, not a burst of failures.
-import type { ClusterSnapshot } from '../mesos/snapshot';
+import type { AgentSummary, ClusterSnapshot, FrameworkSummary } from '../mesos/snapshot';
 
 export type NoticeKind = 'leader' | 'agent' | 'failures' | 'framework' | 'master';
 
@@ -46,9 +46,10 @@ export interface Observation {
 
 interface Seen {
   leader: string | null;
-  agents: Map<string, { host: string; deactivated: boolean; draining: boolean }>;
+  /** The snapshot's lists as they are: read, never changed. */
+  agents: readonly AgentSummary[];
   unreachable: number;
-  frameworks: Map<string, { name: string; active: boolean }>;
+  frameworks: readonly FrameworkSummary[];
   failures: number | null;
   lost: number | null;
 }
@@ -69,31 +70,39 @@ const FAILED = ['TASK_FAILED', 'TASK_ERROR', 'TASK_DROPPED'];
 const YOUNG_MS = 60_000;
 const RESTART_WINDOW_MS = 3600_000;
 
-type Lists = Pick<Seen, 'agents' | 'frameworks'>;
-
 /**
- * The agents and frameworks of each snapshot as the watch compares them, made once per snapshot: a source hands out
- * the same snapshot until the cluster changes, and the daemon observes four times a second. Read, never changed.
+ * The entries of two lists that differ, paired by id: [before, after], `after` undefined for one gone, `before` for
+ * one new; those gone first, in the old list's order, then the others in the new one's. The daemon observes four
+ * times a second, and a source hands out the same snapshot until the cluster changes, then one listing its agents in
+ * the same order with the same summary objects for those unchanged: a walk comparing objects finds what changed
+ * without a map of the whole cluster. Lists not in step are paired through maps by id (the last entry of an id wins).
  */
-const listsOf = new WeakMap<ClusterSnapshot, Lists>();
-
-function lists(s: ClusterSnapshot): Lists {
-  let l = listsOf.get(s);
-  if (!l) {
-    l = {
-      agents: new Map(s.agentList.map((a) => [a.id, { host: a.hostname, deactivated: a.deactivated === true, draining: a.draining === true }])),
-      frameworks: new Map(s.frameworkList.map((f) => [f.id, { name: f.name, active: f.active }])),
-    };
-    listsOf.set(s, l);
+export function changedById<T extends { id: string }>(was: readonly T[], next: readonly T[]): [T | undefined, T | undefined][] {
+  const out: [T | undefined, T | undefined][] = [];
+  if (was === next) return out;
+  if (was.length === next.length) {
+    let inStep = true;
+    for (let i = 0; i < next.length && inStep; i++) {
+      if (was[i] === next[i]) continue;
+      if (was[i]?.id === next[i]?.id) out.push([was[i], next[i]]);
+      else inStep = false;
+    }
+    if (inStep) return out;
+    out.length = 0;
   }
-  return l;
+  const before = new Map(was.map((x) => [x?.id, x]));
+  const after = new Map(next.map((x) => [x?.id, x]));
+  for (const [id, x] of before) if (!after.has(id)) out.push([x, undefined]);
+  for (const [id, x] of after) if (before.get(id) !== x) out.push([before.get(id), x]);
+  return out;
 }
 
 function seenOf(s: ClusterSnapshot, o: Observation): Seen {
   const ends = o.taskEnds ?? null;
   return {
     leader: s.leader,
-    ...lists(s),
+    agents: s.agentList,
+    frameworks: s.frameworkList,
     unreachable: s.agents.unreachable,
     failures: ends ? FAILED.reduce((n, k) => n + (ends[k] ?? 0), 0) : null,
     lost: ends ? ends.TASK_LOST ?? 0 : null,
@@ -115,20 +124,18 @@ export function watch(w: Watch, o: Observation, cfg: AttentionSettings = DEFAULT
   }
   if (was) {
     if (was.leader !== null && next.leader !== null && was.leader !== next.leader) found.push({ kind: 'leader', subject: 'leader', text: `new leader ${next.leader}` });
-    // The same lists (the same snapshot seen again) hold no change: nothing to compare, entry by entry.
-    const sameAgents = was.agents === next.agents;
-    const gone = sameAgents ? [] : [...was.agents].filter(([id]) => !next.agents.has(id));
+    const agents = changedById(was.agents, next.agents);
+    const gone = agents.filter(([, a]) => a === undefined);
     const unreachableUp = next.unreachable > was.unreachable;
-    for (const [id, a] of gone) found.push({ kind: 'agent', subject: id, text: `agent ${a.host} ${unreachableUp ? 'unreachable' : 'removed'}` });
+    for (const [b] of gone) found.push({ kind: 'agent', subject: b?.id ?? '', text: `agent ${b?.hostname} ${unreachableUp ? 'unreachable' : 'removed'}` });
     if (unreachableUp && gone.length === 0) found.push({ kind: 'agent', subject: 'unreachable', text: `${next.unreachable} agent${next.unreachable > 1 ? 's' : ''} unreachable` });
-    for (const [id, a] of sameAgents ? [] : next.agents) {
-      const before = was.agents.get(id);
-      if (!before) continue;
-      if (a.draining && !before.draining) found.push({ kind: 'agent', subject: id, text: `agent ${a.host} draining` });
-      else if (a.deactivated && !before.deactivated) found.push({ kind: 'agent', subject: id, text: `agent ${a.host} deactivated` });
+    for (const [b, a] of agents) {
+      if (!b || !a) continue;
+      if (a.draining === true && b.draining !== true) found.push({ kind: 'agent', subject: a.id, text: `agent ${a.hostname} draining` });
+      else if (a.deactivated === true && b.deactivated !== true) found.push({ kind: 'agent', subject: a.id, text: `agent ${a.hostname} deactivated` });
     }
-    for (const [id, f] of was.frameworks === next.frameworks ? [] : next.frameworks) {
-      if (was.frameworks.get(id)?.active && !f.active) found.push({ kind: 'framework', subject: id, text: `framework ${f.name} disconnected` });
+    for (const [b, f] of changedById(was.frameworks, next.frameworks)) {
+      if (b?.active && f && !f.active) found.push({ kind: 'framework', subject: f.id, text: `framework ${f.name} disconnected` });
     }
   }
   // The rate: failures over the window. Lost tasks count too, unless an agent notice explains them.

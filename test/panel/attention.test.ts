@@ -1,4 +1,4 @@
-import { DEFAULT_ATTENTION, NEW_WATCH, type Notice, type Observation, type Watch, watch } from '../../src/panel/attention';
+import { changedById, DEFAULT_ATTENTION, NEW_WATCH, type Notice, type Observation, type Watch, watch } from '../../src/panel/attention';
 import type { AgentSummary, ClusterSnapshot } from '../../src/mesos/snapshot';
 import { NOW, fixtureSnapshot } from './fixture-model';
 
@@ -56,6 +56,19 @@ describe('attention detector', () => {
     const changed = snap({ agentList: [agent('a', { draining: true }), agent('b')], frameworkList: [{ id: 'f', name: 'spark', active: false, tasks: 1, cpusUsed: 1, memUsed: 1 }] });
     const r = run([{ snapshot: same }, { snapshot: same }, { snapshot: same }, { snapshot: changed }, { snapshot: changed }, { snapshot: same }]);
     expect(texts(r)).toEqual(['agent pi-c removed', 'agent pi-a draining', 'framework spark disconnected']);
+  });
+
+  test('lists are compared by id whether or not a source kept them in step, and the same entries pair alike', () => {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => agent(id));
+    const b2 = agent('b', { draining: true });
+    const pairs = (was: AgentSummary[], next: AgentSummary[]) => changedById(was, next).map(([x, y]) => `${x?.id ?? '-'}${x === y ? '=' : '>'}${y?.id ?? '-'}${y?.draining ? '!' : ''}`);
+    expect(pairs([a, b, c], [a, b, c])).toEqual([]);
+    // In step: a walk, no maps.
+    expect(pairs([a, b, c], [a, b2, c])).toEqual(['b>b!']);
+    // Out of step (reordered, added, gone): by id, the gone first.
+    expect(pairs([a, b, c], [c, b2, a])).toEqual(['b>b!']);
+    expect(pairs([a, b, c], [a, b2, d])).toEqual(['c>-', 'b>b!', '->d']);
+    expect(pairs([a, b, c], [a, c])).toEqual(['b>-']);
   });
 
   test('a rolling restart of one agent is one notice, and its lost tasks are not a failure burst', () => {
